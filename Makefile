@@ -1,0 +1,93 @@
+#	Makefile: build, test, bench, demo, lint, clean.
+#
+# Every public target first makes sure the Debian packages are installed
+# (tools/deps.sh), then builds into obj/.  Components add themselves with a
+# module.mk fragment in their own directory.
+
+OBJ		:= $(CURDIR)/obj
+BINDIR		:= $(OBJ)/bin
+LIBDIR		:= $(OBJ)/lib
+
+CC		:= cc
+CFLAGS		?= -O2 -g
+WARNS		:= -Wall -Wextra -Werror
+# make SANITIZE=address,undefined test   (or SANITIZE=thread)
+SANITIZE	?=
+SANFLAGS	:= $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer)
+XENIFACE	:= -D__XEN_INTERFACE_VERSION__=__XEN_LATEST_INTERFACE_VERSION__
+
+# Userland and the host side of the bench: libc is fine here.
+UCFLAGS		= $(CFLAGS) $(WARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
+		  -D_GNU_SOURCE -MMD -MP
+LDFLAGS		+= $(SANFLAGS)
+
+# Kernel code: no libc, only our sys/ headers and the Xen public headers.
+KINC		:= $(OBJ)/kinc
+GCCINC		:= $(shell $(CC) -print-file-name=include)
+KCFLAGS		= $(CFLAGS) $(WARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
+		  -ffreestanding -nostdinc -isystem $(GCCINC) \
+		  -I$(CURDIR)/sys -I$(KINC) -I$(CURDIR)/sys/rump/include \
+		  -D_KERNEL -MMD -MP
+
+LIBXENSIM	:= $(LIBDIR)/libxensim.a
+LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
+
+MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd \
+		   sys sys/rump usr.sbin/balloonctl tests
+
+PROGS		:=
+LIBS		:=
+TESTPROGS	:=
+
+.PHONY: all build test check lint bench demo clean deps
+.DEFAULT_GOAL := all
+
+all: deps
+	@$(MAKE) --no-print-directory build
+
+deps:
+	@sh tools/deps.sh
+
+include $(wildcard $(addsuffix /module.mk,$(MODULES)))
+
+build: $(LIBS) $(PROGS) $(TESTPROGS)
+
+# Kernel-style objects: $(OBJ)/k/<path>.o
+$(OBJ)/k/%.o: %.c $(KINC)/.stamp
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+# Userland objects: $(OBJ)/u/<path>.o
+$(OBJ)/u/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(UCFLAGS) $(CPPFLAGS) -c $< -o $@
+
+# <xen/...> for kernel code: Debian's Xen public headers beside our own
+# NetBSD-named ones from sys/arch/xen/include.
+$(KINC)/.stamp: $(wildcard sys/arch/xen/include/*.h)
+	@rm -rf $(KINC) && mkdir -p $(KINC)/xen
+	@ln -s /usr/include/xen/* $(KINC)/xen/
+	@for h in $(CURDIR)/sys/arch/xen/include/*.h; do \
+		[ -e "$$h" ] && ln -sf "$$h" $(KINC)/xen/; done; true
+	@touch $@
+
+test check: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory lint
+	@sh tools/kyua-run.sh $(OBJ)
+
+lint: deps
+	@sh tools/manlint.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory build
+	@sh tests/bench/run.sh $(OBJ)
+
+demo: deps
+	@$(MAKE) --no-print-directory build
+	@sh tools/demo.sh $(OBJ)
+
+clean:
+	rm -rf $(OBJ)
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)

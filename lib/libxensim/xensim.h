@@ -1,0 +1,107 @@
+/*	$NetBSD$	*/
+
+/*
+ * libxensim: the client side of xensimd's hypervisor.
+ *
+ * A handle is one connection to the simulated hypervisor, either as dom0
+ * (the privileged socket, $XENSIM_DIR/privcmd) or as one domU (the
+ * domain's own socket, $XENSIM_DIR/domains/<domid>/hypercall, or the
+ * path in $XENSIM_HYPERCALL that xensimd gives a guest it starts).  The
+ * socket a connection arrives on decides which domain it is; nothing in a
+ * request can change that.
+ *
+ * Hypercalls take and return the Xen ABI structures of <xen/memory.h>
+ * and <xen/xen.h> and return what the hypercall returns: a count of
+ * extents done (never negative for reservation calls, as on Xen), or a
+ * value >= 0 / -errno for the others.  Control functions return 0, or -1
+ * with errno set, like libxenctrl.
+ */
+
+#ifndef _LIBXENSIM_XENSIM_H_
+#define _LIBXENSIM_XENSIM_H_
+
+#include <stdint.h>
+#include <xen/xen.h>
+#include <xen/memory.h>
+
+#define XENSIM_DEFAULT_DIR	"/var/run/xensim"
+
+enum xensim_kind {
+	XENSIM_PV = 1,		/* guest owns its P2M */
+	XENSIM_PVH = 2		/* auto-translated physmap */
+};
+
+enum xensim_toolstack {
+	XENSIM_LIBXL = 0,	/* as libxl lays out xenstore */
+	XENSIM_XAPI = 1		/* control/feature-balloon pre-created, guest-writable */
+};
+
+struct xensim;
+
+/* The directory of the running xensimd: $XENSIM_DIR or the default. */
+const char	*xensim_dir(void);
+
+struct xensim	*xensim_open_privcmd(const char *dir);		/* dom0 */
+struct xensim	*xensim_open_domain(const char *hypercall_path);	/* a domU */
+void		 xensim_close(struct xensim *);
+
+/* Hypercalls. */
+long	xensim_memory_op(struct xensim *, unsigned int cmd, void *arg);
+int	xensim_mmu_update(struct xensim *, const struct mmu_update *reqs,
+	    unsigned int count, unsigned int *done, domid_t foreigndom);
+int	xensim_xen_version(struct xensim *, int cmd, void *arg);
+
+/*
+ * What the domain builder hands a guest at boot.  memfd is the guest's
+ * RAM, indexed by guest frame number (offset = gfn * XEN_PAGE_SIZE) and
+ * memfd_pages long; it is the caller's to mmap and close.  On PV, p2m
+ * holds the machine frame of each of the nr_pages boot frames (malloc'd,
+ * the caller's to free); on PVH it is NULL.
+ */
+struct xensim_start_info {
+	domid_t			 domid;
+	enum xensim_kind	 kind;
+	uint64_t		 nr_pages;	/* RAM frames 0..nr_pages-1 */
+	uint64_t		 memfd_pages;
+	int			 memfd;
+	xen_pfn_t		*p2m;
+};
+int	xensim_start_info(struct xensim *, struct xensim_start_info *);
+
+/* dom0 control. */
+struct xensim_domcfg {
+	char			 name[64];
+	uint64_t		 memory_kib;	/* xl's memory= */
+	uint64_t		 maxmem_kib;	/* xl's maxmem= (0: = memory) */
+	enum xensim_kind	 kind;
+	enum xensim_toolstack	 toolstack;
+	char			 kernel[256];	/* program run as the guest, or "" */
+	char			 cmdline[256];	/* its arguments, space separated */
+};
+
+struct xensim_dominfo {
+	domid_t			 domid;
+	char			 name[64];
+	enum xensim_kind	 kind;
+	uint64_t		 tot_pages;
+	uint64_t		 max_pages;
+	int			 running;	/* a guest process is alive */
+	int			 pid;
+};
+
+struct xensim_hostinfo {
+	uint64_t		 total_pages;
+	uint64_t		 free_pages;
+};
+
+int	xensim_domain_create(struct xensim *, const struct xensim_domcfg *,
+	    domid_t *);
+int	xensim_domain_destroy(struct xensim *, domid_t);
+int	xensim_domain_getinfo(struct xensim *, domid_t,
+	    struct xensim_dominfo *);
+int	xensim_domain_list(struct xensim *, struct xensim_dominfo **,
+	    unsigned int *);
+int	xensim_domain_setmaxmem(struct xensim *, domid_t, uint64_t max_kib);
+int	xensim_host_info(struct xensim *, struct xensim_hostinfo *);
+
+#endif /* _LIBXENSIM_XENSIM_H_ */

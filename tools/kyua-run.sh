@@ -1,0 +1,23 @@
+#!/bin/sh
+#
+# Run the ATF suite under kyua from the built test tree and end with the
+# one-line summary "N passed, M failed".  Exit status is kyua's.
+#
+set -u
+obj=$1
+cd "$obj/tests" || exit 1
+rm -f "$obj/kyua.db"
+kyua test --results-file="$obj/kyua.db" >"$obj/kyua.log" 2>&1
+rc=$?
+cat "$obj/kyua.log"
+if [ "$rc" != 0 ]; then
+	kyua report --results-file="$obj/kyua.db" --verbose \
+	    --results-filter=broken,failed 2>&1 | tail -n 200
+fi
+# kyua ends with "P/T passed (F failed)".
+sed -n 's,^\([0-9]*\)/\([0-9]*\) passed (\([0-9]*\) failed).*,\1 \2 \3,p' \
+    "$obj/kyua.log" | tail -n 1 | {
+	read -r passed total failed || { echo "0 passed, 1 failed"; exit 1; }
+	echo "$passed passed, $((total - passed)) failed"
+}
+exit "$rc"
