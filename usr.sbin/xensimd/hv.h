@@ -1,0 +1,24 @@
+/*	$NetBSD$	*/
+
+/*
+ * The hypervisor and toolstack halves of xensimd.
+ */
+
+#ifndef _XENSIMD_HV_H_
+#define _XENSIMD_HV_H_
+
+#include <stdint.h>
+
+/*
+ * Start the hypervisor on a host of host_pages machine frames: listen on
+ * <dir>/privcmd for dom0 and make <dir>/domains/ for the domUs' sockets.
+ */
+int	hv_init(const char *dir, uint64_t host_pages);
+
+/* A guest process exited (SIGCHLD): reap it, as Xen's domain crash. */
+void	hv_reap(void);
+
+/* Destroy every domain, killing its guest; remove the sockets. */
+void	hv_fini(void);
+
+#endif /* _XENSIMD_HV_H_ */
