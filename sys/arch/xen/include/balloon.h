@@ -15,4 +15,23 @@
 #define BALLOON_NODE_MIN	"min"		/* rw: lowest target allowed */
 #define BALLOON_NODE_MAX	"max"		/* r-: hypervisor maximum */
 
+/*
+ * machdep.xen.balloon.stats: read-only counters of the balloon thread.
+ */
+#define BALLOON_NODE_STATS	"stats"
+#define BALLOON_STAT_BALLOON	"balloon"	/* KiB held by Xen now */
+#define BALLOON_STAT_INFLATED	"inflated"	/* KiB given to Xen, total */
+#define BALLOON_STAT_DEFLATED	"deflated"	/* KiB taken back, total */
+#define BALLOON_STAT_HYPERCALLS	"hypercalls"	/* reservation calls made */
+#define BALLOON_STAT_PARTIAL	"partial"	/* calls that did less than asked */
+#define BALLOON_STAT_RETRIES	"retries"	/* backoff retries */
+#define BALLOON_STAT_STATE	"state"		/* int: BALLOON_STATE_* */
+#define BALLOON_STAT_ERROR	"error"		/* int: errno of the last stall */
+
+#define BALLOON_STATE_IDLE	0	/* at target */
+#define BALLOON_STATE_INFLATING	1	/* giving pages to Xen */
+#define BALLOON_STATE_DEFLATING	2	/* taking pages back */
+#define BALLOON_STATE_BACKOFF	3	/* short call; retrying later */
+#define BALLOON_STATE_STALLED	4	/* gave up until the target changes */
+
 #endif /* _XEN_BALLOON_H_ */
