@@ -1,0 +1,341 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Inside a domU: the balloon's sysctl tree, printed and written the way
+ * sysctl(8) does it, and its counters.
+ */
+
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <balloon.h>
+#include <rumpsysctl.h>
+
+#include "balloonctl.h"
+#include "size.h"
+
+#define PREFIX		BALLOON_SYSCTL "."
+
+static int	print_tree(const char *);
+static int	print_leaf(const char *, int);
+
+void
+domu_check_guest(void)
+{
+	const char *path;
+	struct stat st;
+
+	path = getenv("RUMP_SERVER");
+	if (path == NULL || *path == '\0')
+		errx(1, "no guest: set RUMP_SERVER or use -s socket");
+	if (strncmp(path, "unix://", 7) == 0)
+		path += 7;
+	if (stat(path, &st) == -1)
+		err(1, "%s", path);
+	if (!S_ISSOCK(st.st_mode))
+		errx(1, "%s: not a socket", path);
+}
+
+/*
+ * Read one node below machdep.xen.balloon, an int or a quad, whichever
+ * the node is.  0 or -1 with errno.
+ */
+int
+domu_read(const char *node, uint64_t *valp)
+{
+	char name[256];
+	union {
+		uint64_t q;
+		int32_t i;
+	} v;
+	size_t len;
+
+	snprintf(name, sizeof(name), PREFIX "%s", node);
+	memset(&v, 0, sizeof(v));
+	len = sizeof(v);
+	if (sysctlbyname(name, &v, &len, NULL, 0) == -1)
+		return -1;
+	if (len == sizeof(v.q))
+		*valp = v.q;
+	else if (len == sizeof(v.i))
+		*valp = v.i < 0 ? 0 : (uint64_t)v.i;
+	else {
+		errno = EPROTO;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+tree_err(const char *name)
+{
+
+	if (errno == ENOENT)
+		errx(1, "%s: no such node (is the balloon driver attached?)",
+		    name);
+	err(1, "%s", name);
+}
+
+static int
+print_leaf(const char *name, int type)
+{
+	char buf[1024];
+	uint64_t q;
+	int32_t i;
+	size_t len;
+
+	switch (type) {
+	case RUMPSYSCTL_INT:
+		len = sizeof(i);
+		if (sysctlbyname(name, &i, &len, NULL, 0) == -1)
+			tree_err(name);
+		printf("%s = %" PRId32 "\n", name, i);
+		break;
+	case RUMPSYSCTL_QUAD:
+		len = sizeof(q);
+		if (sysctlbyname(name, &q, &len, NULL, 0) == -1)
+			tree_err(name);
+		printf("%s = %" PRIu64 "\n", name, q);
+		break;
+	case RUMPSYSCTL_STRING:
+		len = sizeof(buf) - 1;
+		if (sysctlbyname(name, buf, &len, NULL, 0) == -1)
+			tree_err(name);
+		buf[len < sizeof(buf) ? len : sizeof(buf) - 1] = '\0';
+		printf("%s = %s\n", name, buf);
+		break;
+	default:
+		warnx("%s: unknown node type %d", name, type);
+		return -1;
+	}
+	return 0;
+}
+
+/* Depth first, in creation order: what sysctl(8) prints for a subtree. */
+static int
+print_tree(const char *name)
+{
+	struct rumpsysctl_node *nodes;
+	char child[512];
+	size_t i, n;
+	int rv;
+
+	if (rumpsysctl_children(name, &nodes, &n) == -1)
+		tree_err(name);
+	rv = 0;
+	for (i = 0; i < n; i++) {
+		snprintf(child, sizeof(child), "%s.%.*s", name,
+		    (int)sizeof(nodes[i].name), nodes[i].name);
+		if (nodes[i].type == RUMPSYSCTL_NODE) {
+			if (print_tree(child) == -1)
+				rv = -1;
+		} else if (print_leaf(child, nodes[i].type) == -1)
+			rv = -1;
+	}
+	free(nodes);
+	return rv;
+}
+
+int
+domu_show(void)
+{
+
+	return print_tree(BALLOON_SYSCTL) == 0 ? 0 : 1;
+}
+
+struct assign {
+	const char	*node;		/* BALLOON_NODE_TARGET or _MIN */
+	uint64_t	 kib;
+};
+
+/* "target", "min" or their full names; anything else is refused. */
+static const char *
+writable_node(const char *name)
+{
+	static const char *const ro[] = {
+		BALLOON_NODE_CURRENT, BALLOON_NODE_MAX, BALLOON_NODE_STATS
+	};
+	const char *last;
+	size_t i;
+
+	last = name;
+	if (strncmp(name, PREFIX, strlen(PREFIX)) == 0)
+		last = name + strlen(PREFIX);
+	if (strcmp(last, BALLOON_NODE_TARGET) == 0)
+		return BALLOON_NODE_TARGET;
+	if (strcmp(last, BALLOON_NODE_MIN) == 0)
+		return BALLOON_NODE_MIN;
+	for (i = 0; i < sizeof(ro) / sizeof(ro[0]); i++)
+		if (strcmp(last, ro[i]) == 0 ||
+		    (strncmp(last, ro[i], strlen(ro[i])) == 0 &&
+		    last[strlen(ro[i])] == '.'))
+			errx(1, PREFIX "%s: read-only node", last);
+	errx(1, "unknown node: %s", name);
+}
+
+/*
+ * -w target=size, -w min=size: every assignment is parsed, then checked
+ * against min <= target <= max, in order, before the first is written.
+ */
+int
+domu_write(char **assigns, int nassigns)
+{
+	struct assign *a;
+	char name[128], *eq;
+	uint64_t cur_min, cur_target, cur_max, old, new;
+	size_t len;
+	int i;
+
+	if ((a = calloc((size_t)nassigns, sizeof(*a))) == NULL)
+		err(1, "calloc");
+	for (i = 0; i < nassigns; i++) {
+		if ((eq = strchr(assigns[i], '=')) == NULL)
+			errx(1, "%s: expected node=size", assigns[i]);
+		*eq = '\0';
+		a[i].node = writable_node(assigns[i]);
+		a[i].kib = getsize(eq + 1);
+	}
+	domu_check_guest();
+
+	if (domu_read(BALLOON_NODE_MIN, &cur_min) == -1)
+		tree_err(PREFIX BALLOON_NODE_MIN);
+	if (domu_read(BALLOON_NODE_TARGET, &cur_target) == -1)
+		tree_err(PREFIX BALLOON_NODE_TARGET);
+	if (domu_read(BALLOON_NODE_MAX, &cur_max) == -1)
+		tree_err(PREFIX BALLOON_NODE_MAX);
+	for (i = 0; i < nassigns; i++) {
+		if (strcmp(a[i].node, BALLOON_NODE_TARGET) == 0) {
+			if (a[i].kib < cur_min)
+				errx(1, PREFIX "target: %" PRIu64 " KiB is below "
+				    PREFIX "min (%" PRIu64 " KiB)",
+				    a[i].kib, cur_min);
+			if (a[i].kib > cur_max)
+				errx(1, PREFIX "target: %" PRIu64 " KiB is above "
+				    PREFIX "max (%" PRIu64 " KiB)",
+				    a[i].kib, cur_max);
+			cur_target = a[i].kib;
+		} else {
+			if (a[i].kib > cur_target)
+				errx(1, PREFIX "min: %" PRIu64 " KiB is above "
+				    PREFIX "target (%" PRIu64 " KiB)",
+				    a[i].kib, cur_target);
+			cur_min = a[i].kib;
+		}
+	}
+
+	for (i = 0; i < nassigns; i++) {
+		snprintf(name, sizeof(name), PREFIX "%s", a[i].node);
+		new = a[i].kib;
+		len = sizeof(old);
+		if (sysctlbyname(name, &old, &len, &new, sizeof(new)) == -1) {
+			if (errno == EINVAL)
+				errx(1, "%s: %" PRIu64 " KiB refused by the "
+				    "driver (see dmesg for why)", name, new);
+			err(1, "%s", name);
+		}
+		printf("%s: %" PRIu64 " -> %" PRIu64 "\n", name, old, new);
+	}
+	free(a);
+	return 0;
+}
+
+static const char *const state_names[] = {
+	[BALLOON_STATE_IDLE] = "idle",
+	[BALLOON_STATE_INFLATING] = "inflating",
+	[BALLOON_STATE_DEFLATING] = "deflating",
+	[BALLOON_STATE_BACKOFF] = "backoff",
+	[BALLOON_STATE_STALLED] = "stalled",
+};
+
+const char *
+domu_state_name(uint64_t state)
+{
+
+	if (state < sizeof(state_names) / sizeof(state_names[0]) &&
+	    state_names[state] != NULL)
+		return state_names[state];
+	return "unknown";
+}
+
+/* Counters in KiB, printed with their MiB beside them. */
+static int
+is_kib(const char *node)
+{
+
+	return strcmp(node, BALLOON_STAT_BALLOON) == 0 ||
+	    strcmp(node, BALLOON_STAT_INFLATED) == 0 ||
+	    strcmp(node, BALLOON_STAT_DEFLATED) == 0;
+}
+
+int
+domu_stats(void)
+{
+	struct rumpsysctl_node *nodes;
+	char node[128], val[64];
+	uint64_t v;
+	size_t i, n;
+	int rv;
+
+	if (rumpsysctl_children(PREFIX BALLOON_NODE_STATS, &nodes, &n) == -1)
+		tree_err(PREFIX BALLOON_NODE_STATS);
+	rv = 0;
+	for (i = 0; i < n; i++) {
+		if (nodes[i].type != RUMPSYSCTL_INT &&
+		    nodes[i].type != RUMPSYSCTL_QUAD)
+			continue;
+		snprintf(node, sizeof(node), BALLOON_NODE_STATS ".%.*s",
+		    (int)sizeof(nodes[i].name), nodes[i].name);
+		if (domu_read(node, &v) == -1) {
+			warn(PREFIX "%s", node);
+			rv = 1;
+			continue;
+		}
+		if (strcmp(nodes[i].name, BALLOON_STAT_STATE) == 0)
+			snprintf(val, sizeof(val), "%s", domu_state_name(v));
+		else if (strcmp(nodes[i].name, BALLOON_STAT_ERROR) == 0)
+			snprintf(val, sizeof(val), "%s",
+			    v == 0 ? "none" : strerror((int)v));
+		else if (is_kib(nodes[i].name))
+			snprintf(val, sizeof(val), "%" PRIu64 " KiB (%" PRIu64
+			    " MiB)", v, v / 1024);
+		else
+			snprintf(val, sizeof(val), "%" PRIu64, v);
+		printf("%-12.*s %-28s %.*s\n", (int)sizeof(nodes[i].name),
+		    nodes[i].name, val, (int)sizeof(nodes[i].descr),
+		    nodes[i].descr);
+	}
+	free(nodes);
+	return rv;
+}

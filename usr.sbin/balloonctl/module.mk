@@ -1,0 +1,17 @@
+# usr.sbin/balloonctl: the balloon's control utility, for a domU and dom0.
+
+BALLOONCTL_SRCS	:= $(wildcard usr.sbin/balloonctl/*.c)
+BALLOONCTL_OBJS	:= $(BALLOONCTL_SRCS:%.c=$(OBJ)/u/%.o)
+
+$(BALLOONCTL_OBJS): CPPFLAGS += -Iusr.sbin/balloonctl -Ilib/libxensim \
+			-Ilib/librumpsysctl -Isys/arch/xen/include
+
+$(BINDIR)/balloonctl: $(BALLOONCTL_OBJS) $(LIBXENSIM) $(LIBRUMPSYSCTL)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $(BALLOONCTL_OBJS) $(LIBXENSIM) \
+	    $(LIBRUMPSYSCTL) -lxenstore
+
+# Built once librumpsysctl has its module (until then nothing links it).
+ifneq ($(wildcard lib/librumpsysctl/module.mk),)
+PROGS		+= $(BINDIR)/balloonctl
+endif
