@@ -87,6 +87,9 @@ struct xensim_dominfo {
 	uint64_t		 max_pages;
 	int			 running;	/* a guest process is alive */
 	int			 pid;
+	uint64_t		 ram_allocated_pages;	/* memfd's backed pages */
+	uint64_t		 memory_kib;	/* created with memory= */
+	uint64_t		 maxmem_kib;	/* created with maxmem= */
 };
 
 struct xensim_hostinfo {
@@ -103,5 +106,18 @@ int	xensim_domain_list(struct xensim *, struct xensim_dominfo **,
 	    unsigned int *);
 int	xensim_domain_setmaxmem(struct xensim *, domid_t, uint64_t max_kib);
 int	xensim_host_info(struct xensim *, struct xensim_hostinfo *);
+
+/*
+ * Fault injection (dom0): from now on, allocations for the domain
+ * (increase_reservation, populate_physmap) succeed for alloc_budget more
+ * pages only (-1: no limit), and fail as if the host pool were empty
+ * when pool_empty is set.
+ */
+struct xensim_fault {
+	domid_t			 domid;
+	int64_t			 alloc_budget;
+	int			 pool_empty;
+};
+int	xensim_fault(struct xensim *, const struct xensim_fault *);
 
 #endif /* _LIBXENSIM_XENSIM_H_ */

@@ -27,30 +27,378 @@
  */
 
 /*
- * The hypervisor half of xensimd (placeholder until the full one lands).
+ * The hypervisor half of xensimd: the host, its domains, and their
+ * lifetimes.  A domain is created by dom0 (the toolstack writes its
+ * xenstore nodes), runs its guest program if it has one, and dies when
+ * that program exits or dom0 destroys it: every frame goes back to the
+ * host and the toolstack removes its nodes, as libxl does.
  */
 
-#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 
-#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "hv.h"
+#include "hvvar.h"
+#include "xenstored.h"
 
-int
-hv_init(const char *dir, uint64_t host_pages)
+#define HV_MAX_DOMID	(DOMID_FIRST_RESERVED - 1)
+
+const char		*hv_dir;
+static struct hv_domain	*domains[DOMID_FIRST_RESERVED];
+static domid_t		 next_domid = 1;
+
+void
+hv_log(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "(XEN) ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
+struct hv_domain *
+hv_domain_lookup(domid_t id)
 {
 
-	(void)dir;
-	(void)host_pages;
+	if (id == 0 || id > HV_MAX_DOMID)
+		return NULL;
+	return domains[id];
+}
+
+struct hv_domain *
+hv_domain_byname(const char *name)
+{
+	domid_t id;
+
+	for (id = 1; id <= HV_MAX_DOMID; id++)
+		if (domains[id] != NULL && strcmp(domains[id]->d_name, name) == 0)
+			return domains[id];
+	return NULL;
+}
+
+struct hv_domain *
+hv_domain_next(domid_t after)
+{
+	domid_t id;
+
+	for (id = after + 1; id <= HV_MAX_DOMID; id++)
+		if (domains[id] != NULL)
+			return domains[id];
+	return NULL;
+}
+
+void
+hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
+{
+	struct stat st;
+
+	memset(di, 0, sizeof(*di));
+	di->domid = d->d_id;
+	memcpy(di->name, d->d_name, sizeof(di->name));
+	di->kind = d->d_kind;
+	di->tot_pages = d->d_tot_pages;
+	di->max_pages = d->d_max_pages;
+	di->running = d->d_pid != 0;
+	di->pid = (int)d->d_pid;
+	if (fstat(d->d_memfd, &st) == 0)
+		di->ram_allocated_pages =
+		    (uint64_t)st.st_blocks * 512 / HV_PAGE_SIZE;
+	di->memory_kib = d->d_memory_kib;
+	di->maxmem_kib = d->d_maxmem_kib;
+}
+
+static bool
+valid_name(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0' || strlen(name) >= 64)
+		return false;
+	/* A name that is all digits would read as a domid. */
+	if (strspn(name, "0123456789") == strlen(name))
+		return false;
+	for (p = name; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.'))
+			return false;
+	return true;
+}
+
+static int
+check_cfg(const struct xensim_domcfg *cfg, uint64_t *maxmemp)
+{
+	uint64_t maxmem;
+
+	if (memchr(cfg->name, '\0', sizeof(cfg->name)) == NULL ||
+	    memchr(cfg->kernel, '\0', sizeof(cfg->kernel)) == NULL ||
+	    memchr(cfg->cmdline, '\0', sizeof(cfg->cmdline)) == NULL)
+		return EINVAL;
+	if (!valid_name(cfg->name))
+		return EINVAL;
+	if (hv_domain_byname(cfg->name) != NULL)
+		return EEXIST;
+	if (cfg->kind != XENSIM_PV && cfg->kind != XENSIM_PVH)
+		return EINVAL;
+	if (cfg->toolstack != XENSIM_LIBXL && cfg->toolstack != XENSIM_XAPI)
+		return EINVAL;
+	maxmem = cfg->maxmem_kib == 0 ? cfg->memory_kib : cfg->maxmem_kib;
+	/* Whole MiB, as xl's memory= and maxmem= are. */
+	if (cfg->memory_kib == 0 || cfg->memory_kib % 1024 != 0 ||
+	    maxmem % 1024 != 0 || maxmem < cfg->memory_kib)
+		return EINVAL;
+	if (maxmem / 4 > (cfg->kind == XENSIM_PVH ? HV_BUILDER_GFN :
+	    HV_MAX_GFN))
+		return EINVAL;
+	if (cfg->kernel[0] != '\0' && access(cfg->kernel, X_OK) == -1)
+		return errno;
+	*maxmemp = maxmem;
 	return 0;
+}
+
+static void
+make_uuid(char *buf)
+{
+	unsigned char u[16];
+	int fd;
+	size_t i;
+
+	memset(u, 0, sizeof(u));
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) != -1) {
+		(void)read(fd, u, sizeof(u));
+		close(fd);
+	}
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+	for (i = 0; i < 16; i++)
+		buf += sprintf(buf, "%s%02x",
+		    i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", u[i]);
+}
+
+static domid_t
+alloc_domid(void)
+{
+	domid_t id, i;
+
+	for (i = 0; i < HV_MAX_DOMID; i++) {
+		id = next_domid;
+		next_domid = next_domid >= HV_MAX_DOMID ? 1 : next_domid + 1;
+		if (domains[id] == NULL)
+			return id;
+	}
+	return 0;
+}
+
+/* The domain builder: boot RAM, and the frames the toolstack needs. */
+static int
+build(struct hv_domain *d)
+{
+
+	if (hv_boot_ram(d, 0, d->d_nr_pages) != 0)
+		return ENOMEM;
+	if (d->d_kind == XENSIM_PVH) {
+		if (hv_boot_ram(d, HV_BUILDER_GFN, HV_BUILDER_PAGES) != 0)
+			return ENOMEM;
+		d->d_store_ref = HV_STORE_GFN;
+		d->d_console_ref = HV_CONSOLE_GFN;
+	} else {
+		/* PV: the rings are boot pages; libxl gives their MFNs. */
+		d->d_store_ref = d->d_p2m[d->d_nr_pages - 2] - 1;
+		d->d_console_ref = d->d_p2m[d->d_nr_pages - 1] - 1;
+	}
+	return 0;
+}
+
+static void
+domain_free(struct hv_domain *d)
+{
+
+	hv_frames_release(d);
+	if (d->d_p2m != NULL && d->d_p2m != MAP_FAILED)
+		munmap(d->d_p2m, HV_MAX_GFN * sizeof(*d->d_p2m));
+	if (d->d_memfd != -1)
+		close(d->d_memfd);
+	free(d);
+}
+
+int
+hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
+{
+	struct hv_domain *d;
+	char path[PATH_MAX + 32], name[32];
+	uint64_t maxmem = 0;
+	int error;
+
+	if ((error = check_cfg(cfg, &maxmem)) != 0)
+		return error;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return ENOMEM;
+	d->d_memfd = -1;
+	d->d_lsock = -1;
+	d->d_alloc_budget = -1;
+	if ((d->d_id = alloc_domid()) == 0) {
+		free(d);
+		return ENOSPC;
+	}
+	strcpy(d->d_name, cfg->name);
+	strcpy(d->d_kernel, cfg->kernel);
+	strcpy(d->d_cmdline, cfg->cmdline);
+	d->d_kind = cfg->kind;
+	d->d_toolstack = cfg->toolstack;
+	make_uuid(d->d_uuid);
+	d->d_memory_kib = cfg->memory_kib;
+	d->d_maxmem_kib = maxmem;
+	d->d_nr_pages = cfg->memory_kib / 4;
+	/* libxl: max_pages from memory=, plus 1 MiB of slack. */
+	d->d_max_pages = (cfg->memory_kib / 1024 + 1) * 256;
+	d->d_memfd_pages = cfg->kind == XENSIM_PVH ? HV_PVH_SPACE : maxmem / 4;
+	d->d_p2m = mmap(NULL, HV_MAX_GFN * sizeof(*d->d_p2m),
+	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+	    -1, 0);
+	snprintf(name, sizeof(name), "xensim-d%u", d->d_id);
+	if (d->d_p2m == MAP_FAILED ||
+	    (d->d_memfd = memfd_create(name, MFD_CLOEXEC)) == -1 ||
+	    ftruncate(d->d_memfd, (off_t)(d->d_memfd_pages * HV_PAGE_SIZE))
+	    == -1) {
+		error = errno;
+		domain_free(d);
+		return error;
+	}
+	domains[d->d_id] = d;
+	if ((error = build(d)) != 0) {
+		hv_log("d%u: not enough host memory for %" PRIu64 " pages",
+		    d->d_id, d->d_nr_pages);
+		domains[d->d_id] = NULL;
+		domain_free(d);
+		return error;
+	}
+	snprintf(d->d_dir, sizeof(d->d_dir), "%s/domains/%u", hv_dir, d->d_id);
+	if (mkdir(d->d_dir, 0755) == -1 && errno != EEXIST) {
+		error = errno;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/hypercall", d->d_dir);
+	if ((d->d_lsock = hv_conn_listen(path, d->d_id, false)) < 0) {
+		error = -d->d_lsock;
+		d->d_lsock = -1;
+		goto fail;
+	}
+	snprintf(path, sizeof(path), "%s/xenstore", d->d_dir);
+	if ((error = xsd_listen(path, d->d_id)) != 0)
+		goto fail;
+	if ((error = ts_create(d)) != 0)
+		goto fail;
+	if (d->d_kernel[0] != '\0' && (error = hv_guest_start(d)) != 0)
+		goto fail;
+	hv_log("d%u: created %s (%s, %" PRIu64 " pages, max %" PRIu64 ")",
+	    d->d_id, d->d_name, d->d_kind == XENSIM_PV ? "pv" : "pvh",
+	    d->d_tot_pages, d->d_max_pages);
+	*idp = d->d_id;
+	return 0;
+fail:
+	hv_domain_destroy(d);
+	return error;
+}
+
+void
+hv_domain_destroy(struct hv_domain *d)
+{
+	char path[PATH_MAX + 32];
+	int status;
+
+	if (d->d_pid != 0) {
+		kill(d->d_pid, SIGKILL);
+		while (waitpid(d->d_pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		d->d_pid = 0;
+	}
+	hv_conn_drop_domain(d->d_id);
+	if (d->d_lsock != -1) {
+		snprintf(path, sizeof(path), "%s/hypercall", d->d_dir);
+		(void)unlink(path);
+	}
+	xsd_unlisten(d->d_id);
+	ts_destroy(d);
+	xsd_release_domain(d->d_id);
+	hv_log("d%u: destroyed %s", d->d_id, d->d_name);
+	domains[d->d_id] = NULL;
+	domain_free(d);
 }
 
 void
 hv_reap(void)
 {
+	domid_t id;
+	pid_t pid;
+	int status;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		for (id = 1; id <= HV_MAX_DOMID; id++) {
+			if (domains[id] == NULL || domains[id]->d_pid != pid)
+				continue;
+			domains[id]->d_pid = 0;
+			if (WIFEXITED(status))
+				hv_log("d%u: guest exited with status %d", id,
+				    WEXITSTATUS(status));
+			else
+				hv_log("d%u: guest killed by signal %d", id,
+				    WTERMSIG(status));
+			hv_domain_destroy(domains[id]);
+			break;
+		}
+	}
+}
+
+int
+hv_init(const char *dir, uint64_t host_pages)
+{
+	static char absdir[PATH_MAX];
+	char path[PATH_MAX + 16];
+	int error, fd;
+
+	/* Guests get paths under it in their environment: make it absolute. */
+	if (realpath(dir, absdir) == NULL)
+		return errno;
+	hv_dir = absdir;
+	dir = absdir;
+	if ((error = hv_mem_init(host_pages)) != 0)
+		return error;
+	snprintf(path, sizeof(path), "%s/domains", dir);
+	if (mkdir(path, 0755) == -1 && errno != EEXIST)
+		return errno;
+	snprintf(path, sizeof(path), "%s/privcmd", dir);
+	if ((fd = hv_conn_listen(path, 0, true)) < 0)
+		return -fd;
+	return 0;
 }
 
 void
 hv_fini(void)
 {
+	char path[PATH_MAX + 16];
+	domid_t id;
+
+	for (id = 1; id <= HV_MAX_DOMID; id++)
+		if (domains[id] != NULL)
+			hv_domain_destroy(domains[id]);
+	hv_conn_drop_domain(0);
+	snprintf(path, sizeof(path), "%s/privcmd", hv_dir);
+	(void)unlink(path);
+	hv_mem_fini();
 }

@@ -1,0 +1,455 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The hypervisor's memory: the host's machine frames, each domain's
+ * physmap, and the XENMEM_* and mmu_update hypercalls, answered as
+ * xen/common/memory.c does (Xen 4.17).  Every reservation call of every
+ * caller goes through hv_memory_op(): the place for fault injection.
+ */
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hvvar.h"
+
+/* The frame table: who owns each machine frame, and at which gfn. */
+static uint16_t	*ft_owner;	/* domid + 1; 0: free */
+static uint64_t	*ft_gfn;	/* HV_NO_GFN: owned but not placed */
+static uint64_t	 ft_pages, ft_free, ft_cursor;
+
+int
+hv_mem_init(uint64_t host_pages)
+{
+	uint64_t i;
+
+	ft_owner = calloc(host_pages, sizeof(*ft_owner));
+	ft_gfn = calloc(host_pages, sizeof(*ft_gfn));
+	if (ft_owner == NULL || ft_gfn == NULL)
+		return ENOMEM;
+	for (i = 0; i < host_pages; i++)
+		ft_gfn[i] = HV_NO_GFN;
+	ft_pages = ft_free = host_pages;
+	ft_cursor = 0;
+	return 0;
+}
+
+void
+hv_mem_fini(void)
+{
+
+	free(ft_owner);
+	free(ft_gfn);
+	ft_owner = NULL;
+	ft_gfn = NULL;
+}
+
+uint64_t
+hv_free_pages(void)
+{
+
+	return ft_free;
+}
+
+uint64_t
+hv_total_pages(void)
+{
+
+	return ft_pages;
+}
+
+static bool
+block_free(uint64_t mfn, uint64_t n)
+{
+	uint64_t j;
+
+	for (j = 0; j < n; j++)
+		if (ft_owner[mfn + j] != 0)
+			return false;
+	return true;
+}
+
+/* Find a free, naturally aligned block of 2^order frames. */
+static bool
+find_block(unsigned int order, uint64_t *mfnp)
+{
+	uint64_t n = UINT64_C(1) << order, start, mfn, tries;
+
+	if (n > ft_pages)
+		return false;
+	start = ft_cursor & ~(n - 1);
+	for (mfn = start, tries = 0; tries <= ft_pages / n;
+	    tries++, mfn += n) {
+		if (mfn + n > ft_pages)
+			mfn = 0;
+		if (block_free(mfn, n)) {
+			*mfnp = mfn;
+			ft_cursor = mfn + n;
+			if (ft_cursor >= ft_pages)
+				ft_cursor = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * alloc_domheap_pages() then assign_pages(): the heap first, then the
+ * domain's limits, with Xen's messages.
+ */
+int
+hv_frame_alloc(struct hv_domain *d, unsigned int order, uint64_t *mfnp)
+{
+	uint64_t n = UINT64_C(1) << order, mfn, j;
+
+	if (d->d_pool_empty || d->d_alloc_budget == 0 ||
+	    (d->d_alloc_budget > 0 && (uint64_t)d->d_alloc_budget < n) ||
+	    ft_free < n || !find_block(order, &mfn)) {
+		hv_log("Could not allocate order=%u extent: id=%u "
+		    "(%" PRIu64 " free)", order, d->d_id, ft_free);
+		return ENOMEM;
+	}
+	if (d->d_tot_pages > d->d_max_pages) {
+		hv_log("Inconsistent allocation for d%u: %" PRIu64 " > %"
+		    PRIu64, d->d_id, d->d_tot_pages, d->d_max_pages);
+		return EPERM;
+	}
+	if (n > d->d_max_pages - d->d_tot_pages) {
+		hv_log("Over-allocation for d%u: %" PRIu64 " > %" PRIu64,
+		    d->d_id, d->d_tot_pages + n, d->d_max_pages);
+		return E2BIG;
+	}
+	for (j = 0; j < n; j++) {
+		ft_owner[mfn + j] = d->d_id + 1;
+		ft_gfn[mfn + j] = HV_NO_GFN;
+	}
+	ft_free -= n;
+	d->d_tot_pages += n;
+	if (d->d_alloc_budget > 0)
+		d->d_alloc_budget -= n;
+	*mfnp = mfn;
+	return 0;
+}
+
+static void
+frame_free(struct hv_domain *d, uint64_t mfn)
+{
+
+	ft_owner[mfn] = 0;
+	ft_gfn[mfn] = HV_NO_GFN;
+	ft_free++;
+	d->d_tot_pages--;
+}
+
+static void
+ram_punch(struct hv_domain *d, uint64_t gfn, uint64_t n)
+{
+
+	if (gfn >= d->d_memfd_pages || n == 0)
+		return;
+	if (n > d->d_memfd_pages - gfn)
+		n = d->d_memfd_pages - gfn;
+	if (fallocate(d->d_memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+	    (off_t)(gfn * HV_PAGE_SIZE), (off_t)(n * HV_PAGE_SIZE)) == -1)
+		hv_log("d%u: punching gfn %#" PRIx64 "+%" PRIu64 ": %s",
+		    d->d_id, gfn, n, strerror(errno));
+}
+
+static void
+ram_back(struct hv_domain *d, uint64_t gfn, uint64_t n)
+{
+
+	if (gfn >= d->d_memfd_pages || n == 0)
+		return;
+	if (n > d->d_memfd_pages - gfn)
+		n = d->d_memfd_pages - gfn;
+	if (fallocate(d->d_memfd, 0, (off_t)(gfn * HV_PAGE_SIZE),
+	    (off_t)(n * HV_PAGE_SIZE)) == -1)
+		hv_log("d%u: backing gfn %#" PRIx64 "+%" PRIu64 ": %s",
+		    d->d_id, gfn, n, strerror(errno));
+}
+
+/*
+ * Map n owned frames from mfn at gfn.  A frame already there is left
+ * owned but unplaced (Xen orphans it: the domain stays charged), and
+ * the RAM there reads as the new, scrubbed frame: zeros.
+ */
+void
+hv_frame_place(struct hv_domain *d, uint64_t gfn, uint64_t mfn,
+    unsigned int n)
+{
+	uint64_t j, old;
+	bool replaced = false;
+
+	for (j = 0; j < n; j++) {
+		if ((old = d->d_p2m[gfn + j]) != 0) {
+			old--;
+			if (ft_gfn[old] == gfn + j)
+				ft_gfn[old] = HV_NO_GFN;
+			replaced = true;
+		}
+		if (ft_gfn[mfn + j] != HV_NO_GFN &&
+		    d->d_p2m[ft_gfn[mfn + j]] == mfn + j + 1) {
+			/* A PV frame moving to another pfn leaves the old. */
+			d->d_p2m[ft_gfn[mfn + j]] = 0;
+			ram_punch(d, ft_gfn[mfn + j], 1);
+		}
+		d->d_p2m[gfn + j] = (uint32_t)(mfn + j + 1);
+		ft_gfn[mfn + j] = gfn + j;
+	}
+	if (replaced)
+		ram_punch(d, gfn, n);
+	ram_back(d, gfn, n);
+}
+
+/* The builder: n fresh frames at gfn.., backed with one fallocate. */
+int
+hv_boot_ram(struct hv_domain *d, uint64_t gfn, uint64_t n)
+{
+	uint64_t j, mfn;
+
+	for (j = 0; j < n; j++) {
+		if (hv_frame_alloc(d, 0, &mfn) != 0)
+			return ENOMEM;
+		d->d_p2m[gfn + j] = (uint32_t)(mfn + 1);
+		ft_gfn[mfn] = gfn + j;
+	}
+	ram_back(d, gfn, n);
+	return 0;
+}
+
+/* Domain death: every frame back to the host. */
+void
+hv_frames_release(struct hv_domain *d)
+{
+	uint64_t mfn;
+
+	for (mfn = 0; mfn < ft_pages; mfn++)
+		if (ft_owner[mfn] == d->d_id + 1)
+			frame_free(d, mfn);
+}
+
+/* guest_remove_page() on an auto-translated domain: by gfn. */
+static bool
+remove_gfn(struct hv_domain *d, uint64_t gfn)
+{
+	uint64_t mfn;
+
+	if (gfn >= HV_MAX_GFN || d->d_p2m[gfn] == 0)
+		return false;
+	mfn = d->d_p2m[gfn] - 1;
+	d->d_p2m[gfn] = 0;
+	frame_free(d, mfn);
+	return true;
+}
+
+/* guest_remove_page() on a PV domain: by machine frame. */
+static bool
+remove_mfn(struct hv_domain *d, uint64_t mfn)
+{
+	uint64_t gfn;
+
+	if (mfn >= ft_pages || ft_owner[mfn] != d->d_id + 1) {
+		hv_log("Error mfn %" PRIx64 ": rd=d%u od=%s", mfn, d->d_id,
+		    mfn < ft_pages && ft_owner[mfn] != 0 ? "other" : "NULL");
+		return false;
+	}
+	if ((gfn = ft_gfn[mfn]) != HV_NO_GFN && d->d_p2m[gfn] == mfn + 1) {
+		d->d_p2m[gfn] = 0;
+		ram_punch(d, gfn, 1);
+	}
+	frame_free(d, mfn);
+	return true;
+}
+
+static uint64_t
+increase_reservation(struct hv_domain *d, struct xw_memop *m,
+    xen_pfn_t *list, uint64_t end)
+{
+	uint64_t i, mfn;
+
+	for (i = m->start; i < end; i++) {
+		if (hv_frame_alloc(d, m->extent_order, &mfn) != 0)
+			break;
+		/* Only a PV guest learns the machine address. */
+		if (d->d_kind == XENSIM_PV && list != NULL)
+			list[i - m->start] = mfn;
+	}
+	return i;
+}
+
+static uint64_t
+decrease_reservation(struct hv_domain *d, struct xw_memop *m,
+    xen_pfn_t *list, uint64_t end)
+{
+	uint64_t i, j, n = UINT64_C(1) << m->extent_order, base;
+	bool ok;
+
+	if (list == NULL)
+		return m->start;
+	for (i = m->start; i < end; i++) {
+		base = list[i - m->start];
+		ok = true;
+		for (j = 0; j < n && ok; j++) {
+			if (d->d_kind == XENSIM_PV)
+				ok = remove_mfn(d, base + j);
+			else if (!(ok = remove_gfn(d, base + j)))
+				j--;
+		}
+		if (d->d_kind != XENSIM_PV)
+			ram_punch(d, base, j);
+		/* Frames before the hole stay removed (3d). */
+		if (!ok)
+			return i;
+	}
+	return i;
+}
+
+static uint64_t
+populate_physmap(struct hv_domain *d, struct xw_memop *m,
+    xen_pfn_t *list, uint64_t end)
+{
+	uint64_t i, gfn, mfn, n = UINT64_C(1) << m->extent_order;
+
+	if (list == NULL)
+		return m->start;
+	for (i = m->start; i < end; i++) {
+		gfn = list[i - m->start];
+		if (gfn >= HV_MAX_GFN || n > HV_MAX_GFN - gfn)
+			break;
+		if (hv_frame_alloc(d, m->extent_order, &mfn) != 0)
+			break;
+		hv_frame_place(d, gfn, mfn, (unsigned int)n);
+		if (d->d_kind == XENSIM_PV)
+			list[i - m->start] = mfn;
+	}
+	return i;
+}
+
+/*
+ * XENMEM_{increase,decrease}_reservation, XENMEM_populate_physmap for
+ * the extents [m->start, m->start + m->count) of a call of m->nr_extents
+ * (all of them when there is no list).  Returns the index of the first
+ * extent not done, as Xen's continuation does: never negative.
+ */
+int64_t
+hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
+{
+	struct hv_domain *d;
+	domid_t target;
+	uint64_t end;
+
+	if (m->nr_extents > (UINT_MAX >> HV_MEMOP_EXTENT_SHIFT))
+		return m->start;
+	if (m->start >= m->nr_extents)
+		return m->start;
+	if (m->extent_order > (priv ? HV_CTLDOM_MAX_ORDER : HV_DOMU_MAX_ORDER))
+		return m->start;
+	target = m->domid == DOMID_SELF ? caller : (domid_t)m->domid;
+	if (m->domid > DOMID_SELF || (!priv && target != caller))
+		return m->start;
+	if ((d = hv_domain_lookup(target)) == NULL)
+		return m->start;
+	if (m->has_list) {
+		end = m->start + m->count;
+		if (end > m->nr_extents)
+			end = m->nr_extents;
+	} else {
+		list = NULL;
+		end = m->nr_extents;
+	}
+	switch (m->cmd) {
+	case XENMEM_increase_reservation:
+		return (int64_t)increase_reservation(d, m, list, end);
+	case XENMEM_decrease_reservation:
+		return (int64_t)decrease_reservation(d, m, list, end);
+	case XENMEM_populate_physmap:
+		return (int64_t)populate_physmap(d, m, list, end);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* XENMEM_current_reservation, XENMEM_maximum_reservation. */
+int64_t
+hv_reservation_query(domid_t caller, bool priv, unsigned int cmd,
+    domid_t target)
+{
+	struct hv_domain *d;
+
+	if (target == DOMID_SELF)
+		target = caller;
+	if ((d = hv_domain_lookup(target)) == NULL)
+		return -ESRCH;
+	if (!priv && target != caller)
+		return -EPERM;
+	return (int64_t)(cmd == XENMEM_current_reservation ?
+	    d->d_tot_pages : d->d_max_pages);
+}
+
+/*
+ * HYPERVISOR_mmu_update: only MMU_MACHPHYS_UPDATE, which a PV guest
+ * uses to place a frame it owns at one of its pfns.
+ */
+int64_t
+hv_mmu_update(domid_t caller, const struct mmu_update *reqs,
+    unsigned int count, unsigned int *done)
+{
+	struct hv_domain *d;
+	uint64_t mfn, pfn;
+	unsigned int i;
+
+	*done = 0;
+	if ((d = hv_domain_lookup(caller)) == NULL)
+		return -ESRCH;
+	if (d->d_kind != XENSIM_PV)
+		return -ENOSYS;
+	for (i = 0; i < count; i++) {
+		if ((reqs[i].ptr & 3) != MMU_MACHPHYS_UPDATE)
+			return -ENOSYS;
+		mfn = reqs[i].ptr >> HV_PAGE_SHIFT;
+		pfn = reqs[i].val;
+		if (mfn >= ft_pages || ft_owner[mfn] != d->d_id + 1) {
+			hv_log("d%u: could not get page for mach->phys "
+			    "update of mfn %" PRIx64, d->d_id, mfn);
+			return -EINVAL;
+		}
+		if (pfn >= HV_MAX_GFN)
+			return -EINVAL;
+		hv_frame_place(d, pfn, mfn, 1);
+		*done = i + 1;
+	}
+	return 0;
+}

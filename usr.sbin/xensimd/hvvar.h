@@ -1,0 +1,126 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Internals shared by the hypervisor and toolstack halves of xensimd.
+ */
+
+#ifndef _XENSIMD_HVVAR_H_
+#define _XENSIMD_HVVAR_H_
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/memory.h>
+
+#include "xensim.h"
+#include "xensim_wire.h"
+
+#define HV_PAGE_SHIFT		12
+#define HV_PAGE_SIZE		4096
+#define HV_MEMOP_EXTENT_SHIFT	6	/* Xen's continuation encoding */
+#define HV_NO_GFN		UINT64_MAX
+#define HV_MAX_GFN		(UINT64_C(1) << 24)	/* 64 GiB of guest space */
+#define HV_PVH_SPACE		0xff000		/* PVH memfd: GFNs below 4 GiB */
+#define HV_BUILDER_GFN		0xfeff0		/* 16 builder pages, PVH */
+#define HV_BUILDER_PAGES	16
+#define HV_STORE_GFN		0xfeffc
+#define HV_CONSOLE_GFN		0xfefff
+#define HV_DOMU_MAX_ORDER	9
+#define HV_CTLDOM_MAX_ORDER	18
+
+struct hv_domain {
+	domid_t			 d_id;
+	char			 d_name[64];
+	enum xensim_kind	 d_kind;
+	enum xensim_toolstack	 d_toolstack;
+	char			 d_uuid[37];
+	char			 d_kernel[256];
+	char			 d_cmdline[256];
+	char			 d_dir[PATH_MAX];	/* <dir>/domains/N */
+	uint64_t		 d_memory_kib;
+	uint64_t		 d_maxmem_kib;
+	uint64_t		 d_tot_pages;
+	uint64_t		 d_max_pages;
+	uint64_t		 d_nr_pages;		/* RAM frames at boot */
+	uint32_t		*d_p2m;		/* gfn -> mfn + 1; 0: none */
+	int			 d_memfd;
+	uint64_t		 d_memfd_pages;
+	uint64_t		 d_store_ref, d_console_ref;
+	int			 d_lsock;	/* hypercall socket */
+	pid_t			 d_pid;		/* guest, or 0 */
+	/* Fault injection, set by dom0. */
+	int64_t			 d_alloc_budget;	/* -1: unlimited */
+	bool			 d_pool_empty;
+};
+
+extern const char	*hv_dir;
+
+/* hv.c: the host's frames and the domains. */
+struct hv_domain *hv_domain_lookup(domid_t);
+struct hv_domain *hv_domain_byname(const char *);
+struct hv_domain *hv_domain_next(domid_t after);	/* in domid order */
+int	hv_domain_create(const struct xensim_domcfg *, domid_t *);
+void	hv_domain_destroy(struct hv_domain *);
+void	hv_domain_info(const struct hv_domain *, struct xensim_dominfo *);
+uint64_t hv_free_pages(void);
+uint64_t hv_total_pages(void);
+
+/* hv_mem.c: the hypercalls, one entry point each. */
+int64_t	hv_memory_op(domid_t caller, bool priv, struct xw_memop *,
+	    xen_pfn_t *list);
+int64_t	hv_reservation_query(domid_t caller, bool priv, unsigned int cmd,
+	    domid_t target);
+int64_t	hv_mmu_update(domid_t caller, const struct mmu_update *,
+	    unsigned int count, unsigned int *done);
+int	hv_frame_alloc(struct hv_domain *, unsigned int order, uint64_t *mfn);
+void	hv_frame_place(struct hv_domain *, uint64_t gfn, uint64_t mfn,
+	    unsigned int n);
+int	hv_boot_ram(struct hv_domain *, uint64_t gfn, uint64_t n);
+void	hv_frames_release(struct hv_domain *);
+int	hv_mem_init(uint64_t host_pages);
+void	hv_mem_fini(void);
+
+/* hv_conn.c: the sockets. */
+int	hv_conn_listen(const char *path, domid_t domid, bool priv);
+void	hv_conn_drop_domain(domid_t);
+
+/* hv_guest.c: the guest program. */
+int	hv_guest_start(struct hv_domain *);
+
+/* toolstack.c: what libxl writes to xenstore, and removes. */
+int	ts_create(const struct hv_domain *);
+void	ts_destroy(const struct hv_domain *);
+
+void	hv_log(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+
+#endif /* _XENSIMD_HVVAR_H_ */
