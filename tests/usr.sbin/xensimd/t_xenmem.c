@@ -1,0 +1,633 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * xensimd's hypervisor half against what a real Xen 4.17 answered
+ * (XEN-GROUND-TRUTH.md, sections 1 and 3 to 6): reservation calls as a
+ * domU and as dom0, their limits, quirks and errors, and host memory
+ * really given back.
+ */
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "xensim.h"
+
+#include <xen/version.h>
+
+#define BASE	0x100000UL	/* probe GFNs, outside the guest's RAM */
+
+static char dir[PATH_MAX];
+
+static void
+start_host(unsigned int mib)
+{
+	char arg[32];
+	pid_t pid;
+	int status;
+
+	ATF_REQUIRE(getcwd(dir, sizeof(dir) - 16) != NULL);
+	strcat(dir, "/xensim");
+	snprintf(arg, sizeof(arg), "%u", mib);
+	ATF_REQUIRE((pid = fork()) != -1);
+	if (pid == 0) {
+		execl(BINDIR "/xensimd", "xensimd", "-d", dir, "-m", arg,
+		    (char *)NULL);
+		_exit(127);
+	}
+	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+	ATF_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "xensimd did not start");
+}
+
+static void
+stop_host(void)
+{
+	FILE *fp;
+	long pid;
+	int i;
+
+	if ((fp = fopen("xensim/xensimd.pid", "r")) == NULL)
+		return;
+	if (fscanf(fp, "%ld", &pid) == 1 && pid > 0) {
+		kill((pid_t)pid, SIGTERM);
+		for (i = 0; i < 50 && kill((pid_t)pid, 0) == 0; i++)
+			usleep(100000);
+		kill((pid_t)pid, SIGKILL);
+	}
+	fclose(fp);
+}
+
+static struct xensim *
+dom0(void)
+{
+	struct xensim *h;
+
+	ATF_REQUIRE_MSG((h = xensim_open_privcmd(dir)) != NULL,
+	    "privcmd: %s", strerror(errno));
+	return h;
+}
+
+static domid_t
+create(struct xensim *h, const char *name, enum xensim_kind kind,
+    unsigned int mib, unsigned int maxmib)
+{
+	struct xensim_domcfg cfg;
+	domid_t id;
+
+	memset(&cfg, 0, sizeof(cfg));
+	strcpy(cfg.name, name);
+	cfg.kind = kind;
+	cfg.memory_kib = mib * 1024ULL;
+	cfg.maxmem_kib = maxmib * 1024ULL;
+	ATF_REQUIRE_MSG(xensim_domain_create(h, &cfg, &id) == 0,
+	    "create %s: %s", name, strerror(errno));
+	return id;
+}
+
+static struct xensim *
+domu(domid_t id)
+{
+	char path[PATH_MAX + 64];
+	struct xensim *h;
+
+	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", dir, id);
+	ATF_REQUIRE_MSG((h = xensim_open_domain(path)) != NULL, "%s: %s",
+	    path, strerror(errno));
+	return h;
+}
+
+static long
+memop(struct xensim *h, unsigned int cmd, domid_t id, xen_pfn_t *list,
+    unsigned long nr, unsigned int order)
+{
+	struct xen_memory_reservation r;
+
+	memset(&r, 0, sizeof(r));
+	set_xen_guest_handle(r.extent_start, list);
+	r.nr_extents = nr;
+	r.extent_order = order;
+	r.domid = id;
+	return xensim_memory_op(h, cmd, &r);
+}
+
+#define POP(h, id, l, n, o)	memop(h, XENMEM_populate_physmap, id, l, n, o)
+#define DEC(h, id, l, n, o)	memop(h, XENMEM_decrease_reservation, id, l, n, o)
+#define INC(h, id, l, n, o)	memop(h, XENMEM_increase_reservation, id, l, n, o)
+
+static struct xensim_dominfo
+info(struct xensim *h, domid_t id)
+{
+	struct xensim_dominfo di;
+
+	ATF_REQUIRE(xensim_domain_getinfo(h, id, &di) == 0);
+	return di;
+}
+
+static uint64_t
+tot(struct xensim *h, domid_t id)
+{
+
+	return info(h, id).tot_pages;
+}
+
+static void
+gfns(xen_pfn_t *l, unsigned long n, xen_pfn_t first)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		l[i] = first + i;
+}
+
+#define HOST_TC(name, text)						\
+	ATF_TC_WITH_CLEANUP(name);					\
+	ATF_TC_HEAD(name, tc)						\
+	{								\
+		atf_tc_set_md_var(tc, "descr", text);			\
+	}								\
+	ATF_TC_CLEANUP(name, tc)					\
+	{								\
+		(void)tc;						\
+		stop_host();						\
+	}
+
+HOST_TC(create_limits, "max_pages and tot_pages at create, as libxl sets them")
+ATF_TC_BODY(create_limits, tc)
+{
+	struct xensim *h;
+	struct xensim_dominfo di;
+	domid_t pvh, pv;
+
+	start_host(1024);
+	h = dom0();
+	pvh = create(h, "gpvh", XENSIM_PVH, 64, 128);
+	pv = create(h, "gpv", XENSIM_PV, 64, 128);
+	di = info(h, pvh);
+	ATF_CHECK_EQ(di.max_pages, 65 * 256);
+	ATF_CHECK_EQ(di.tot_pages, 64 * 256 + 16);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 64 * 256 + 16);
+	di = info(h, pv);
+	ATF_CHECK_EQ(di.max_pages, 65 * 256);
+	ATF_CHECK_EQ(di.tot_pages, 64 * 256);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 64 * 256);
+	/* xc_domain_setmaxmem: KiB / 4, rounded down. */
+	ATF_CHECK_EQ(xensim_domain_setmaxmem(h, pv, 1023), 0);
+	ATF_CHECK_EQ(info(h, pv).max_pages, 255);
+	ATF_CHECK_EQ(xensim_domain_setmaxmem(h, 12345, 1024), -1);
+	ATF_CHECK_EQ(errno, ESRCH);
+	xensim_close(h);
+}
+
+HOST_TC(populate_full, "a domU populates within its headroom")
+ATF_TC_BODY(populate_full, tc)
+{
+	struct xensim *h, *u;
+	xen_pfn_t l[64];
+	domid_t id, self = DOMID_SELF;
+	uint64_t t0;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	u = domu(id);
+	t0 = tot(h, id);
+	gfns(l, 64, BASE);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 64, 0), 64);
+	ATF_CHECK_EQ(tot(h, id), t0 + 64);
+	/* PVH: the array is not written back. */
+	ATF_CHECK_EQ(l[63], BASE + 63);
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_current_reservation, &self),
+	    (long)(t0 + 64));
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_maximum_reservation, &self),
+	    17 * 256);
+	ATF_CHECK_EQ(DEC(u, id, l, 64, 0), 64);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(partial_max, "populate past max_pages stops at the boundary (3a)")
+ATF_TC_BODY(partial_max, tc)
+{
+	struct xensim *h, *u;
+	xen_pfn_t l[248];
+	domid_t id;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	u = domu(id);
+	/* headroom: 17 * 256 - (16 * 256 + 16) = 240 */
+	gfns(l, 248, BASE);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 248, 0), 240);
+	ATF_CHECK_EQ(tot(h, id), 17 * 256);
+	gfns(l, 4, BASE + 248);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 4, 0), 0);
+	ATF_CHECK_EQ(INC(u, DOMID_SELF, l, 4, 0), 0);
+	ATF_CHECK_EQ(tot(h, id), 17 * 256);
+	/* The first 240 are there, the rest not: decreasing 241 stops. */
+	gfns(l, 241, BASE);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 241, 0), 240);
+	/* max below tot: "Inconsistent allocation", nothing allocated */
+	ATF_CHECK_EQ(xensim_domain_setmaxmem(h, id, 4 * (tot(h, id) - 10)), 0);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 0), 0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(host_exhausted, "populate stops when the host has no free frame")
+ATF_TC_BODY(host_exhausted, tc)
+{
+	struct xensim *h, *u;
+	struct xensim_hostinfo hi;
+	xen_pfn_t *l;
+	domid_t id;
+	uint64_t free0, t0;
+
+	start_host(32);		/* 8192 frames */
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	ATF_REQUIRE(xensim_host_info(h, &hi) == 0);
+	ATF_CHECK_EQ(hi.total_pages, 8192);
+	free0 = hi.free_pages;
+	ATF_CHECK_EQ(free0, 8192 - (16 * 256 + 16));
+	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 64 * 1024) == 0);
+	u = domu(id);
+	t0 = tot(h, id);
+	ATF_REQUIRE((l = calloc(5000, sizeof(*l))) != NULL);
+	gfns(l, 5000, BASE);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 5000, 0), (long)free0);
+	ATF_CHECK_EQ(tot(h, id), t0 + free0);
+	ATF_REQUIRE(xensim_host_info(h, &hi) == 0);
+	ATF_CHECK_EQ(hi.free_pages, 0);
+	/* Destroy gives every frame back. */
+	ATF_REQUIRE(xensim_domain_destroy(h, id) == 0);
+	ATF_REQUIRE(xensim_host_info(h, &hi) == 0);
+	ATF_CHECK_EQ(hi.free_pages, 8192);
+	free(l);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(bad_order, "extent order limits: 9 for a domU, 18 for dom0")
+ATF_TC_BODY(bad_order, tc)
+{
+	struct xensim *h, *u;
+	xen_pfn_t l[1];
+	domid_t id;
+	uint64_t t0;
+
+	/* An order-18 extent needs a free, aligned 1 GiB block. */
+	start_host(2100);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 2100 * 1024) == 0);
+	u = domu(id);
+	t0 = tot(h, id);
+	l[0] = 0x110000;
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 10), 0);
+	ATF_CHECK_EQ(INC(u, DOMID_SELF, NULL, 1, 10), 0);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 9), 1);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 9), 1);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	l[0] = 0x400000;
+	ATF_CHECK_EQ(POP(h, id, l, 1, 19), 0);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 19), 0);
+	ATF_CHECK_EQ(INC(h, id, NULL, 1, 19), 0);
+	ATF_CHECK_EQ(POP(h, id, l, 1, 18), 1);
+	ATF_CHECK_EQ(tot(h, id), t0 + 262144);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 18), 1);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(other_domain, "a domU cannot act on another domain")
+ATF_TC_BODY(other_domain, tc)
+{
+	struct xensim *h, *u;
+	xen_pfn_t l[2];
+	domid_t a, b, x;
+	uint64_t tb;
+
+	start_host(256);
+	h = dom0();
+	a = create(h, "a", XENSIM_PVH, 16, 32);
+	b = create(h, "b", XENSIM_PVH, 16, 32);
+	u = domu(a);
+	tb = tot(h, b);
+	gfns(l, 2, BASE);
+	ATF_CHECK_EQ(POP(u, b, l, 2, 0), 0);
+	ATF_CHECK_EQ(INC(u, b, NULL, 2, 0), 0);
+	l[0] = 0;
+	ATF_CHECK_EQ(DEC(u, b, l, 1, 0), 0);
+	ATF_CHECK_EQ(tot(h, b), tb);
+	/* Its own id works like DOMID_SELF. */
+	gfns(l, 2, BASE);
+	ATF_CHECK_EQ(POP(u, a, l, 2, 0), 2);
+	x = b;
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_current_reservation, &x),
+	    -EPERM);
+	x = 12345;
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_current_reservation, &x),
+	    -ESRCH);
+	ATF_CHECK_EQ(xensim_memory_op(h, XENMEM_maximum_reservation, &x),
+	    -ESRCH);
+	x = b;
+	ATF_CHECK_EQ(xensim_memory_op(h, XENMEM_current_reservation, &x),
+	    (long)tb);
+	/* dom0 on a domain that does not exist: a count of 0. */
+	ATF_CHECK_EQ(POP(h, 12345, l, 2, 0), 0);
+	ATF_CHECK_EQ(INC(h, 12345, NULL, 2, 0), 0);
+	ATF_CHECK_EQ(POP(h, DOMID_INVALID, l, 2, 0), 0);
+	/* Control operations are dom0's. */
+	ATF_CHECK_EQ(xensim_domain_destroy(u, b), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(decrease_stops, "a decrease stops at the first unpopulated frame (3b)")
+ATF_TC_BODY(decrease_stops, tc)
+{
+	struct xensim *h;
+	xen_pfn_t l[4], p[4];
+	domid_t id;
+	uint64_t t0;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	gfns(p, 4, BASE);
+	ATF_REQUIRE(POP(h, id, p, 4, 0) == 4);
+	t0 = tot(h, id);
+	l[0] = p[0]; l[1] = p[1]; l[2] = BASE + 0x8000; l[3] = p[3];
+	ATF_CHECK_EQ(DEC(h, id, l, 4, 0), 2);
+	ATF_CHECK_EQ(tot(h, id), t0 - 2);
+	ATF_CHECK_EQ(l[2], BASE + 0x8000);	/* list not modified */
+	ATF_CHECK_EQ(DEC(h, id, &p[3], 1, 0), 1);
+	ATF_CHECK_EQ(DEC(h, id, &p[0], 1, 0), 0);
+	l[0] = BASE + 0x8000; l[1] = p[2];
+	ATF_CHECK_EQ(DEC(h, id, l, 2, 0), 0);
+	ATF_CHECK_EQ(DEC(h, id, &p[2], 1, 0), 1);
+	ATF_CHECK_EQ(tot(h, id), t0 - 4);
+	xensim_close(h);
+}
+
+HOST_TC(quirks, "repopulating a GFN and order-9 decreases over holes (3c, 3d)")
+ATF_TC_BODY(quirks, tc)
+{
+	struct xensim *h;
+	xen_pfn_t l[2], g9 = 0x110000, p[10];
+	domid_t id;
+	uint64_t t0;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 64 * 1024) == 0);
+	t0 = tot(h, id);
+	/* 3c: populating an already populated GFN leaves a page charged. */
+	l[0] = BASE + 4;
+	ATF_CHECK_EQ(POP(h, id, l, 1, 0), 1);
+	ATF_CHECK_EQ(POP(h, id, l, 1, 0), 1);
+	ATF_CHECK_EQ(tot(h, id), t0 + 2);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 0), 1);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 0), 0);
+	ATF_CHECK_EQ(tot(h, id), t0 + 1);
+	l[0] = l[1] = BASE + 5;
+	ATF_CHECK_EQ(POP(h, id, l, 2, 0), 2);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 0), 1);
+	ATF_CHECK_EQ(tot(h, id), t0 + 2);
+	t0 = tot(h, id);
+	/* d2: a full order-9 extent. */
+	ATF_CHECK_EQ(POP(h, id, &g9, 1, 9), 1);
+	ATF_CHECK_EQ(tot(h, id), t0 + 512);
+	ATF_CHECK_EQ(DEC(h, id, &g9, 1, 9), 1);
+	ATF_CHECK_EQ(DEC(h, id, &g9, 1, 9), 0);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	/* d3: only the first 10 populated: rc 0, yet all 10 removed. */
+	gfns(p, 10, g9);
+	ATF_REQUIRE(POP(h, id, p, 10, 0) == 10);
+	ATF_CHECK_EQ(DEC(h, id, &g9, 1, 9), 0);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	ATF_CHECK_EQ(DEC(h, id, p, 10, 0), 0);
+	/* d4: a hole first: nothing removed. */
+	gfns(p, 10, g9 + 256);
+	ATF_REQUIRE(POP(h, id, p, 10, 0) == 10);
+	ATF_CHECK_EQ(DEC(h, id, &g9, 1, 9), 0);
+	ATF_CHECK_EQ(tot(h, id), t0 + 10);
+	ATF_CHECK_EQ(DEC(h, id, p, 10, 0), 10);
+	/* d6: a non-aligned order-9 extent. */
+	l[0] = g9 + 3;
+	ATF_CHECK_EQ(POP(h, id, l, 1, 9), 1);
+	ATF_CHECK_EQ(DEC(h, id, &g9, 1, 0), 0);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 9), 1);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	/* e: PVH increase charges pages and writes nothing back. */
+	l[0] = 0xaaaa0000; l[1] = 0xaaaa0001;
+	ATF_CHECK_EQ(INC(h, id, l, 2, 0), 2);
+	ATF_CHECK_EQ(l[0], 0xaaaa0000);
+	ATF_CHECK_EQ(l[1], 0xaaaa0001);
+	ATF_CHECK_EQ(tot(h, id), t0 + 2);
+	ATF_CHECK_EQ(DEC(h, id, l, 1, 0), 0);
+	xensim_close(h);
+}
+
+HOST_TC(pv_mfns, "PV: increase returns MFNs, decrease takes them (section 4)")
+ATF_TC_BODY(pv_mfns, tc)
+{
+	struct xensim *h, *u;
+	struct mmu_update mu[1];
+	xen_pfn_t m[4], l[4], p[3], keep;
+	unsigned int done;
+	domid_t id;
+	uint64_t t0, ram0;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PV, 16, 32);
+	u = domu(id);
+	t0 = tot(h, id);
+	m[0] = m[1] = m[2] = m[3] = 0xaaaa0000;
+	ATF_CHECK_EQ(INC(u, DOMID_SELF, m, 4, 0), 4);
+	ATF_CHECK(m[0] != 0xaaaa0000 && m[3] != 0xaaaa0000);
+	ATF_CHECK_EQ(tot(h, id), t0 + 4);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, m, 4, 0), 4);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, m, 4, 0), 0);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	/* stops at the freed MFN */
+	ATF_REQUIRE(INC(u, DOMID_SELF, l, 3, 0) == 3);
+	keep = l[2];
+	l[3] = l[2];
+	l[2] = m[0];
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 4, 0), 2);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, &keep, 1, 0), 1);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	/* populate writes MFNs back; the pfns themselves are not MFNs */
+	gfns(p, 3, 0x200000);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, p, 3, 0), 3);
+	ATF_CHECK(p[0] != 0x200000);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, p, 3, 0), 3);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	/* A frame placed with MMU_MACHPHYS_UPDATE backs the guest's RAM. */
+	ram0 = info(h, id).ram_allocated_pages;
+	ATF_REQUIRE(INC(u, DOMID_SELF, m, 1, 0) == 1);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0);
+	mu[0].ptr = ((uint64_t)m[0] << 12) | MMU_MACHPHYS_UPDATE;
+	mu[0].val = 16 * 256 + 5;		/* a pfn above the boot RAM */
+	ATF_CHECK_EQ(xensim_mmu_update(u, mu, 1, &done, DOMID_SELF), 0);
+	ATF_CHECK_EQ(done, 1);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 + 1);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, m, 1, 0), 1);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0);
+	/* A frame the domain does not own cannot be placed. */
+	ATF_CHECK_EQ(xensim_mmu_update(u, mu, 1, &done, DOMID_SELF), -EINVAL);
+	ATF_CHECK_EQ(done, 0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(errors, "nr 0, NULL lists, huge nr (section 5)")
+ATF_TC_BODY(errors, tc)
+{
+	struct xensim *h;
+	xen_pfn_t l[2];
+	domid_t id;
+	uint64_t t0;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	t0 = tot(h, id);
+	gfns(l, 2, BASE);
+	ATF_CHECK_EQ(POP(h, id, l, 0, 0), 0);
+	ATF_CHECK_EQ(INC(h, id, l, 0, 0), 0);
+	ATF_CHECK_EQ(DEC(h, id, l, 0, 0), 0);
+	ATF_CHECK_EQ(DEC(h, id, NULL, 2, 0), 0);
+	ATF_CHECK_EQ(POP(h, id, NULL, 2, 0), 0);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	ATF_CHECK_EQ(INC(h, id, NULL, 2, 0), 2);
+	ATF_CHECK_EQ(tot(h, id), t0 + 2);
+	ATF_CHECK_EQ(POP(h, id, l, 0x4000000, 0), 0);
+	ATF_CHECK_EQ(INC(h, id, NULL, 0x4000000, 0), 0);
+	ATF_CHECK_EQ(tot(h, id), t0 + 2);
+	ATF_CHECK_EQ(xensim_memory_op(h, 12345, l), -ENOSYS);
+	xensim_close(h);
+}
+
+HOST_TC(host_memory, "decrease frees host memory, populate takes it (memfd)")
+ATF_TC_BODY(host_memory, tc)
+{
+	struct xensim *h, *u;
+	struct xensim_start_info si;
+	xen_pfn_t l[256];
+	unsigned char *ram;
+	domid_t id;
+	uint64_t ram0;
+	int i, nonzero;
+
+	start_host(256);
+	h = dom0();
+	id = create(h, "g", XENSIM_PVH, 16, 32);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_CHECK_EQ(si.domid, id);
+	ATF_CHECK_EQ(si.kind, XENSIM_PVH);
+	ATF_CHECK_EQ(si.nr_pages, 16 * 256);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	memset(ram + 1024 * 4096, 0x5a, 256 * 4096);
+	ram0 = info(h, id).ram_allocated_pages;
+	gfns(l, 256, 1024);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 256, 0), 256);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 256);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 256, 0), 256);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0);
+	for (i = nonzero = 0; i < 256 * 4096; i++)
+		nonzero += ram[1024 * 4096 + i] != 0;
+	ATF_CHECK_EQ_MSG(nonzero, 0, "a repopulated page is not zeroed");
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+HOST_TC(features, "XENVER_get_features tells PVH from PV")
+ATF_TC_BODY(features, tc)
+{
+	struct xensim *h, *u;
+	struct xen_feature_info fi;
+	domid_t pvh, pv;
+
+	start_host(256);
+	h = dom0();
+	pvh = create(h, "a", XENSIM_PVH, 16, 16);
+	pv = create(h, "b", XENSIM_PV, 16, 16);
+	u = domu(pvh);
+	fi.submap_idx = 0;
+	ATF_CHECK_EQ(xensim_xen_version(u, XENVER_get_features, &fi), 0);
+	ATF_CHECK(fi.submap & (1U << XENFEAT_auto_translated_physmap));
+	xensim_close(u);
+	u = domu(pv);
+	fi.submap_idx = 0;
+	ATF_CHECK_EQ(xensim_xen_version(u, XENVER_get_features, &fi), 0);
+	ATF_CHECK(!(fi.submap & (1U << XENFEAT_auto_translated_physmap)));
+	xensim_close(u);
+	xensim_close(h);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+
+	ATF_TP_ADD_TC(tp, create_limits);
+	ATF_TP_ADD_TC(tp, populate_full);
+	ATF_TP_ADD_TC(tp, partial_max);
+	ATF_TP_ADD_TC(tp, host_exhausted);
+	ATF_TP_ADD_TC(tp, bad_order);
+	ATF_TP_ADD_TC(tp, other_domain);
+	ATF_TP_ADD_TC(tp, decrease_stops);
+	ATF_TP_ADD_TC(tp, quirks);
+	ATF_TP_ADD_TC(tp, pv_mfns);
+	ATF_TP_ADD_TC(tp, errors);
+	ATF_TP_ADD_TC(tp, host_memory);
+	ATF_TP_ADD_TC(tp, features);
+	return atf_no_error();
+}
