@@ -32,7 +32,7 @@ KCFLAGS		= $(CFLAGS) $(WARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
 LIBXENSIM	:= $(LIBDIR)/libxensim.a
 LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 
-MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd \
+MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
 		   sys sys/rump usr.sbin/balloonctl tests
 
 PROGS		:=

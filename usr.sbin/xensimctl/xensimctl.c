@@ -1,0 +1,408 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * xensimctl: what xl does on a dom0, for the simulated Xen host: create,
+ * destroy, shut down and list domains, show the host's memory.
+ */
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <err.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include "xensim.h"
+
+static const char	*dir;
+static bool		 dflag;
+static struct xensim	*h;
+
+static void	usage(void) __attribute__((__noreturn__));
+
+static void
+usage(void)
+{
+
+	fprintf(stderr,
+	    "usage: xensimctl [-d dir] create [-q] key=value ...\n"
+	    "       xensimctl [-d dir] destroy domain\n"
+	    "       xensimctl [-d dir] shutdown domain\n"
+	    "       xensimctl [-d dir] domid name\n"
+	    "       xensimctl [-d dir] list [-l]\n"
+	    "       xensimctl [-d dir] info\n"
+	    "       xensimctl [-d dir] fault domain budget=N|pool=empty|"
+	    "pool=ok|clear\n");
+	exit(1);
+}
+
+static void
+connect_host(void)
+{
+
+	if ((h = xensim_open_privcmd(dir)) == NULL)
+		err(1, "cannot reach xensimd at %s/privcmd", dir);
+}
+
+static bool
+parse_u64(const char *s, uint64_t *vp)
+{
+	char *ep;
+
+	if (!isdigit((unsigned char)s[0]))
+		return false;
+	errno = 0;
+	*vp = strtoull(s, &ep, 10);
+	return errno == 0 && *ep == '\0';
+}
+
+/* A domain by name or by id, as xl takes it. */
+static domid_t
+lookup(const char *s)
+{
+	struct xensim_dominfo *list, di;
+	unsigned int n, i;
+	uint64_t v;
+
+	if (parse_u64(s, &v)) {
+		if (v > UINT16_MAX || xensim_domain_getinfo(h, (domid_t)v,
+		    &di) == -1)
+			errx(1, "%s: no such domain", s);
+		return (domid_t)v;
+	}
+	if (xensim_domain_list(h, &list, &n) == -1)
+		err(1, "list");
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i].name, s) == 0) {
+			v = list[i].domid;
+			free(list);
+			return (domid_t)v;
+		}
+	}
+	free(list);
+	errx(1, "%s: no such domain", s);
+}
+
+static void
+set_str(char *dst, size_t size, const char *key, const char *val)
+{
+
+	if (strlen(val) >= size)
+		errx(1, "%s: value too long (at most %zu characters)", key,
+		    size - 1);
+	strcpy(dst, val);
+}
+
+static uint64_t
+mib(const char *key, const char *val)
+{
+	uint64_t v;
+
+	if (!parse_u64(val, &v) || v == 0 || v > (UINT64_C(1) << 32))
+		errx(1, "%s: invalid size in MiB: %s", key, val);
+	return v;
+}
+
+static int
+cmd_create(int argc, char **argv)
+{
+	struct xensim_domcfg cfg;
+	struct xensim_dominfo *list;
+	unsigned int n, i;
+	bool quiet = false;
+	char *key, *val;
+	domid_t id;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "q")) != -1) {
+		if (ch != 'q')
+			usage();
+		quiet = true;
+	}
+	argc -= optind;
+	argv += optind;
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.kind = XENSIM_PVH;
+	cfg.toolstack = XENSIM_LIBXL;
+	for (; argc > 0; argc--, argv++) {
+		key = *argv;
+		if ((val = strchr(key, '=')) == NULL)
+			errx(1, "%s: expected key=value", key);
+		*val++ = '\0';
+		if (strcmp(key, "name") == 0)
+			set_str(cfg.name, sizeof(cfg.name), key, val);
+		else if (strcmp(key, "memory") == 0)
+			cfg.memory_kib = mib(key, val) * 1024;
+		else if (strcmp(key, "maxmem") == 0)
+			cfg.maxmem_kib = mib(key, val) * 1024;
+		else if (strcmp(key, "type") == 0) {
+			if (strcmp(val, "pv") == 0)
+				cfg.kind = XENSIM_PV;
+			else if (strcmp(val, "pvh") == 0)
+				cfg.kind = XENSIM_PVH;
+			else
+				errx(1, "type: must be pv or pvh: %s", val);
+		} else if (strcmp(key, "toolstack") == 0) {
+			if (strcmp(val, "libxl") == 0)
+				cfg.toolstack = XENSIM_LIBXL;
+			else if (strcmp(val, "xapi") == 0)
+				cfg.toolstack = XENSIM_XAPI;
+			else
+				errx(1, "toolstack: must be libxl or xapi: %s",
+				    val);
+		} else if (strcmp(key, "kernel") == 0)
+			set_str(cfg.kernel, sizeof(cfg.kernel), key, val);
+		else if (strcmp(key, "cmdline") == 0)
+			set_str(cfg.cmdline, sizeof(cfg.cmdline), key, val);
+		else
+			errx(1, "%s: unknown key", key);
+	}
+	if (cfg.name[0] == '\0')
+		errx(1, "name= is required");
+	if (cfg.memory_kib == 0)
+		errx(1, "memory= is required");
+	if (cfg.maxmem_kib != 0 && cfg.maxmem_kib < cfg.memory_kib)
+		errx(1, "memory (%" PRIu64 " MiB) is above maxmem (%" PRIu64
+		    " MiB)", cfg.memory_kib / 1024, cfg.maxmem_kib / 1024);
+	if (cfg.kernel[0] != '\0' && access(cfg.kernel, X_OK) == -1)
+		err(1, "kernel: %s", cfg.kernel);
+	connect_host();
+	if (xensim_domain_list(h, &list, &n) == -1)
+		err(1, "list");
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i].name, cfg.name) == 0)
+			errx(1, "domain %s already exists (id %u)", cfg.name,
+			    list[i].domid);
+	free(list);
+	if (xensim_domain_create(h, &cfg, &id) == -1) {
+		if (errno == EINVAL)
+			errx(1, "invalid domain configuration (name: letters, "
+			    "digits, '-', '_', '.'; PVH maxmem below 4080 MiB)");
+		if (errno == ENOMEM)
+			errx(1, "not enough free host memory for %" PRIu64
+			    " MiB", cfg.memory_kib / 1024);
+		err(1, "create %s", cfg.name);
+	}
+	if (!quiet)
+		printf("%u\n", id);
+	return 0;
+}
+
+static int
+cmd_destroy(int argc, char **argv)
+{
+	domid_t id;
+
+	if (argc != 2)
+		usage();
+	connect_host();
+	id = lookup(argv[1]);
+	if (xensim_domain_destroy(h, id) == -1)
+		err(1, "destroy %s", argv[1]);
+	return 0;
+}
+
+static int
+cmd_shutdown(int argc, char **argv)
+{
+	struct xs_handle *xs;
+	char path[64], sock[PATH_MAX];
+	domid_t id;
+
+	if (argc != 2)
+		usage();
+	connect_host();
+	id = lookup(argv[1]);
+	/* The host's xenstored, unless the caller named another. */
+	if (dflag || getenv("XENSTORED_PATH") == NULL) {
+		snprintf(sock, sizeof(sock), "%s/socket", dir);
+		setenv("XENSTORED_PATH", sock, 1);
+	}
+	if ((xs = xs_open(0)) == NULL)
+		err(1, "xenstore");
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", id);
+	if (!xs_write(xs, XBT_NULL, path, "poweroff", strlen("poweroff")))
+		err(1, "%s", path);
+	xs_close(xs);
+	return 0;
+}
+
+static int
+cmd_domid(int argc, char **argv)
+{
+	uint64_t v;
+
+	if (argc != 2)
+		usage();
+	connect_host();
+	if (parse_u64(argv[1], &v))
+		errx(1, "%s: not a domain name", argv[1]);
+	printf("%u\n", lookup(argv[1]));
+	return 0;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	struct xensim_dominfo *list;
+	unsigned int n, i;
+	bool lflag = false;
+	int ch;
+
+	optind = 1;
+	while ((ch = getopt(argc, argv, "l")) != -1) {
+		if (ch != 'l')
+			usage();
+		lflag = true;
+	}
+	if (argc != optind)
+		usage();
+	connect_host();
+	if (xensim_domain_list(h, &list, &n) == -1)
+		err(1, "list");
+	if (lflag) {
+		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s\n", "Name", "ID",
+		    "Type", "TotPages", "MaxPages", "RAMPages", "StaticMax",
+		    "Pid");
+		for (i = 0; i < n; i++)
+			printf("%-24s %5u %-4s %10" PRIu64 " %10" PRIu64
+			    " %10" PRIu64 " %10" PRIu64 " %8d\n", list[i].name,
+			    list[i].domid, list[i].kind == XENSIM_PV ? "pv" :
+			    "pvh", list[i].tot_pages, list[i].max_pages,
+			    list[i].ram_allocated_pages,
+			    list[i].maxmem_kib / 4, list[i].pid);
+		free(list);
+		return 0;
+	}
+	/* xl list's own columns. */
+	printf("%-40s %5s %5s %5s     %-6s %9s\n", "Name", "ID", "Mem",
+	    "VCPUs", "State", "Time(s)");
+	for (i = 0; i < n; i++)
+		printf("%-40s %5u %5" PRIu64 " %5d     %-6s %8.1f\n",
+		    list[i].name, list[i].domid, list[i].tot_pages / 256, 1,
+		    list[i].running ? "r-----" : "--p---", 0.0);
+	free(list);
+	return 0;
+}
+
+static int
+cmd_info(int argc, char **argv)
+{
+	struct xensim_hostinfo hi;
+
+	(void)argv;
+	if (argc != 1)
+		usage();
+	connect_host();
+	if (xensim_host_info(h, &hi) == -1)
+		err(1, "info");
+	printf("%-23s: %" PRIu64 "\n", "total_memory", hi.total_pages / 256);
+	printf("%-23s: %" PRIu64 "\n", "free_memory", hi.free_pages / 256);
+	return 0;
+}
+
+static int
+cmd_fault(int argc, char **argv)
+{
+	struct xensim_fault f;
+	uint64_t v;
+	int i;
+
+	if (argc < 3)
+		usage();
+	connect_host();
+	memset(&f, 0, sizeof(f));
+	f.domid = lookup(argv[1]);
+	f.alloc_budget = -1;
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "clear") == 0) {
+			f.alloc_budget = -1;
+			f.pool_empty = 0;
+		} else if (strcmp(argv[i], "pool=empty") == 0)
+			f.pool_empty = 1;
+		else if (strcmp(argv[i], "pool=ok") == 0)
+			f.pool_empty = 0;
+		else if (strncmp(argv[i], "budget=", 7) == 0) {
+			if (!parse_u64(argv[i] + 7, &v) || v > INT64_MAX)
+				errx(1, "budget: invalid number of pages: %s",
+				    argv[i] + 7);
+			f.alloc_budget = (int64_t)v;
+		} else
+			errx(1, "%s: unknown fault", argv[i]);
+	}
+	if (xensim_fault(h, &f) == -1)
+		err(1, "fault %s", argv[1]);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct {
+		const char	*name;
+		int		(*fn)(int, char **);
+	} cmds[] = {
+		{ "create", cmd_create }, { "destroy", cmd_destroy },
+		{ "shutdown", cmd_shutdown }, { "domid", cmd_domid },
+		{ "list", cmd_list }, { "info", cmd_info },
+		{ "fault", cmd_fault }
+	};
+	size_t i;
+	int ch;
+
+	dir = xensim_dir();
+	while ((ch = getopt(argc, argv, "+d:")) != -1) {
+		switch (ch) {
+		case 'd':
+			dir = optarg;
+			dflag = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(argv[0], cmds[i].name) == 0)
+			return (*cmds[i].fn)(argc, argv);
+	warnx("%s: unknown command", argv[0]);
+	usage();
+}
