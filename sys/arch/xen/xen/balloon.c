@@ -1,0 +1,907 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The Xen balloon driver: grows and shrinks the domain's memory
+ * reservation at the hypervisor's request.
+ *
+ * The toolstack in dom0 writes the wanted size of the guest's RAM, in
+ * KiB, to memory/target; root may also set it with the
+ * machdep.xen.balloon.target sysctl.  The xenbus watch only validates and
+ * records the new target; one kernel thread moves the reservation to it,
+ * a batch of at most one page of frame numbers per hypercall:
+ *
+ * - inflate: take zeroed pages from uvm and give them to Xen
+ *   (XENMEM_decrease_reservation);
+ * - deflate: take frames back (XENMEM_increase_reservation on PV, which
+ *   returns machine frames for the P2M; XENMEM_populate_physmap of the
+ *   guest's own frame numbers when the physmap is auto-translated) and
+ *   return the pages to uvm.
+ *
+ * A hypercall that does less than asked is normal (the host is short of
+ * memory, or max_pages was reached): whatever was done is kept and
+ * accounted for, the thread backs off and retries, and after a number of
+ * fruitless retries it stalls until the target changes.
+ *
+ * The target counts guest RAM.  The reservation may hold frames beyond
+ * it (a PVH guest's builder pages), measured once at attach as the
+ * "slack" and left alone.  The balloon holds only pages it took from
+ * uvm, so the guest can never grow past the memory it booted with.
+ */
+
+#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD$");
+
+#include <sys/param.h>
+#include <sys/condvar.h>
+#include <sys/device.h>
+#include <sys/errno.h>
+#include <sys/inttypes.h>
+#include <sys/kernel.h>
+#include <sys/kmem.h>
+#include <sys/kthread.h>
+#include <sys/mutex.h>
+#include <sys/queue.h>
+#include <sys/sysctl.h>
+#include <sys/systm.h>
+
+#include <uvm/uvm.h>
+
+#include <xen/xen.h>
+#include <xen/memory.h>
+#include <xen/features.h>
+#include <xen/hypervisor.h>
+#include <xen/xenbus.h>
+#include <xen/xenpmap.h>
+#include <xen/balloon.h>
+
+/* Frame numbers per hypercall: one page of them. */
+#define BALLOON_DELTA		(PAGE_SIZE / sizeof(xen_pfn_t))
+
+/* Pages kept free beyond uvm's own minimum; the floor of "min". */
+#define BALLOON_BALLAST		256
+#define BALLOON_FLOOR		((uint64_t)uvmexp.freemin + BALLOON_BALLAST)
+
+#define PAGE_SIZE_KB		(PAGE_SIZE >> 10)
+#define BALLOON_PAGES_TO_KB(p)	((uint64_t)(p) * PAGE_SIZE_KB)
+#define BALLOON_KB_TO_PAGES(k)	howmany((uint64_t)(k), PAGE_SIZE_KB)
+
+/* Backoff after a short call: first delay, its bound, retries to stall. */
+#define BALLOON_BACKOFF_MS	50
+#define BALLOON_BACKOFF_MAX_MS	1000
+#define BALLOON_MAXRETRIES	8
+
+/* The balloon's pages: a stack of page-sized chunks of pointers. */
+#define BALLOON_CHUNK_PAGES	((PAGE_SIZE - 2 * sizeof(void *)) / \
+				    sizeof(struct vm_page *))
+struct balloon_chunk {
+	SLIST_ENTRY(balloon_chunk) bc_entry;
+	size_t			bc_count;
+	struct vm_page		*bc_pages[BALLOON_CHUNK_PAGES];
+};
+
+struct balloon_xenbus_softc {
+	device_t		sc_dev;		/* const after attach */
+	struct sysctllog	*sc_log;	/* attach/detach only */
+	struct lwp		*sc_thread;	/* attach/detach only */
+	bool			sc_pv;		/* const: we own a P2M */
+	u_int			sc_order;	/* const: extent order */
+	uint64_t		sc_physmem;	/* const: boot RAM, pages */
+	uint64_t		sc_slack;	/* const: reservation - RAM */
+
+	kmutex_t		sc_lock;
+	kcondvar_t		sc_cv;		/* wakes the thread; sc_lock */
+	bool			sc_dying;	/* sc_lock */
+	uint64_t		sc_target;	/* sc_lock: RAM wanted, pages */
+	uint64_t		sc_min_kb;	/* sc_lock: lowest target, KiB */
+	uint64_t		sc_tgen;	/* sc_lock: bumped per target */
+	uint64_t		sc_npages;	/* sc_lock: pages in balloon */
+	bool			sc_clipped;	/* sc_lock: clip logged */
+
+	/* statistics, sc_lock */
+	uint64_t		sc_inflated;	/* pages */
+	uint64_t		sc_deflated;	/* pages */
+	uint64_t		sc_hypercalls;
+	uint64_t		sc_partial;
+	uint64_t		sc_retries;
+	int			sc_state;	/* BALLOON_STATE_* */
+	int			sc_error;	/* errno of the last stall */
+
+	/* the thread's own */
+	SLIST_HEAD(, balloon_chunk) sc_chunks;	/* top of stack first */
+	xen_pfn_t		*sc_frames;	/* BALLOON_DELTA frames */
+	struct vm_page		**sc_batch;	/* BALLOON_DELTA pages */
+};
+
+/* A read-only statistic: where it lives in the softc. */
+struct balloon_stat {
+	const char	*bs_name;
+	const char	*bs_descr;
+	int		bs_type;	/* CTLTYPE_QUAD or CTLTYPE_INT */
+	size_t		bs_off;
+	bool		bs_kb;		/* pages, shown in KiB */
+};
+
+static int	balloon_xenbus_match(device_t, cfdata_t, void *);
+static void	balloon_xenbus_attach(device_t, device_t, void *);
+static int	balloon_xenbus_detach(device_t, int);
+
+static void	balloon_thread(void *);
+static size_t	balloon_inflate(struct balloon_xenbus_softc *, size_t, int *);
+static size_t	balloon_deflate(struct balloon_xenbus_softc *, size_t, int *);
+static size_t	balloon_reservation_op(struct balloon_xenbus_softc *,
+		    unsigned int, size_t);
+static void	balloon_push(struct balloon_xenbus_softc *, struct vm_page *);
+static struct vm_page *balloon_pop(struct balloon_xenbus_softc *);
+static size_t	balloon_peek(struct balloon_xenbus_softc *, size_t);
+static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
+static void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
+static int	balloon_parse_kb(const char *, uint64_t *);
+static uint64_t	xenmem_get_reservation(unsigned int);
+
+static void	balloon_xenbus_watcher(struct xenbus_watch *, const char **,
+		    unsigned int);
+static void	balloon_sysctl_setup(struct balloon_xenbus_softc *);
+static int	balloon_sysctl_current(SYSCTLFN_PROTO);
+static int	balloon_sysctl_target(SYSCTLFN_PROTO);
+static int	balloon_sysctl_min(SYSCTLFN_PROTO);
+static int	balloon_sysctl_max(SYSCTLFN_PROTO);
+static int	balloon_sysctl_stat(SYSCTLFN_PROTO);
+
+CFATTACH_DECL_NEW(balloon, sizeof(struct balloon_xenbus_softc),
+    balloon_xenbus_match, balloon_xenbus_attach, balloon_xenbus_detach,
+    NULL);
+
+static struct xenbus_watch balloon_xenbus_watch = {
+	.node = __UNCONST("memory/target"),
+	.xbw_callback = balloon_xenbus_watcher,
+};
+
+/* There is one balloon per domain; the watch and sysctl find it here. */
+static struct balloon_xenbus_softc *balloon_sc;
+
+static const struct balloon_stat balloon_stats[] = {
+	{ BALLOON_STAT_BALLOON, "Memory held by Xen now, in KiB",
+	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_npages),
+	    true },
+	{ BALLOON_STAT_INFLATED, "Memory given to Xen in total, in KiB",
+	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_inflated),
+	    true },
+	{ BALLOON_STAT_DEFLATED, "Memory taken back in total, in KiB",
+	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_deflated),
+	    true },
+	{ BALLOON_STAT_HYPERCALLS, "Reservation hypercalls made",
+	    CTLTYPE_QUAD,
+	    offsetof(struct balloon_xenbus_softc, sc_hypercalls), false },
+	{ BALLOON_STAT_PARTIAL, "Hypercalls that did less than asked",
+	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_partial),
+	    false },
+	{ BALLOON_STAT_RETRIES, "Retries after a backoff",
+	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_retries),
+	    false },
+	{ BALLOON_STAT_STATE, "Thread state: 0 idle, 1 inflating, "
+	    "2 deflating, 3 backoff, 4 stalled",
+	    CTLTYPE_INT, offsetof(struct balloon_xenbus_softc, sc_state),
+	    false },
+	{ BALLOON_STAT_ERROR, "errno of the last stall, or 0",
+	    CTLTYPE_INT, offsetof(struct balloon_xenbus_softc, sc_error),
+	    false },
+};
+
+static int
+balloon_xenbus_match(device_t parent, cfdata_t match, void *aux)
+{
+	struct xenbusdev_attach_args *xa = aux;
+
+	(void)parent;
+	(void)match;
+	return strcmp(xa->xa_type, "balloon") == 0;
+}
+
+static void
+balloon_xenbus_attach(device_t parent, device_t self, void *aux)
+{
+	struct balloon_xenbus_softc *sc = device_private(self);
+	uint64_t current, max;
+	int error;
+
+	(void)parent;
+	(void)aux;
+	aprint_normal(": Xen Balloon driver\n");
+
+	sc->sc_dev = self;
+	sc->sc_pv = !xen_feature(XENFEAT_auto_translated_physmap);
+	sc->sc_order = 0;
+	sc->sc_physmem = physmem;
+	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&sc->sc_cv, "xenbal");
+	SLIST_INIT(&sc->sc_chunks);
+
+	current = xenmem_get_reservation(XENMEM_current_reservation);
+	max = xenmem_get_reservation(XENMEM_maximum_reservation);
+	sc->sc_slack = current > sc->sc_physmem ? current - sc->sc_physmem : 0;
+	sc->sc_target = sc->sc_physmem;
+	sc->sc_min_kb = BALLOON_PAGES_TO_KB(BALLOON_FLOOR);
+	sc->sc_state = BALLOON_STATE_IDLE;
+
+	aprint_normal_dev(self, "%s, current %" PRIu64 " KiB, "
+	    "max %" PRIu64 " KiB, min %" PRIu64 " KiB\n",
+	    sc->sc_pv ? "PV" : "auto-translated",
+	    BALLOON_PAGES_TO_KB(current), BALLOON_PAGES_TO_KB(max),
+	    sc->sc_min_kb);
+
+	sc->sc_frames = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_frames),
+	    KM_SLEEP);
+	sc->sc_batch = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_batch),
+	    KM_SLEEP);
+	balloon_sc = sc;
+	balloon_sysctl_setup(sc);
+
+	if (kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN, NULL,
+	    balloon_thread, sc, &sc->sc_thread, "xenballoon") != 0) {
+		aprint_error_dev(self, "unable to create balloon thread\n");
+		goto fail;
+	}
+	if (register_xenbus_watch(&balloon_xenbus_watch) != 0) {
+		aprint_error_dev(self, "unable to watch memory/target\n");
+		goto fail;
+	}
+
+	/*
+	 * Tell the toolstack we balloon.  Only XAPI creates the node for
+	 * the guest to write; under libxl it is not ours and that is fine.
+	 */
+	error = xenbus_write(NULL, "control", "feature-balloon", "1");
+	if (error == EACCES)
+		aprint_verbose_dev(self,
+		    "control/feature-balloon not writable, not advertised\n");
+	else if (error != 0)
+		aprint_error_dev(self,
+		    "cannot write control/feature-balloon: error %d\n", error);
+	return;
+
+fail:
+	if (sc->sc_thread != NULL) {
+		mutex_enter(&sc->sc_lock);
+		sc->sc_dying = true;
+		cv_signal(&sc->sc_cv);
+		mutex_exit(&sc->sc_lock);
+		kthread_join(sc->sc_thread);
+		sc->sc_thread = NULL;
+	}
+	sysctl_teardown(&sc->sc_log);
+	balloon_sc = NULL;
+}
+
+static int
+balloon_xenbus_detach(device_t self, int flags)
+{
+	struct balloon_xenbus_softc *sc = device_private(self);
+	struct balloon_chunk *bc;
+
+	(void)flags;
+	if (sc->sc_thread == NULL)
+		return 0;
+	unregister_xenbus_watch(&balloon_xenbus_watch);
+	sysctl_teardown(&sc->sc_log);
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_dying = true;
+	cv_signal(&sc->sc_cv);
+	mutex_exit(&sc->sc_lock);
+	kthread_join(sc->sc_thread);
+	sc->sc_thread = NULL;
+	balloon_sc = NULL;
+
+	/* The ballooned frames stay with Xen; only our records go. */
+	while ((bc = SLIST_FIRST(&sc->sc_chunks)) != NULL) {
+		SLIST_REMOVE_HEAD(&sc->sc_chunks, bc_entry);
+		kmem_free(bc, sizeof(*bc));
+	}
+	kmem_free(sc->sc_frames, BALLOON_DELTA * sizeof(*sc->sc_frames));
+	kmem_free(sc->sc_batch, BALLOON_DELTA * sizeof(*sc->sc_batch));
+	cv_destroy(&sc->sc_cv);
+	mutex_destroy(&sc->sc_lock);
+	return 0;
+}
+
+/*
+ * XENMEM_current_reservation or XENMEM_maximum_reservation of this
+ * domain, in pages.  Neither can fail for DOMID_SELF; a negative answer
+ * reads as 0.
+ */
+static uint64_t
+xenmem_get_reservation(unsigned int cmd)
+{
+	domid_t domid = DOMID_SELF;
+	int ret;
+
+	ret = HYPERVISOR_memory_op(cmd, &domid);
+	return ret < 0 ? 0 : (uint64_t)ret;
+}
+
+/* Pages the balloon should hold for the current target. */
+static uint64_t
+balloon_goal(struct balloon_xenbus_softc *sc)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	if (sc->sc_target >= sc->sc_physmem)
+		return 0;
+	return sc->sc_physmem - sc->sc_target;
+}
+
+/* Record a validated target (pages) and wake the thread. */
+static void
+balloon_set_target(struct balloon_xenbus_softc *sc, uint64_t pages)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	if (pages > sc->sc_physmem) {
+		if (!sc->sc_clipped)
+			device_printf(sc->sc_dev, "target %" PRIu64 " KiB "
+			    "beyond boot memory, clipped to %" PRIu64
+			    " KiB\n", BALLOON_PAGES_TO_KB(pages),
+			    BALLOON_PAGES_TO_KB(sc->sc_physmem));
+		sc->sc_clipped = true;
+	} else
+		sc->sc_clipped = false;
+	sc->sc_target = pages;
+	sc->sc_tgen++;
+	if (sc->sc_state == BALLOON_STATE_STALLED) {
+		sc->sc_state = BALLOON_STATE_IDLE;
+		sc->sc_error = 0;
+	}
+	cv_signal(&sc->sc_cv);
+}
+
+/*
+ * A KiB value from xenstore: decimal digits only, no sign, no spaces,
+ * no overflow.
+ */
+static int
+balloon_parse_kb(const char *s, uint64_t *kbp)
+{
+	uint64_t v = 0;
+	u_int d;
+
+	if (*s == '\0')
+		return EINVAL;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return EINVAL;
+		d = (u_int)(*s - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return ERANGE;
+		v = v * 10 + d;
+	}
+	*kbp = v;
+	return 0;
+}
+
+/*
+ * memory/target changed, or the watch was just set.  Validate and
+ * record; the thread does the work.
+ */
+static void
+balloon_xenbus_watcher(struct xenbus_watch *watch, const char **vec,
+    unsigned int len)
+{
+	struct balloon_xenbus_softc *sc = balloon_sc;
+	char buf[32];
+	uint64_t kb, max_kb;
+	int error;
+
+	(void)watch;
+	(void)vec;
+	(void)len;
+	if (sc == NULL)
+		return;
+
+	error = xenbus_read(NULL, "memory", "target", buf, sizeof(buf));
+	if (error == ENOENT)
+		return;		/* no target: nothing asked */
+	if (error == 0)
+		error = balloon_parse_kb(buf, &kb);
+	else if (error == ERANGE)
+		buf[0] = '\0';
+	if (error != 0) {
+		device_printf(sc->sc_dev,
+		    "memory/target \"%s\" not a KiB value (error %d), "
+		    "ignored\n", error == ERANGE && buf[0] == '\0' ?
+		    "(too long)" : buf, error);
+		return;
+	}
+
+	max_kb = BALLOON_PAGES_TO_KB(
+	    xenmem_get_reservation(XENMEM_maximum_reservation));
+	mutex_enter(&sc->sc_lock);
+	if (kb < sc->sc_min_kb) {
+		device_printf(sc->sc_dev, "memory/target %" PRIu64 " KiB "
+		    "below min %" PRIu64 " KiB, ignored\n", kb, sc->sc_min_kb);
+	} else if (kb > max_kb) {
+		device_printf(sc->sc_dev, "memory/target %" PRIu64 " KiB "
+		    "above max %" PRIu64 " KiB, ignored\n", kb, max_kb);
+	} else
+		balloon_set_target(sc, BALLOON_KB_TO_PAGES(kb));
+	mutex_exit(&sc->sc_lock);
+}
+
+/*
+ * The balloon thread: move the reservation to the target, one batch at
+ * a time, backing off when Xen does less than asked.
+ */
+static void
+balloon_thread(void *cookie)
+{
+	struct balloon_xenbus_softc *sc = cookie;
+	uint64_t goal, tgen, stallgen = 0;
+	size_t want, done;
+	u_int fruitless = 0;
+	int delay = 0, error;
+	bool inflate, complained = false;
+
+	mutex_enter(&sc->sc_lock);
+	tgen = sc->sc_tgen;
+	while (!sc->sc_dying) {
+		if (sc->sc_tgen != tgen) {
+			/* A new target: a fresh start. */
+			tgen = sc->sc_tgen;
+			fruitless = 0;
+			delay = 0;
+			complained = false;
+		}
+		goal = balloon_goal(sc);
+		if (goal == sc->sc_npages ||
+		    (sc->sc_state == BALLOON_STATE_STALLED &&
+		    stallgen == tgen)) {
+			if (sc->sc_state != BALLOON_STATE_STALLED)
+				sc->sc_state = BALLOON_STATE_IDLE;
+			cv_wait(&sc->sc_cv, &sc->sc_lock);
+			continue;
+		}
+
+		inflate = goal > sc->sc_npages;
+		want = inflate ? goal - sc->sc_npages : sc->sc_npages - goal;
+		if (want > BALLOON_DELTA)
+			want = BALLOON_DELTA;
+		if (sc->sc_state != BALLOON_STATE_BACKOFF)
+			sc->sc_state = inflate ? BALLOON_STATE_INFLATING :
+			    BALLOON_STATE_DEFLATING;
+		mutex_exit(&sc->sc_lock);
+
+		error = 0;
+		done = inflate ? balloon_inflate(sc, want, &error) :
+		    balloon_deflate(sc, want, &error);
+
+		mutex_enter(&sc->sc_lock);
+		if (done == want) {
+			fruitless = 0;
+			delay = 0;
+			complained = false;
+			sc->sc_state = inflate ? BALLOON_STATE_INFLATING :
+			    BALLOON_STATE_DEFLATING;
+			continue;
+		}
+
+		if (!complained)
+			device_printf(sc->sc_dev, "%s: %zu of %zu pages done "
+			    "(error %d), backing off\n",
+			    inflate ? "inflate" : "deflate", done, want, error);
+		complained = true;
+		if (done > 0)
+			fruitless = 0;
+		else if (++fruitless > BALLOON_MAXRETRIES) {
+			device_printf(sc->sc_dev, "stalled at %" PRIu64
+			    " KiB in the balloon, target %" PRIu64 " KiB "
+			    "(error %d)\n", BALLOON_PAGES_TO_KB(sc->sc_npages),
+			    BALLOON_PAGES_TO_KB(sc->sc_target), error);
+			sc->sc_state = BALLOON_STATE_STALLED;
+			sc->sc_error = error;
+			stallgen = tgen;
+			continue;
+		}
+		delay = delay == 0 ? mstohz(BALLOON_BACKOFF_MS) :
+		    MIN(delay * 2, mstohz(BALLOON_BACKOFF_MAX_MS));
+		sc->sc_state = BALLOON_STATE_BACKOFF;
+		(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, delay);
+		if (!sc->sc_dying && sc->sc_tgen == tgen)
+			sc->sc_retries++;
+	}
+	mutex_exit(&sc->sc_lock);
+	kthread_exit(0);
+}
+
+/*
+ * One reservation hypercall on sc_frames[0..n-1].  Returns the extents
+ * done, clamped to what was asked: Xen never returns a negative count
+ * for these, and a larger one would be a lie.
+ */
+static size_t
+balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
+    size_t n)
+{
+	struct xen_memory_reservation res;
+	size_t done;
+	int ret;
+
+	KASSERT(n > 0 && n <= BALLOON_DELTA);
+	memset(&res, 0, sizeof(res));
+	set_xen_guest_handle(res.extent_start, sc->sc_frames);
+	res.nr_extents = n;
+	res.extent_order = sc->sc_order;
+	res.mem_flags = 0;
+	res.domid = DOMID_SELF;
+
+	ret = HYPERVISOR_memory_op(cmd, &res);
+	done = ret < 0 ? 0 : MIN((size_t)ret, n);
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_hypercalls++;
+	if (done < n)
+		sc->sc_partial++;
+	mutex_exit(&sc->sc_lock);
+	return done;
+}
+
+/*
+ * Give up to n pages to Xen.  Pages Xen took go into the balloon, the
+ * others back to uvm.  Returns the pages given.
+ */
+static size_t
+balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
+{
+	struct vm_page *pg;
+	paddr_t pa;
+	size_t got, done, i;
+
+	KASSERT(sc->sc_order == 0);
+	for (got = 0; got < n; got++) {
+		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
+		if (pg == NULL)
+			break;
+		pa = VM_PAGE_TO_PHYS(pg);
+		sc->sc_batch[got] = pg;
+		sc->sc_frames[got] = sc->sc_pv ?
+		    xpmap_ptom(pa) >> PAGE_SHIFT : pa >> PAGE_SHIFT;
+	}
+	if (got == 0) {
+		*errorp = ENOMEM;
+		return 0;
+	}
+
+	done = balloon_reservation_op(sc, XENMEM_decrease_reservation, got);
+	for (i = 0; i < done; i++) {
+		pg = sc->sc_batch[i];
+		if (sc->sc_pv)
+			xpmap_ptom_unmap(VM_PAGE_TO_PHYS(pg));
+		balloon_push(sc, pg);
+	}
+	for (i = done; i < got; i++)
+		uvm_pagefree(sc->sc_batch[i]);
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_npages += done;
+	sc->sc_inflated += done;
+	mutex_exit(&sc->sc_lock);
+
+	if (done < n)
+		*errorp = got < n ? ENOMEM : EBUSY;
+	return done;
+}
+
+/*
+ * Take up to n pages back from Xen, out of the balloon, and return them
+ * to uvm.  Returns the pages taken back.
+ */
+static size_t
+balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
+{
+	struct vm_page *pg;
+	paddr_t pa, ma;
+	size_t done, i;
+
+	KASSERT(sc->sc_order == 0);
+	KASSERT(n <= sc->sc_npages);
+
+	if (sc->sc_pv) {
+		/* Xen picks the machine frames and writes them back. */
+		memset(sc->sc_frames, 0, n * sizeof(*sc->sc_frames));
+		done = balloon_reservation_op(sc,
+		    XENMEM_increase_reservation, n);
+		for (i = 0; i < done; i++) {
+			pg = balloon_pop(sc);
+			pa = VM_PAGE_TO_PHYS(pg);
+			ma = (paddr_t)sc->sc_frames[i] << PAGE_SHIFT;
+			xpmap_ptom_map(pa, ma);
+			xpq_queue_machphys_update(ma, pa);
+			sc->sc_batch[i] = pg;
+		}
+		xpq_flush_queue();
+	} else {
+		/* Our own frame numbers, top of the balloon first. */
+		n = balloon_peek(sc, n);
+		for (i = 0; i < n; i++)
+			sc->sc_frames[i] =
+			    VM_PAGE_TO_PHYS(sc->sc_batch[i]) >> PAGE_SHIFT;
+		done = balloon_reservation_op(sc, XENMEM_populate_physmap, n);
+		for (i = 0; i < done; i++) {
+			pg = balloon_pop(sc);
+			KASSERT(pg == sc->sc_batch[i]);
+		}
+	}
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_npages -= done;
+	sc->sc_deflated += done;
+	mutex_exit(&sc->sc_lock);
+
+	/* Xen hands frames back scrubbed. */
+	for (i = 0; i < done; i++)
+		uvm_pagefree(sc->sc_batch[i]);
+
+	if (done < n)
+		*errorp = ENOMEM;
+	return done;
+}
+
+static void
+balloon_push(struct balloon_xenbus_softc *sc, struct vm_page *pg)
+{
+	struct balloon_chunk *bc;
+
+	bc = SLIST_FIRST(&sc->sc_chunks);
+	if (bc == NULL || bc->bc_count == BALLOON_CHUNK_PAGES) {
+		bc = kmem_alloc(sizeof(*bc), KM_SLEEP);
+		bc->bc_count = 0;
+		SLIST_INSERT_HEAD(&sc->sc_chunks, bc, bc_entry);
+	}
+	bc->bc_pages[bc->bc_count++] = pg;
+}
+
+static struct vm_page *
+balloon_pop(struct balloon_xenbus_softc *sc)
+{
+	struct balloon_chunk *bc;
+	struct vm_page *pg;
+
+	bc = SLIST_FIRST(&sc->sc_chunks);
+	KASSERT(bc != NULL && bc->bc_count > 0);
+	pg = bc->bc_pages[--bc->bc_count];
+	if (bc->bc_count == 0) {
+		SLIST_REMOVE_HEAD(&sc->sc_chunks, bc_entry);
+		kmem_free(bc, sizeof(*bc));
+	}
+	return pg;
+}
+
+/* The top n pages, in the order balloon_pop() will return them. */
+static size_t
+balloon_peek(struct balloon_xenbus_softc *sc, size_t n)
+{
+	struct balloon_chunk *bc;
+	size_t i = 0, j;
+
+	SLIST_FOREACH(bc, &sc->sc_chunks, bc_entry) {
+		for (j = bc->bc_count; j > 0 && i < n; j--)
+			sc->sc_batch[i++] = bc->bc_pages[j - 1];
+		if (i == n)
+			break;
+	}
+	return i;
+}
+
+/*
+ * sysctl: machdep.xen.balloon.{current,target,min,max} in KiB, and the
+ * stats subtree.
+ */
+static void
+balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
+{
+	const struct sysctlnode *node, *bnode, *snode;
+	size_t i;
+	int error;
+
+	error = sysctl_createv(&sc->sc_log, 0, NULL, &node,
+	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "machdep", NULL,
+	    NULL, 0, NULL, 0, CTL_MACHDEP, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &node, &node,
+		    CTLFLAG_PERMANENT, CTLTYPE_NODE, "xen",
+		    SYSCTL_DESCR("Xen top level node"),
+		    NULL, 0, NULL, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &node, &bnode,
+		    CTLFLAG_PERMANENT, CTLTYPE_NODE, "balloon",
+		    SYSCTL_DESCR("Balloon details"),
+		    NULL, 0, NULL, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READONLY, CTLTYPE_QUAD,
+		    BALLOON_NODE_CURRENT,
+		    SYSCTL_DESCR("Current memory reservation, in KiB"),
+		    balloon_sysctl_current, 0, sc, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
+		    BALLOON_NODE_TARGET,
+		    SYSCTL_DESCR("Target guest memory, in KiB"),
+		    balloon_sysctl_target, 0, sc, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
+		    BALLOON_NODE_MIN,
+		    SYSCTL_DESCR("Lowest target allowed, in KiB"),
+		    balloon_sysctl_min, 0, sc, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READONLY, CTLTYPE_QUAD,
+		    BALLOON_NODE_MAX,
+		    SYSCTL_DESCR("Maximum memory reservation, in KiB"),
+		    balloon_sysctl_max, 0, sc, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, &snode,
+		    CTLFLAG_PERMANENT, CTLTYPE_NODE, BALLOON_NODE_STATS,
+		    SYSCTL_DESCR("Balloon thread statistics"),
+		    NULL, 0, NULL, 0, CTL_CREATE, CTL_EOL);
+	for (i = 0; error == 0 && i < __arraycount(balloon_stats); i++)
+		error = sysctl_createv(&sc->sc_log, 0, &snode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READONLY,
+		    balloon_stats[i].bs_type, balloon_stats[i].bs_name,
+		    SYSCTL_DESCR(balloon_stats[i].bs_descr),
+		    balloon_sysctl_stat, 0, __UNCONST(&balloon_stats[i]), 0,
+		    CTL_CREATE, CTL_EOL);
+	if (error != 0)
+		aprint_error_dev(sc->sc_dev,
+		    "unable to create sysctl nodes: error %d\n", error);
+}
+
+static int
+balloon_sysctl_current(SYSCTLFN_ARGS)
+{
+	struct sysctlnode node = *rnode;
+	u_quad_t kb;
+
+	kb = BALLOON_PAGES_TO_KB(
+	    xenmem_get_reservation(XENMEM_current_reservation));
+	node.sysctl_data = &kb;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}
+
+static int
+balloon_sysctl_max(SYSCTLFN_ARGS)
+{
+	struct sysctlnode node = *rnode;
+	u_quad_t kb;
+
+	kb = BALLOON_PAGES_TO_KB(
+	    xenmem_get_reservation(XENMEM_maximum_reservation));
+	node.sysctl_data = &kb;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}
+
+/*
+ * Root's own target.  The guest cannot write memory/target (dom0 owns
+ * it), so this sets the driver's target directly; the next write from
+ * dom0 wins.
+ */
+static int
+balloon_sysctl_target(SYSCTLFN_ARGS)
+{
+	struct balloon_xenbus_softc *sc = rnode->sysctl_data;
+	struct sysctlnode node = *rnode;
+	u_quad_t kb, max_kb;
+	int error;
+
+	mutex_enter(&sc->sc_lock);
+	kb = BALLOON_PAGES_TO_KB(sc->sc_target);
+	mutex_exit(&sc->sc_lock);
+	node.sysctl_data = &kb;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+
+	max_kb = BALLOON_PAGES_TO_KB(
+	    xenmem_get_reservation(XENMEM_maximum_reservation));
+	mutex_enter(&sc->sc_lock);
+	if (kb < sc->sc_min_kb) {
+		device_printf(sc->sc_dev, "target %" PRIu64 " KiB below "
+		    "min %" PRIu64 " KiB, refused\n", kb, sc->sc_min_kb);
+		error = EINVAL;
+	} else if (kb > max_kb) {
+		device_printf(sc->sc_dev, "target %" PRIu64 " KiB above "
+		    "max %" PRIu64 " KiB, refused\n", kb, max_kb);
+		error = EINVAL;
+	} else
+		balloon_set_target(sc, BALLOON_KB_TO_PAGES(kb));
+	mutex_exit(&sc->sc_lock);
+	return error;
+}
+
+/*
+ * The lowest target accepted: never under the floor the kernel needs
+ * (uvm's free minimum plus a ballast), never above the target itself.
+ */
+static int
+balloon_sysctl_min(SYSCTLFN_ARGS)
+{
+	struct balloon_xenbus_softc *sc = rnode->sysctl_data;
+	struct sysctlnode node = *rnode;
+	u_quad_t kb, floor_kb;
+	int error;
+
+	mutex_enter(&sc->sc_lock);
+	kb = sc->sc_min_kb;
+	mutex_exit(&sc->sc_lock);
+	node.sysctl_data = &kb;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+
+	floor_kb = BALLOON_PAGES_TO_KB(BALLOON_FLOOR);
+	mutex_enter(&sc->sc_lock);
+	if (kb < floor_kb) {
+		device_printf(sc->sc_dev, "min %" PRIu64 " KiB below the "
+		    "floor of %" PRIu64 " KiB, refused\n", kb, floor_kb);
+		error = EINVAL;
+	} else if (kb > BALLOON_PAGES_TO_KB(sc->sc_target)) {
+		device_printf(sc->sc_dev, "min %" PRIu64 " KiB above the "
+		    "target %" PRIu64 " KiB, refused\n", kb,
+		    BALLOON_PAGES_TO_KB(sc->sc_target));
+		error = EINVAL;
+	} else
+		sc->sc_min_kb = kb;
+	mutex_exit(&sc->sc_lock);
+	return error;
+}
+
+static int
+balloon_sysctl_stat(SYSCTLFN_ARGS)
+{
+	const struct balloon_stat *bs = rnode->sysctl_data;
+	struct balloon_xenbus_softc *sc = balloon_sc;
+	struct sysctlnode node = *rnode;
+	const char *field;
+	u_quad_t q = 0;
+	int i = 0;
+
+	if (sc == NULL)
+		return ENOENT;
+	field = (const char *)sc + bs->bs_off;
+	mutex_enter(&sc->sc_lock);
+	if (bs->bs_type == CTLTYPE_INT)
+		memcpy(&i, field, sizeof(i));
+	else
+		memcpy(&q, field, sizeof(q));
+	mutex_exit(&sc->sc_lock);
+	if (bs->bs_kb)
+		q = BALLOON_PAGES_TO_KB(q);
+	node.sysctl_data = bs->bs_type == CTLTYPE_INT ? (void *)&i :
+	    (void *)&q;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}

@@ -1,0 +1,140 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The hypervisor interface of a Xen guest kernel: hypercalls, feature
+ * flags, and a PV guest's P2M table with its queue of M2P updates.
+ */
+
+#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD$");
+
+#include <sys/param.h>
+#include <sys/mutex.h>
+#include <sys/systm.h>
+
+#include <xen/xen.h>
+#include <xen/features.h>
+#include <xen/hypervisor.h>
+#include <xen/xenpmap.h>
+
+#include <rumpuser.h>
+
+#include "rump_private.h"
+
+unsigned long *xpmap_phys_to_machine_mapping;
+
+static bool xen_auto_translated;
+
+/* Queued M2P updates, as NetBSD's x86_xpmap.c: flushed in one call. */
+#define XPQUEUE_SIZE	512
+static kmutex_t xpq_lock;
+static mmu_update_t xpq_queue[XPQUEUE_SIZE];	/* protected by xpq_lock */
+static u_int xpq_idx;				/* protected by xpq_lock */
+
+void
+rump_xen_init(bool pv, unsigned long *p2m)
+{
+
+	xen_auto_translated = !pv;
+	xpmap_phys_to_machine_mapping = p2m;
+	mutex_init(&xpq_lock, MUTEX_DEFAULT, IPL_VM);
+}
+
+int
+HYPERVISOR_memory_op(unsigned int cmd, void *arg)
+{
+
+	return (int)rumpuser_xen_memory_op(cmd, arg);
+}
+
+int
+HYPERVISOR_mmu_update(mmu_update_t *req, unsigned int count,
+    unsigned int *success_count, domid_t domid)
+{
+
+	return rumpuser_xen_mmu_update(req, count, success_count, domid);
+}
+
+int
+HYPERVISOR_xen_version(int cmd, void *arg)
+{
+
+	return rumpuser_xen_version(cmd, arg);
+}
+
+bool
+xen_feature(int flag)
+{
+
+	switch (flag) {
+	case XENFEAT_auto_translated_physmap:
+	case XENFEAT_hvm_callback_vector:
+		return xen_auto_translated;
+	default:
+		return false;
+	}
+}
+
+static void
+xpq_flush_locked(void)
+{
+	unsigned int done = 0;
+	int error;
+
+	KASSERT(mutex_owned(&xpq_lock));
+	if (xpq_idx == 0)
+		return;
+	error = HYPERVISOR_mmu_update(xpq_queue, xpq_idx, &done, DOMID_SELF);
+	if (error < 0 || done != xpq_idx)
+		panic("xpq_flush_queue: %u of %u entries, error %d",
+		    done, xpq_idx, error);
+	xpq_idx = 0;
+}
+
+void
+xpq_queue_machphys_update(paddr_t ma, paddr_t pa)
+{
+
+	mutex_enter(&xpq_lock);
+	xpq_queue[xpq_idx].ptr = (ma & ~(paddr_t)PAGE_MASK) |
+	    MMU_MACHPHYS_UPDATE;
+	xpq_queue[xpq_idx].val = pa >> PAGE_SHIFT;
+	if (++xpq_idx == XPQUEUE_SIZE)
+		xpq_flush_locked();
+	mutex_exit(&xpq_lock);
+}
+
+void
+xpq_flush_queue(void)
+{
+
+	mutex_enter(&xpq_lock);
+	xpq_flush_locked();
+	mutex_exit(&xpq_lock);
+}

@@ -1,0 +1,243 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The sysctl server: serves the kernel's sysctl tree on a unix socket,
+ * in the wire format of <rumpsysctl_wire.h>, one thread per client.
+ * Only a peer with uid 0 may write (SO_PEERCRED); others get EPERM.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rumpuser.h>
+#include <rumpsysctl_wire.h>
+#include <rumpsysctl.h>
+
+#include "rumpuser_int.h"
+
+#define SP_MAXNODES	(RUMPSYSCTL_DATAMAX / sizeof(struct rumpsysctl_node))
+
+static int
+sp_readall(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+sp_writeall(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+sp_reply(int fd, int error, const void *data, uint32_t datalen,
+    uint64_t oldlen)
+{
+	struct rumpsysctl_rep rep;
+
+	memset(&rep, 0, sizeof(rep));
+	rep.error = error;
+	rep.datalen = datalen;
+	rep.oldlen = oldlen;
+	if (sp_writeall(fd, &rep, sizeof(rep)) == -1)
+		return -1;
+	return datalen > 0 ? sp_writeall(fd, data, datalen) : 0;
+}
+
+/* One request; -1 ends the connection. */
+static int
+sp_request(int fd, int root, char *data, struct rumpuser_sysctl_node *kn)
+{
+	struct rumpsysctl_req req;
+	struct rumpsysctl_node *wn;
+	char name[RUMPSYSCTL_NAMEMAX + 1], *newbuf;
+	size_t oldlen, count, i;
+	int error;
+
+	if (sp_readall(fd, &req, sizeof(req)) == -1)
+		return -1;
+	if (req.namelen == 0 || req.namelen > RUMPSYSCTL_NAMEMAX ||
+	    req.newlen > RUMPSYSCTL_DATAMAX)
+		return -1;	/* not speaking the protocol: hang up */
+	if (sp_readall(fd, name, req.namelen) == -1)
+		return -1;
+	name[req.namelen] = '\0';
+	newbuf = data + RUMPSYSCTL_DATAMAX;
+	if (req.newlen > 0 && sp_readall(fd, newbuf, req.newlen) == -1)
+		return -1;
+	if (memchr(name, '\0', req.namelen) != NULL)
+		return sp_reply(fd, EINVAL, NULL, 0, 0);
+
+	switch (req.op) {
+	case RUMPSYSCTL_OP_LOOKUP:
+		if (req.newlen > 0 && !root)
+			return sp_reply(fd, EPERM, NULL, 0, 0);
+		oldlen = req.oldlen > RUMPSYSCTL_DATAMAX ?
+		    RUMPSYSCTL_DATAMAX : (size_t)req.oldlen;
+		error = (*rumpuser_hyp->hyp_sysctl)(name,
+		    req.wantold ? data : NULL, &oldlen,
+		    req.newlen > 0 ? newbuf : NULL, req.newlen);
+		i = 0;
+		if (req.wantold && (error == 0 || error == ENOMEM))
+			i = oldlen < req.oldlen ? oldlen : (size_t)req.oldlen;
+		if (i > RUMPSYSCTL_DATAMAX)
+			i = RUMPSYSCTL_DATAMAX;
+		return sp_reply(fd, error, data, (uint32_t)i, oldlen);
+	case RUMPSYSCTL_OP_CHILDREN:
+		error = (*rumpuser_hyp->hyp_sysctl_children)(name, kn,
+		    SP_MAXNODES, &count);
+		if (error != 0)
+			return sp_reply(fd, error, NULL, 0, 0);
+		wn = (struct rumpsysctl_node *)(void *)data;
+		for (i = 0; i < count; i++) {
+			memset(&wn[i], 0, sizeof(wn[i]));
+			snprintf(wn[i].name, sizeof(wn[i].name), "%s",
+			    kn[i].name);
+			wn[i].type = kn[i].type;
+			wn[i].writable = kn[i].writable;
+			snprintf(wn[i].descr, sizeof(wn[i].descr), "%s",
+			    kn[i].descr);
+		}
+		return sp_reply(fd, 0, data,
+		    (uint32_t)(count * sizeof(*wn)), count * sizeof(*wn));
+	default:
+		return sp_reply(fd, EOPNOTSUPP, NULL, 0, 0);
+	}
+}
+
+static void *
+sp_client(void *arg)
+{
+	struct rumpuser_sysctl_node *kn;
+	struct ucred cred;
+	socklen_t credlen = sizeof(cred);
+	int fd = (int)(intptr_t)arg, root;
+	char *data;
+
+	root = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0 &&
+	    cred.uid == 0;
+	data = malloc(2 * RUMPSYSCTL_DATAMAX);
+	kn = calloc(SP_MAXNODES, sizeof(*kn));
+	if (data != NULL && kn != NULL)
+		while (sp_request(fd, root, data, kn) == 0)
+			continue;
+	free(kn);
+	free(data);
+	close(fd);
+	return NULL;
+}
+
+static void *
+sp_server(void *arg)
+{
+	int s = (int)(intptr_t)arg, fd;
+	pthread_t t;
+
+	pthread_setname_np(pthread_self(), "sysctl_sp");
+	for (;;) {
+		fd = accept4(s, NULL, NULL, SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EMFILE || errno == ENFILE)
+				continue;
+			return NULL;
+		}
+		if (pthread_create(&t, NULL, sp_client,
+		    (void *)(intptr_t)fd) != 0)
+			close(fd);
+		else
+			pthread_detach(t);
+	}
+}
+
+int
+rumpuser_sp_init(const char *path)
+{
+	struct sockaddr_un sun;
+	pthread_t t;
+	int s, error;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return ENAMETOOLONG;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return errno;
+	(void)unlink(path);
+	if (bind(s, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(s, 16) == -1) {
+		error = errno;
+		close(s);
+		return error;
+	}
+	/* Anyone may read, as sysctl(3); writes are checked per peer. */
+	(void)chmod(path, 0666);
+	if ((error = pthread_create(&t, NULL, sp_server,
+	    (void *)(intptr_t)s)) != 0) {
+		close(s);
+		return error;
+	}
+	pthread_detach(t);
+	return 0;
+}

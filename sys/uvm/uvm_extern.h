@@ -1,0 +1,60 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+#ifndef _UVM_UVM_EXTERN_H_
+#define _UVM_UVM_EXTERN_H_
+
+#include <sys/types.h>
+
+struct uvm_object;
+struct vm_anon;
+struct vm_page;
+typedef int64_t voff_t;
+
+/* uvm_pagealloc flags */
+#define UVM_PGA_USERESERVE	0x0001	/* may dip into the reserve */
+#define UVM_PGA_ZERO		0x0002	/* the page must be zero filled */
+
+/* Page counts, protected by the page allocator's lock. */
+struct uvmexp {
+	int	pagesize;
+	int	npages;		/* managed pages */
+	int	free;		/* free pages */
+	int	freemin;	/* keep at least this many free */
+	int	freetarg;
+	int	reserve_kernel;
+};
+
+extern struct uvmexp uvmexp;
+extern psize_t physmem;		/* RAM frames at boot */
+
+struct vm_page	*uvm_pagealloc(struct uvm_object *, voff_t,
+		    struct vm_anon *, int);
+void		 uvm_pagefree(struct vm_page *);
+
+#endif /* _UVM_UVM_EXTERN_H_ */
