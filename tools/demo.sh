@@ -83,14 +83,13 @@ run_wait()
 # memfd is open in xensimd, and its st_blocks shrink as pages are punched.
 ram_mib()
 {
-	xensimctl list -l | awk -v d="$domid" '
-	    $1 == "domid" { cur = $2 }
-	    $1 == "ram_allocated_pages" && cur == d { printf "%d", $2 / 256 }'
+	xensimctl list -l | awk -v d="$domid" \
+	    'NR > 1 && $2 == d { printf "%d", $6 / 256 }'
 }
 
 host_free_mib()
 {
-	xensimctl info | awk '$1 == "free_pages" { printf "%d", $2 / 256 }'
+	xensimctl info | awk '$1 == "free_memory" { print $3 }'
 }
 
 tot_mib()

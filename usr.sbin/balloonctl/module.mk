@@ -11,7 +11,4 @@ $(BINDIR)/balloonctl: $(BALLOONCTL_OBJS) $(LIBXENSIM) $(LIBRUMPSYSCTL)
 	$(CC) $(LDFLAGS) -o $@ $(BALLOONCTL_OBJS) $(LIBXENSIM) \
 	    $(LIBRUMPSYSCTL) -lxenstore
 
-# Built once librumpsysctl has its module (until then nothing links it).
-ifneq ($(wildcard lib/librumpsysctl/module.mk),)
 PROGS		+= $(BINDIR)/balloonctl
-endif

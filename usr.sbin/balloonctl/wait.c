@@ -211,5 +211,10 @@ domu_wait(const char *size)
 	printf("at target %" PRIu64 " KiB (%" PRIu64 " MiB): current %"
 	    PRIu64 " KiB, %.1f s, %.1f MiB/s\n", s.target, s.target / 1024,
 	    s.current, t - t0, rate);
+	if (dist > SLACK_KIB)
+		printf("note: the driver is idle %" PRIu64 " KiB %s its "
+		    "target (a target beyond the guest's boot memory is "
+		    "clipped to it)\n", dist,
+		    s.current < s.target ? "below" : "above");
 	return 0;
 }

@@ -1,0 +1,471 @@
+#	$NetBSD$
+#
+# Copyright (c) 2026 The xenballoon project.
+# All rights reserved.
+#
+# Redistribution and use in source and binary forms, with or without
+# modification, are permitted provided that the following conditions
+# are met:
+# 1. Redistributions of source code must retain the above copyright
+#    notice, this list of conditions and the following disclaimer.
+# 2. Redistributions in binary form must reproduce the above copyright
+#    notice, this list of conditions and the following disclaimer in the
+#    documentation and/or other materials provided with the distribution.
+#
+# THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+# ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+# IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+# ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+# FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+# DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+# OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+# HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+# LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+# OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+# SUCH DAMAGE.
+#
+# balloonctl(8): the dom0 commands against domains made with xensimctl,
+# checked with the real xenstore-read, and the domU commands against a
+# running rumpxen guest.
+
+. @TESTLIB@/xensim.subr
+
+# mkdom NAME [xensimctl create arguments]: a domain; prints its id.
+mkdom()
+{
+	local name
+	name=$1
+	shift
+	xensimctl create name="$name" "$@" >/dev/null ||
+	    atf_fail "xensimctl create name=$name $* failed"
+	xensimctl domid "$name"
+}
+
+# xsread PATH: the value of a xenstore node, "ABSENT" when there is none.
+xsread()
+{
+	xenstore-read "$1" 2>/dev/null || echo ABSENT
+}
+
+# maxpages DOMID: the domain's max_pages, from xensimctl list -l.
+maxpages()
+{
+	xensimctl list -l | awk -v d="$1" 'NR > 1 && $2 == d { print $5 }'
+}
+
+# state DOMID: what mem-set/mem-max may change, on one line.
+state()
+{
+	local vm
+	vm=$(xsread /local/domain/$1/vm)
+	echo "target=$(xsread /local/domain/$1/memory/target)" \
+	    "static-max=$(xsread /local/domain/$1/memory/static-max)" \
+	    "vm-memory=$(xsread $vm/memory)" \
+	    "max_pages=$(maxpages $1)"
+}
+
+# check_state DOMID EXPECTED: state DOMID must print EXPECTED.
+check_state()
+{
+	local got
+	got=$(state $1)
+	[ "$got" = "$2" ] ||
+	    atf_fail "domain $1: got \"$got\", expected \"$2\""
+}
+
+# -------------------------------------------------------------------------
+# Arguments, with no host at all.
+# -------------------------------------------------------------------------
+
+atf_test_case usage
+usage_head()
+{
+	atf_set "descr" "Wrong invocations print one line or the synopsis" \
+	    "and exit 1"
+}
+usage_body()
+{
+	unset RUMP_SERVER
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: no guest: set RUMP_SERVER or use -s socket\n" \
+	    balloonctl
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: unknown command: frobnicate\n" \
+	    balloonctl frobnicate
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: $(pwd)/nosock: No such file or directory\n" \
+	    balloonctl -s $(pwd)/nosock
+	touch plain
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: $(pwd)/plain: not a socket\n" \
+	    env RUMP_SERVER=unix://$(pwd)/plain balloonctl stats
+	for args in "-x" "mem-set" "mem-set 1" "mem-set 1 2 3" "mem-max 1" \
+	    "list extra" "stats extra" "wait 1 2" "-s sock list" \
+	    "-w target=1 stats"; do
+		atf_check -s exit:1 -o empty -e match:"^usage: balloonctl" \
+		    balloonctl $args
+	done
+}
+
+atf_test_case bad_sizes
+bad_sizes_head()
+{
+	atf_set "descr" "Every bad size gets one line naming it and why"
+}
+bad_sizes_body()
+{
+	# Parsed before anything is opened: no host needed.
+	export XENSIM_DIR=$(pwd)/nohost
+	while read size why; do
+		[ "$size" = '""' ] && size=
+		for cmd in mem-set mem-max; do
+			atf_check -s exit:1 -o empty -e inline:"balloonctl: invalid memory size: $size: $why\n" \
+			    balloonctl $cmd 1 "$size"
+		done
+		atf_check -s exit:1 -o empty -e inline:"balloonctl: invalid memory size: $size: $why\n" \
+		    balloonctl -s /nonexistent -w target="$size"
+	done <<'SIZES'
+"" empty
+-1 negative
+-256m negative
+abc not a number
++5 not a number
+256q unknown suffix
+256mb unknown suffix
+0x10 unknown suffix
+1.5g not a whole number
+0 zero
+0m zero
+1023b less than 1 KiB
+1048577t too large
+99999999999999999999 too large
+SIZES
+}
+
+# -------------------------------------------------------------------------
+# dom0: mem-set, mem-max, list against a kernel-less domain.
+# -------------------------------------------------------------------------
+
+atf_test_case mem_set cleanup
+mem_set_head()
+{
+	atf_set "descr" "mem-set writes memory/target (KiB), /vm/<uuid>/memory" \
+	    "(MiB) and max_pages = target + 1 MiB, as xl does"
+}
+mem_set_body()
+{
+	xensim_start
+	d=$(mkdom g1 memory=512 maxmem=1024 type=pvh)
+	check_state $d "target=524288 static-max=1048576 vm-memory=ABSENT max_pages=131328"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 256
+	check_state $d "target=262144 static-max=1048576 vm-memory=256 max_pages=65792"
+	# By id, with suffixes; a bare number is MiB.
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set $d 409600k
+	check_state $d "target=409600 static-max=1048576 vm-memory=400 max_pages=102656"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set $d 1G
+	check_state $d "target=1048576 static-max=1048576 vm-memory=1024 max_pages=262400"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set $d 209715200b
+	check_state $d "target=204800 static-max=1048576 vm-memory=200 max_pages=51456"
+	# Not a whole MiB: /vm/<uuid>/memory is rounded down, as libxl does.
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set $d 300001k
+	check_state $d "target=300001 static-max=1048576 vm-memory=292 max_pages=75256"
+}
+mem_set_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case mem_set_refused cleanup
+mem_set_refused_head()
+{
+	atf_set "descr" "mem-set above memory/static-max, of an unknown" \
+	    "domain or with a bad size is refused and changes nothing"
+}
+mem_set_refused_body()
+{
+	xensim_start
+	d=$(mkdom g1 memory=256 maxmem=512 type=pv)
+	before="target=262144 static-max=524288 vm-memory=ABSENT max_pages=65792"
+	check_state $d "$before"
+
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: memory_dynamic_max must be less than or equal to memory_static_max\n" \
+	    balloonctl mem-set g1 513
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: memory_dynamic_max must be less than or equal to memory_static_max\n" \
+	    balloonctl mem-set $d 524289k
+	for dom in nosuch 4242 G1 g 1x ""; do
+		atf_check -s exit:1 -o empty -e not-empty balloonctl mem-set "$dom" 128
+	done
+	atf_check -s exit:1 -o empty -e inline:"balloonctl: nosuch: no such domain\n" \
+	    balloonctl mem-set nosuch 128
+	atf_check -s exit:1 -o empty -e inline:"balloonctl: 4242: no such domain\n" \
+	    balloonctl mem-set 4242 128
+	for size in 0 -1 12q 1.5 99999999999999999999; do
+		atf_check -s exit:1 -o empty -e match:"^balloonctl: invalid memory size: " \
+		    balloonctl mem-set g1 "$size"
+	done
+	check_state $d "$before"
+
+	# Exactly static-max is allowed.
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 512
+	check_state $d "target=524288 static-max=524288 vm-memory=512 max_pages=131328"
+}
+mem_set_refused_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case mem_max cleanup
+mem_max_head()
+{
+	atf_set "descr" "mem-max sets memory/static-max and max_pages =" \
+	    "value + 1 MiB; below the target it is refused, changing nothing"
+}
+mem_max_body()
+{
+	xensim_start
+	d=$(mkdom g1 memory=256 maxmem=512 type=pvh)
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 400
+	check_state $d "target=409600 static-max=524288 vm-memory=400 max_pages=102656"
+
+	# The ground truth's sequence: 300 refused, 450 and 600 accepted.
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: memory_static_max must be greater than or or equal to memory_dynamic_max\n" \
+	    balloonctl mem-max g1 300
+	check_state $d "target=409600 static-max=524288 vm-memory=400 max_pages=102656"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-max g1 450
+	check_state $d "target=409600 static-max=460800 vm-memory=400 max_pages=115456"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-max $d 600
+	check_state $d "target=409600 static-max=614400 vm-memory=400 max_pages=153856"
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: memory_dynamic_max must be less than or equal to memory_static_max\n" \
+	    balloonctl mem-set g1 700
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 256
+	check_state $d "target=262144 static-max=614400 vm-memory=256 max_pages=65792"
+	# Equal to the target is allowed.
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-max g1 262144k
+	check_state $d "target=262144 static-max=262144 vm-memory=256 max_pages=65792"
+
+	for args in "nosuch 512" "g1 0" "g1 -5" "g1 5x" "g1 1048577t"; do
+		atf_check -s exit:1 -o empty -e not-empty balloonctl mem-max $args
+	done
+	check_state $d "target=262144 static-max=262144 vm-memory=256 max_pages=65792"
+}
+mem_max_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case list cleanup
+list_head()
+{
+	atf_set "descr" "list shows name, id, memory, target, static-max and" \
+	    "whether the guest advertises the balloon"
+}
+list_body()
+{
+	xensim_start
+	d1=$(mkdom alpha memory=512 maxmem=1024 type=pvh)
+	d2=$(mkdom beta memory=256 type=pv)
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set beta 200
+	atf_check -s exit:0 -o save:list -e empty balloonctl list
+	atf_check -s exit:0 \
+	    -o inline:"Name                                        ID   Mem Target   Max Balloon\n" \
+	    head -1 list
+	atf_check -s exit:0 -o inline:"alpha $d1 512 1024 no\n" \
+	    awk '$1 == "alpha" { print $1, $2, $4, $5, $6 }' list
+	atf_check -s exit:0 -o inline:"beta $d2 200 256 no\n" \
+	    awk '$1 == "beta" { print $1, $2, $4, $5, $6 }' list
+	# Mem is the hypervisor's tot_pages, in MiB.
+	tot=$(xensimctl list -l | awk -v d="$d1" \
+	    'NR > 1 && $2 == d { print int($4 * 4 / 1024) }')
+	atf_check -s exit:0 -o inline:"$tot\n" \
+	    awk '$1 == "alpha" { print $3 }' list
+
+	# A guest that advertises the balloon (as a XAPI toolstack allows).
+	xenstore-write /local/domain/$d1/control/feature-balloon 1
+	atf_check -s exit:0 -o inline:"yes\n" \
+	    sh -c "balloonctl list | awk '\$1 == \"alpha\" { print \$6 }'"
+}
+list_cleanup()
+{
+	xensim_stop
+}
+
+# -------------------------------------------------------------------------
+# domU: the sysctl tree of a running rumpxen guest.
+# -------------------------------------------------------------------------
+
+# guest NAME MEMORY MAXMEM [more]: a running rumpxen guest; sets RUMP_SERVER.
+guest()
+{
+	local name mem max d
+	[ -x "$BINDIR/rumpxen" ] || atf_skip "no rumpxen guest built"
+	name=$1 mem=$2 max=$3
+	shift 3
+	d=$(mkdom $name memory=$mem maxmem=$max type=pvh \
+	    kernel="$BINDIR/rumpxen" "$@")
+	RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
+	export RUMP_SERVER
+	wait_for test -S "$RUMP_SERVER" ||
+	    atf_fail "guest $name never served its sysctl tree"
+	wait_for balloonctl || atf_fail "guest $name has no balloon tree"
+	echo $d
+}
+
+atf_test_case tree cleanup
+tree_head()
+{
+	atf_set "descr" "With no arguments the tree prints as sysctl(8) does"
+}
+tree_body()
+{
+	xensim_start
+	guest g1 512 512 >domid
+	atf_check -s exit:0 -o save:tree -e empty balloonctl
+	atf_check -s exit:0 -o ignore -e empty \
+	    grep -x 'machdep\.xen\.balloon\.target = 524288' tree
+	atf_check -s exit:0 -o ignore -e empty \
+	    grep -x 'machdep\.xen\.balloon\.max = [0-9]*' tree
+	atf_check -s exit:0 -o ignore -e empty \
+	    grep -x 'machdep\.xen\.balloon\.current = [0-9]*' tree
+	atf_check -s exit:0 -o ignore -e empty \
+	    grep -x 'machdep\.xen\.balloon\.min = [0-9]*' tree
+	atf_check -s exit:0 -o ignore -e empty \
+	    grep -x 'machdep\.xen\.balloon\.stats\.state = 0' tree
+	# Every line is one node, name = number.
+	atf_check -s exit:1 -o empty -e empty \
+	    grep -v '^machdep\.xen\.balloon\.[a-z.]* = [0-9]*$' tree
+	# -s names the same guest.
+	atf_check -s exit:0 -o file:tree -e empty \
+	    env -u RUMP_SERVER balloonctl -s "unix://$RUMP_SERVER"
+}
+tree_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case write_wait cleanup
+write_wait_head()
+{
+	atf_set "descr" "-w target= prints old -> new as sysctl -w does, and" \
+	    "wait returns once the driver is idle at it"
+}
+write_wait_body()
+{
+	xensim_start
+	guest g1 512 512 >domid
+	atf_check -s exit:0 \
+	    -o inline:"machdep.xen.balloon.target: 524288 -> 262144\n" \
+	    -e empty balloonctl -w target=256
+	atf_check -s exit:0 -o match:"^at target 262144 KiB \(256 MiB\)" \
+	    -e empty balloonctl wait 256
+	atf_check -s exit:0 -o inline:"0\n" -e empty \
+	    sh -c "balloonctl | sed -n 's/^machdep.xen.balloon.stats.state = //p'"
+	cur=$(balloonctl | sed -n 's/^machdep.xen.balloon.current = //p')
+	[ "$cur" -ge 262144 ] && [ "$cur" -le $((262144 + 1024)) ] ||
+	    atf_fail "current $cur KiB is not at the target 262144"
+	# And back up, with the full name and a KiB suffix.
+	atf_check -s exit:0 \
+	    -o inline:"machdep.xen.balloon.target: 262144 -> 524288\n" \
+	    -e empty balloonctl -w machdep.xen.balloon.target=524288k
+	atf_check -s exit:0 -o match:"^at target 524288 KiB" -e empty \
+	    balloonctl wait
+	atf_check -s exit:0 -o match:"^state +idle" -e empty balloonctl stats
+}
+write_wait_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case write_refused cleanup
+write_refused_head()
+{
+	atf_set "descr" "Bad -w assignments get one line and change nothing"
+}
+write_refused_body()
+{
+	xensim_start
+	guest g1 512 512 >domid
+	atf_check -s exit:0 -o save:before -e empty balloonctl
+	max=$(sed -n 's/^machdep.xen.balloon.max = //p' before)
+	min=$(sed -n 's/^machdep.xen.balloon.min = //p' before)
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.current: read-only node\n" \
+	    balloonctl -w current=256
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.max: read-only node\n" \
+	    balloonctl -w machdep.xen.balloon.max=256
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.stats.state: read-only node\n" \
+	    balloonctl -w stats.state=1
+	atf_check -s exit:1 -o empty -e inline:"balloonctl: unknown node: foo\n" \
+	    balloonctl -w foo=1
+	atf_check -s exit:1 -o empty -e inline:"balloonctl: target: expected node=size\n" \
+	    balloonctl -w target
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: invalid memory size: 0: zero\n" \
+	    balloonctl -w target=0
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.target: $((max + 1)) KiB is above machdep.xen.balloon.max ($max KiB)\n" \
+	    balloonctl -w target=$((max + 1))k
+	if [ "$min" -gt 1 ]; then
+		atf_check -s exit:1 -o empty \
+		    -e inline:"balloonctl: machdep.xen.balloon.target: $((min - 1)) KiB is below machdep.xen.balloon.min ($min KiB)\n" \
+		    balloonctl -w target=$((min - 1))k
+	fi
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.min: 1048576 KiB is above machdep.xen.balloon.target (524288 KiB)\n" \
+	    balloonctl -w min=1g
+	# The second assignment is bad: the first is not written either.
+	atf_check -s exit:1 -o empty -e not-empty \
+	    balloonctl -w target=256 -w min=12q
+	atf_check -s exit:0 -o file:before -e empty balloonctl
+}
+write_refused_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case wait_stalled cleanup
+wait_stalled_head()
+{
+	atf_set "descr" "wait exits 1 with the reason when the host runs out" \
+	    "of memory"
+}
+wait_stalled_body()
+{
+	# A 640 MiB host: the guest gives 384 MiB back, a second domain
+	# takes 400 MiB of the host, and the guest cannot have it back.
+	xensim_start -m 640
+	guest g1 512 512 >domid
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 128
+	atf_check -s exit:0 -o match:"^at target 131072 KiB" -e empty \
+	    balloonctl wait 128
+	mkdom hog memory=400 type=pv >/dev/null
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 512
+	atf_check -s exit:1 -o ignore \
+	    -e match:"^balloonctl: balloon stalled at [0-9]+ KiB, target 524288 KiB: the hypervisor would not give memory \(host out of memory or max_pages reached\)$" \
+	    balloonctl wait 512
+	atf_check -s exit:0 -o match:"^state +stalled" \
+	    -o match:"^error +Cannot allocate memory" -e empty balloonctl stats
+}
+wait_stalled_cleanup()
+{
+	xensim_stop
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case usage
+	atf_add_test_case bad_sizes
+	atf_add_test_case mem_set
+	atf_add_test_case mem_set_refused
+	atf_add_test_case mem_max
+	atf_add_test_case list
+	atf_add_test_case tree
+	atf_add_test_case write_wait
+	atf_add_test_case write_refused
+	atf_add_test_case wait_stalled
+}
