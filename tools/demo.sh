@@ -47,12 +47,17 @@ trap cleanup EXIT
 trap 'echo; echo "demo: interrupted; host stopped, $XENSIM_DIR removed"; exit 130' INT
 trap 'exit 143' TERM
 
+# Step titles in bold on a terminal, plain in a log.
+if [ -t 1 ]; then
+	bold=$(printf '\033[1m') plain=$(printf '\033[0m')
+else
+	bold= plain=
+fi
 step=0
 say()
 {
 	step=$((step + 1))
-	printf '\n\033[1m%d. %s\033[0m\n' "$step" "$*" 2>/dev/null ||
-	    printf '\n%d. %s\n' "$step" "$*"
+	printf '\n%s%d. %s%s\n' "$bold" "$step" "$*" "$plain"
 }
 
 # Show a command, run it, show its output; stop the demo if it fails.
