@@ -40,6 +40,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <xen/xen.h>
 #include <xen/features.h>
+#include <xen/version.h>
 #include <xen/hypervisor.h>
 #include <xen/xenpmap.h>
 
@@ -49,7 +50,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 unsigned long *xpmap_phys_to_machine_mapping;
 
-static bool xen_auto_translated;
+/* XENVER_get_features submap 0, read once at boot. */
+static uint32_t xen_features;
 
 /* Queued M2P updates, as NetBSD's x86_xpmap.c: flushed in one call. */
 #define XPQUEUE_SIZE	512
@@ -61,7 +63,17 @@ void
 rump_xen_init(bool pv, unsigned long *p2m)
 {
 
-	xen_auto_translated = !pv;
+	struct xen_feature_info fi;
+
+	memset(&fi, 0, sizeof(fi));
+	fi.submap_idx = 0;
+	if (HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0)
+		xen_features = fi.submap;
+	else if (!pv)
+		xen_features = 1U << XENFEAT_auto_translated_physmap;
+	if (pv != !xen_feature(XENFEAT_auto_translated_physmap))
+		panic("start info says %s, features say otherwise",
+		    pv ? "PV" : "PVH");
 	xpmap_phys_to_machine_mapping = p2m;
 	mutex_init(&xpq_lock, MUTEX_DEFAULT, IPL_VM);
 }
@@ -92,13 +104,9 @@ bool
 xen_feature(int flag)
 {
 
-	switch (flag) {
-	case XENFEAT_auto_translated_physmap:
-	case XENFEAT_hvm_callback_vector:
-		return xen_auto_translated;
-	default:
+	if (flag < 0 || flag >= 32)
 		return false;
-	}
+	return (xen_features & (1U << flag)) != 0;
 }
 
 static void

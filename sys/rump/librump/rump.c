@@ -48,7 +48,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <uvm/uvm.h>
 
 #include <xen/xen.h>
-#include <xen/version.h>
 #include <xen/hypervisor.h>
 #include <xen/xenbus.h>
 
@@ -165,7 +164,7 @@ rump_xen_main(void)
 	struct cfdata cf = { .cf_name = "balloon", .cf_unit = 0 };
 	char dir[200], path[256];
 	device_t balloon;
-	int error, ver;
+	int error;
 
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &rump_hyperup)) != 0)
 		return 1;
@@ -185,10 +184,8 @@ rump_xen_main(void)
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
 	printf("total memory = %" PRIu64 " KiB\n",
 	    boot.nr_pages * (PAGE_SIZE / 1024));
-	ver = HYPERVISOR_xen_version(XENVER_version, NULL);
-	printf("hypervisor0 at mainbus0: Xen version %d.%d%s\n",
-	    ver < 0 ? 0 : ver >> 16, ver < 0 ? 0 : ver & 0xffff,
-	    boot.pv ? "" : ", PVH");
+	printf("hypervisor0 at mainbus0: Xen %s guest\n",
+	    boot.pv ? "PV" : "PVH");
 	printf("xenbus0 at hypervisor0: Xen Virtual Bus Interface\n");
 	xenbus_dev.dv_parent = &hypervisor_dev;
 

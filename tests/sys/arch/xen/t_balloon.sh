@@ -1,0 +1,735 @@
+#	$NetBSD$
+#
+# Copyright (c) 2026 The xenballoon project.
+# All rights reserved.
+#
+# Redistribution and use in source and binary forms, with or without
+# modification, are permitted provided that the following conditions
+# are met:
+# 1. Redistributions of source code must retain the above copyright
+#    notice, this list of conditions and the following disclaimer.
+# 2. Redistributions in binary form must reproduce the above copyright
+#    notice, this list of conditions and the following disclaimer in the
+#    documentation and/or other materials provided with the distribution.
+#
+# THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+# ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+# IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+# ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+# FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+# DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+# OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+# HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+# LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+# OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+# SUCH DAMAGE.
+#
+# The balloon driver in a bench guest (rumpxen), driven from dom0 through
+# the real xenstore tools, checked against the hypervisor's reservation,
+# the guest's sysctl tree and the host memory behind the guest's RAM.
+
+. @TESTLIB@/xensim.subr
+
+# Pages a PVH domain's reservation holds beyond its RAM (the builder's).
+builder_pages()
+{
+	if [ "$1" = pvh ]; then echo 16; else echo 0; fi
+}
+
+# guest_create TYPE TOOLSTACK [MiB]: a domain running rumpxen, its id in
+# $D once balloon0 attached and the sysctl server is up.
+guest_create()
+{
+	local mem=${3:-512} log
+	D=$(xensimctl create name=g$(( ${D:-0} + 1 )) memory=$mem \
+	    maxmem=$mem type=$1 toolstack=$2 kernel="$BINDIR/rumpxen") ||
+	    atf_fail "cannot create a $1 domain"
+	log=$XENSIM_DIR/domains/$D/console.log
+	wait_for grep -q "^balloon0: .* min " "$log" ||
+	    atf_fail "domain $D: balloon0 did not attach: $(cat "$log")"
+	wait_for test -S "$XENSIM_DIR/domains/$D/sysctl" ||
+	    atf_fail "domain $D: no sysctl server"
+}
+
+# The hypervisor's view: tot_pages, and the host pages behind the RAM.
+tot_pages()
+{
+	xensimctl list -l | awk -v d="$1" '$2 == d { print $4 }'
+}
+ram_pages()
+{
+	xensimctl list -l | awk -v d="$1" '$2 == d { print $6 }'
+}
+
+# sysctl_get DOM NODE: machdep.xen.balloon.NODE inside the guest.
+sysctl_get()
+{
+	balloonctl -s "$XENSIM_DIR/domains/$1/sysctl" |
+	    awk -F ' = ' -v n="machdep.xen.balloon.$2" '$1 == n { print $2 }'
+}
+
+# settle DOM PAGES: wait until the reservation is PAGES and the balloon
+# thread is idle (its accounting done).
+settled()
+{
+	[ "$(tot_pages "$1")" = "$2" ] && [ "$(sysctl_get "$1" stats.state)" = 0 ]
+}
+settle()
+{
+	wait_for settled "$1" "$2" ||
+	    atf_fail "domain $1: tot_pages $(tot_pages "$1"), state" \
+	    "$(sysctl_get "$1" stats.state), not $2 and idle"
+}
+
+# console_count DOM STRING N: the guest printed STRING on exactly N lines.
+console_count()
+{
+	[ "$(grep -c -- "$2" "$XENSIM_DIR/domains/$1/console.log")" -eq "$3" ]
+}
+
+# down_up TYPE: 512 MiB to 256 MiB and back; hypervisor, sysctl and host
+# memory agree at each step.
+down_up()
+{
+	local d extra
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	atf_check_equal "$(ram_pages "$d")" $((65536 + extra))
+	atf_check_equal "$(sysctl_get "$d" current)" $(((65536 + extra) * 4))
+	atf_check_equal "$(sysctl_get "$d" target)" 262144
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 262144
+
+	xenstore-write /local/domain/$d/memory/target 524288
+	settle "$d" $((131072 + extra))
+	atf_check_equal "$(ram_pages "$d")" $((131072 + extra))
+	atf_check_equal "$(sysctl_get "$d" current)" $(((131072 + extra) * 4))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
+	atf_check_equal "$(sysctl_get "$d" stats.inflated)" 262144
+	atf_check_equal "$(sysctl_get "$d" stats.deflated)" 262144
+	# 256 MiB is 65536 pages: 128 full batches each way.
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 256
+	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+}
+
+atf_test_case pv_down_up cleanup
+pv_down_up_head()
+{
+	atf_set descr "PV: memory/target moves the reservation down and up"
+}
+pv_down_up_body()
+{
+	xensim_start
+	down_up pv
+}
+pv_down_up_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_down_up cleanup
+pvh_down_up_head()
+{
+	atf_set descr "PVH: the reservation follows the target plus the" \
+	    "16 builder pages"
+}
+pvh_down_up_body()
+{
+	xensim_start
+	down_up pvh
+}
+pvh_down_up_cleanup()
+{
+	xensim_stop
+}
+
+# nodes TYPE: the four nodes right after boot.
+nodes()
+{
+	local d extra
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+	atf_check_equal "$(sysctl_get "$d" current)" $(((131072 + extra) * 4))
+	atf_check_equal "$(sysctl_get "$d" target)" 524288
+	# uvm's free minimum (256 pages) and the ballast (256 pages)
+	atf_check_equal "$(sysctl_get "$d" min)" 2048
+	# libxl: max_pages = (memory + 1 MiB) / 4 KiB
+	atf_check_equal "$(sysctl_get "$d" max)" 525312
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 0
+	atf_check_equal "$(sysctl_get "$d" stats.state)" 0
+}
+
+atf_test_case pv_nodes cleanup
+pv_nodes_head()
+{
+	atf_set descr "PV: current, target, min and max read right"
+}
+pv_nodes_body()
+{
+	xensim_start
+	nodes pv
+}
+pv_nodes_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_nodes cleanup
+pvh_nodes_head()
+{
+	atf_set descr "PVH: current, target, min and max read right"
+}
+pvh_nodes_body()
+{
+	xensim_start
+	nodes pvh
+}
+pvh_nodes_cleanup()
+{
+	xensim_stop
+}
+
+# roundup TYPE: a target that is not a multiple of 4 KiB rounds up.
+roundup()
+{
+	local d extra
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+	xenstore-write /local/domain/$d/memory/target 262145
+	settle "$d" $((65537 + extra))
+	atf_check_equal "$(sysctl_get "$d" target)" 262148
+	atf_check_equal "$(ram_pages "$d")" $((65537 + extra))
+}
+
+atf_test_case pv_roundup cleanup
+pv_roundup_head()
+{
+	atf_set descr "PV: a target of 262145 KiB becomes 65537 pages"
+}
+pv_roundup_body()
+{
+	xensim_start
+	roundup pv
+}
+pv_roundup_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_roundup cleanup
+pvh_roundup_head()
+{
+	atf_set descr "PVH: a target of 262145 KiB becomes 65537 pages"
+}
+pvh_roundup_body()
+{
+	xensim_start
+	roundup pvh
+}
+pvh_roundup_cleanup()
+{
+	xensim_stop
+}
+
+# same TYPE: writing the target the guest is at makes no hypercall.
+same()
+{
+	local d extra h
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	h=$(sysctl_get "$d" stats.hypercalls)
+	xenstore-write /local/domain/$d/memory/target 262144
+	xenstore-write /local/domain/$d/memory/target 262144
+	# A barrier: one page more takes exactly one hypercall.
+	xenstore-write /local/domain/$d/memory/target 262148
+	settle "$d" $((65537 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" $((h + 1))
+}
+
+atf_test_case pv_same cleanup
+pv_same_head()
+{
+	atf_set descr "PV: a target equal to the current one does nothing"
+}
+pv_same_body()
+{
+	xensim_start
+	same pv
+}
+pv_same_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_same cleanup
+pvh_same_head()
+{
+	atf_set descr "PVH: a target equal to the current one does nothing"
+}
+pvh_same_body()
+{
+	xensim_start
+	same pvh
+}
+pvh_same_cleanup()
+{
+	xensim_stop
+}
+
+# burst TYPE: 1000 targets in a row end at the last one.
+burst()
+{
+	local d extra i
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+	i=0
+	while [ $i -lt 999 ]; do
+		echo "/local/domain/$d/memory/target $((200000 + (i % 7) * 40000))"
+		i=$((i + 1))
+	done | xargs -n 2 -P 1 xenstore-write
+	xenstore-write /local/domain/$d/memory/target 300000
+	settle "$d" $((75000 + extra))
+	atf_check_equal "$(sysctl_get "$d" target)" 300000
+	atf_check_equal "$(ram_pages "$d")" $((75000 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" \
+	    $(((131072 - 75000) * 4))
+}
+
+atf_test_case pv_burst cleanup
+pv_burst_head()
+{
+	atf_set descr "PV: a burst of 1000 targets ends at the last one"
+}
+pv_burst_body()
+{
+	xensim_start
+	burst pv
+}
+pv_burst_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_burst cleanup
+pvh_burst_head()
+{
+	atf_set descr "PVH: a burst of 1000 targets ends at the last one"
+}
+pvh_burst_body()
+{
+	xensim_start
+	burst pvh
+}
+pvh_burst_cleanup()
+{
+	xensim_stop
+}
+
+# malformed TYPE: bad memory/target values change nothing, each is
+# logged once, and the next good one is followed.
+malformed()
+{
+	local d extra n v
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+
+	n=0
+	for v in abc -5 "" 99999999999999999999999 " 5" "5 " "+5" 0x10 \
+	    "262144abc"; do
+		xenstore-write -- /local/domain/$d/memory/target "$v"
+		n=$((n + 1))
+		wait_for console_count "$d" "not a KiB value" $n ||
+		    atf_fail "\"$v\" was not reported"
+	done
+	# Values out of range are reported and refused as well.
+	xenstore-write /local/domain/$d/memory/target 1024
+	wait_for console_count "$d" "below min" 1 ||
+	    atf_fail "a target below min was not reported"
+	xenstore-write /local/domain/$d/memory/target 999999999
+	wait_for console_count "$d" "above max" 1 ||
+	    atf_fail "a target above max was not reported"
+	xenstore-rm /local/domain/$d/memory/target
+
+	atf_check_equal "$(tot_pages "$d")" $((65536 + extra))
+	atf_check_equal "$(sysctl_get "$d" target)" 262144
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 128
+	atf_check_equal "$(console_count "$d" "not a KiB value" $n; echo $?)" 0
+
+	xenstore-write /local/domain/$d/memory/target 393216
+	settle "$d" $((98304 + extra))
+	atf_check_equal "$(sysctl_get "$d" target)" 393216
+}
+
+atf_test_case pv_malformed cleanup
+pv_malformed_head()
+{
+	atf_set descr "PV: malformed memory/target values change nothing"
+}
+pv_malformed_body()
+{
+	xensim_start
+	malformed pv
+}
+pv_malformed_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_malformed cleanup
+pvh_malformed_head()
+{
+	atf_set descr "PVH: malformed memory/target values change nothing"
+}
+pvh_malformed_body()
+{
+	xensim_start
+	malformed pvh
+}
+pvh_malformed_cleanup()
+{
+	xensim_stop
+}
+
+feature_balloon()
+{
+	[ "$(xenstore-read /local/domain/$1/control/feature-balloon)" = 1 ]
+}
+
+atf_test_case feature_xapi cleanup
+feature_xapi_head()
+{
+	atf_set descr "Under XAPI the driver advertises control/feature-balloon"
+}
+feature_xapi_body()
+{
+	local d
+	xensim_start
+	guest_create pv xapi
+	d=$D
+	wait_for feature_balloon "$d" || atf_fail "control/feature-balloon not 1"
+	atf_check_equal "$(console_count "$d" feature-balloon 0; echo $?)" 0
+}
+feature_xapi_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case feature_libxl cleanup
+feature_libxl_head()
+{
+	atf_set descr "Under libxl control/feature-balloon is not the" \
+	    "guest's: one quiet line, and the driver works"
+}
+feature_libxl_body()
+{
+	local d
+	xensim_start
+	guest_create pv libxl
+	d=$D
+	atf_check_equal "$(console_count "$d" feature-balloon 1; echo $?)" 0
+	atf_check -s not-exit:0 -o ignore -e ignore \
+	    xenstore-read /local/domain/$d/control/feature-balloon
+	atf_check -s exit:1 grep -i -e error -e panic \
+	    "$XENSIM_DIR/domains/$d/console.log"
+	xenstore-write /local/domain/$d/memory/target 400000
+	settle "$d" 100000
+}
+feature_libxl_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case shutdown cleanup
+shutdown_head()
+{
+	atf_set descr "control/shutdown=poweroff: the guest detaches and" \
+	    "exits 0"
+}
+shutdown_body()
+{
+	local d
+	xensim_start
+	guest_create pvh libxl
+	d=$D
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" 65552
+	atf_check -s exit:0 -o ignore -e ignore xensimctl shutdown "$d"
+	wait_for grep -q "d$d: guest exited with status 0" \
+	    "$XENSIM_DIR/xensimd.log" || atf_fail "guest did not exit 0"
+	atf_check -o match:"balloon0 detached" -o match:"^halted" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+}
+shutdown_cleanup()
+{
+	xensim_stop
+}
+
+# backing_off DOM: a short call was seen and the thread is waiting.
+backing_off()
+{
+	local st
+	[ "$(sysctl_get "$1" stats.partial)" -gt 0 ] || return 1
+	st=$(sysctl_get "$1" stats.state)
+	[ "$st" = 3 ] || [ "$st" = 4 ]
+}
+
+stalled()
+{
+	[ "$(sysctl_get "$1" stats.state)" = 4 ]
+}
+
+# recover DOM PAGES: memory is back; the retry (or, once stalled, the
+# next target) brings the reservation to PAGES.
+recover()
+{
+	if [ "$(sysctl_get "$1" stats.state)" = 4 ]; then
+		xenstore-write /local/domain/$1/memory/target \
+		    "$(xenstore-read /local/domain/$1/memory/target)"
+	fi
+	settle "$1" "$2"
+}
+
+# accounted DOM TYPE: every page is in the guest or in the balloon.
+accounted()
+{
+	local tot extra
+	extra=$(builder_pages "$2")
+	tot=$(tot_pages "$1")
+	atf_check_equal "$(ram_pages "$1")" "$tot"
+	atf_check_equal "$(sysctl_get "$1" stats.balloon)" \
+	    $(((131072 + extra - tot) * 4))
+	atf_check_equal "$(sysctl_get "$1" current)" $((tot * 4))
+	atf_check_equal $(($(sysctl_get "$1" stats.inflated) - \
+	    $(sysctl_get "$1" stats.deflated))) \
+	    "$(sysctl_get "$1" stats.balloon)"
+}
+
+# exhaustion TYPE: the host runs out while the guest deflates.
+exhaustion()
+{
+	local d1 d2 extra
+	extra=$(builder_pages "$1")
+	xensim_start -m 800
+	guest_create "$1" libxl
+	d1=$D
+	xenstore-write /local/domain/$d1/memory/target 131072
+	settle "$d1" $((32768 + extra))
+	guest_create pv libxl 512
+	d2=$D
+
+	xenstore-write /local/domain/$d1/memory/target 524288
+	wait_for backing_off "$d1" ||
+	    atf_fail "no short call: partial $(sysctl_get "$d1" stats.partial)"
+	[ "$(tot_pages "$d1")" -lt $((131072 + extra)) ] ||
+	    atf_fail "the host had room after all"
+	accounted "$d1" "$1"
+	atf_check -o match:"deflate: .* pages done" \
+	    cat "$XENSIM_DIR/domains/$d1/console.log"
+
+	atf_check -s exit:0 -o ignore -e ignore xensimctl destroy "$d2"
+	recover "$d1" $((131072 + extra))
+	accounted "$d1" "$1"
+	atf_check_equal "$(sysctl_get "$d1" stats.balloon)" 0
+}
+
+atf_test_case pv_exhaustion cleanup
+pv_exhaustion_head()
+{
+	atf_set descr "PV: host exhaustion gives short calls, exact" \
+	    "accounting, and recovery when memory comes back"
+}
+pv_exhaustion_body()
+{
+	exhaustion pv
+}
+pv_exhaustion_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_exhaustion cleanup
+pvh_exhaustion_head()
+{
+	atf_set descr "PVH: host exhaustion gives short calls, exact" \
+	    "accounting, and recovery when memory comes back"
+}
+pvh_exhaustion_body()
+{
+	exhaustion pvh
+}
+pvh_exhaustion_cleanup()
+{
+	xensim_stop
+}
+
+# pool TYPE: an empty host pool stalls the guest with ENOMEM; a new
+# target after the pool refills finishes the job.
+pool()
+{
+	local d extra
+	extra=$(builder_pages "$1")
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" pool=empty
+	xenstore-write /local/domain/$d/memory/target 524288
+	wait_for stalled "$d" ||
+	    atf_fail "not stalled: state $(sysctl_get "$d" stats.state)"
+	atf_check_equal "$(sysctl_get "$d" stats.error)" 12
+	atf_check_equal "$(tot_pages "$d")" $((65536 + extra))
+	[ "$(sysctl_get "$d" stats.retries)" -gt 0 ] || atf_fail "no retries"
+	accounted "$d" "$1"
+	atf_check -o match:"stalled at 262144 KiB" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
+	xenstore-write /local/domain/$d/memory/target 524288
+	settle "$d" $((131072 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.error)" 0
+	accounted "$d" "$1"
+}
+
+atf_test_case pv_pool cleanup
+pv_pool_head()
+{
+	atf_set descr "PV: an empty host pool stalls, a new target resumes"
+}
+pv_pool_body()
+{
+	pool pv
+}
+pv_pool_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_pool cleanup
+pvh_pool_head()
+{
+	atf_set descr "PVH: an empty host pool stalls, a new target resumes"
+}
+pvh_pool_body()
+{
+	pool pvh
+}
+pvh_pool_cleanup()
+{
+	xensim_stop
+}
+
+# budget TYPE: the host gives exactly 1000 more pages, then no more.
+budget()
+{
+	local d extra
+	extra=$(builder_pages "$1")
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" budget=1000
+	xenstore-write /local/domain/$d/memory/target 524288
+	wait_for backing_off "$d" || atf_fail "no short call"
+	atf_check_equal "$(tot_pages "$d")" $((66536 + extra))
+	accounted "$d" "$1"
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
+	recover "$d" $((131072 + extra))
+	accounted "$d" "$1"
+}
+
+atf_test_case pv_budget cleanup
+pv_budget_head()
+{
+	atf_set descr "PV: a call cut short after 1000 pages keeps them all"
+}
+pv_budget_body()
+{
+	budget pv
+}
+pv_budget_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_budget cleanup
+pvh_budget_head()
+{
+	atf_set descr "PVH: a call cut short after 1000 pages keeps them all"
+}
+pvh_budget_body()
+{
+	budget pvh
+}
+pvh_budget_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_maxpages cleanup
+pvh_maxpages_head()
+{
+	atf_set descr "PVH: max_pages lowered by dom0 stops the deflate" \
+	    "short; raising it lets the guest finish"
+}
+pvh_maxpages_body()
+{
+	local d
+	xensim_start
+	guest_create pvh libxl
+	d=$D
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" 65552
+	# max_pages = 301 MiB; RAM of 301 MiB needs 16 pages more.
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 300
+	xenstore-write /local/domain/$d/memory/target 308224
+	wait_for backing_off "$d" || atf_fail "no short call"
+	atf_check_equal "$(tot_pages "$d")" 77056
+	accounted "$d" pvh
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 512
+	recover "$d" 77072
+	accounted "$d" pvh
+}
+pvh_maxpages_cleanup()
+{
+	xensim_stop
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case pv_down_up
+	atf_add_test_case pvh_down_up
+	atf_add_test_case pv_nodes
+	atf_add_test_case pvh_nodes
+	atf_add_test_case pv_roundup
+	atf_add_test_case pvh_roundup
+	atf_add_test_case pv_same
+	atf_add_test_case pvh_same
+	atf_add_test_case pv_burst
+	atf_add_test_case pvh_burst
+	atf_add_test_case pv_malformed
+	atf_add_test_case pvh_malformed
+	atf_add_test_case feature_xapi
+	atf_add_test_case feature_libxl
+	atf_add_test_case shutdown
+	atf_add_test_case pv_exhaustion
+	atf_add_test_case pvh_exhaustion
+	atf_add_test_case pv_pool
+	atf_add_test_case pvh_pool
+	atf_add_test_case pv_budget
+	atf_add_test_case pvh_budget
+	atf_add_test_case pvh_maxpages
+}
