@@ -1,0 +1,377 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * machdep.xen.balloon through sysctl(3) (librumpsysctl) inside a bench
+ * guest: values, refusals and their errno, permissions, and a target set
+ * in the guest against one set from dom0.
+ */
+
+#include <sys/types.h>
+#include <sys/fsuid.h>
+#include <sys/wait.h>
+
+#include <atf-c.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include <balloon.h>
+#include <rumpsysctl.h>
+#include <xensim.h>
+
+#define NODE(n)		BALLOON_SYSCTL "." n
+
+static char simdir[PATH_MAX + 16];
+
+static void
+sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ATF_REQUIRE_EQ_MSG(system(cmd), 0, "failed: %s", cmd);
+}
+
+/* Start xensimd and a 512 MiB guest of the kind; its domid. */
+static domid_t
+start(const char *type)
+{
+	char cwd[PATH_MAX], path[PATH_MAX + 64];
+	int i;
+
+	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
+	snprintf(simdir, sizeof(simdir), "%s/xensim", cwd);
+	setenv("XENSIM_DIR", simdir, 1);
+	snprintf(path, sizeof(path), "%s/socket", simdir);
+	setenv("XENSTORED_PATH", path, 1);
+	sh("%s/xensimd -d %s", BINDIR, simdir);
+	sh("%s/xensimctl create name=g memory=512 maxmem=512 type=%s "
+	    "kernel=%s/rumpxen >/dev/null", BINDIR, type, BINDIR);
+	snprintf(path, sizeof(path), "%s/domains/1/sysctl", simdir);
+	setenv("RUMP_SERVER", path, 1);
+	for (i = 0; i < 300; i++) {
+		if (access(path, F_OK) == 0 &&
+		    sysctlbyname(NODE("target"), NULL, NULL, NULL, 0) == 0)
+			return 1;
+		usleep(100000);
+	}
+	atf_tc_fail("the guest's sysctl server did not come up");
+}
+
+static void
+stop(void)
+{
+	char cwd[PATH_MAX], cmd[PATH_MAX + 128];
+
+	if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return;
+	snprintf(cmd, sizeof(cmd), "pid=$(cat %s/xensim/xensimd.pid "
+	    "2>/dev/null) && kill $pid && sleep 1; kill -9 $pid 2>/dev/null; "
+	    "true", cwd);
+	(void)system(cmd);
+}
+
+static uint64_t
+get(const char *node)
+{
+	uint64_t v = 0;
+	size_t len = sizeof(v);
+
+	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
+	    "%s: %s", node, strerror(errno));
+	ATF_REQUIRE_EQ(len, sizeof(v));
+	return v;
+}
+
+static int
+geti(const char *node)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
+	    "%s: %s", node, strerror(errno));
+	ATF_REQUIRE_EQ(len, sizeof(v));
+	return v;
+}
+
+static int
+set(const char *node, uint64_t v)
+{
+
+	errno = 0;
+	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
+}
+
+static uint64_t
+tot_pages(domid_t domid)
+{
+	struct xensim_dominfo di;
+	struct xensim *h;
+
+	ATF_REQUIRE((h = xensim_open_privcmd(simdir)) != NULL);
+	ATF_REQUIRE_EQ(xensim_domain_getinfo(h, domid, &di), 0);
+	xensim_close(h);
+	return di.tot_pages;
+}
+
+/* Wait for the reservation to reach pages. */
+static void
+settle(domid_t domid, uint64_t pages)
+{
+	int i;
+
+	for (i = 0; i < 300 && tot_pages(domid) != pages; i++)
+		usleep(100000);
+	ATF_REQUIRE_EQ_MSG(tot_pages(domid), pages, "tot_pages %" PRIu64
+	    ", not %" PRIu64, tot_pages(domid), pages);
+	for (i = 0; i < 300 && geti(NODE("stats.state")) != 0; i++)
+		usleep(100000);
+}
+
+ATF_TC_WITH_CLEANUP(target_range);
+ATF_TC_HEAD(target_range, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "A target below min or above max is EINVAL and changes nothing");
+}
+ATF_TC_BODY(target_range, tc)
+{
+	uint64_t min, max;
+
+	start("pv");
+	min = get(NODE("min"));
+	max = get(NODE("max"));
+	ATF_CHECK_EQ(min, 2048);
+	ATF_CHECK_EQ(max, 525312);
+	ATF_CHECK_EQ(set(NODE("target"), min - 4), EINVAL);
+	ATF_CHECK_EQ(set(NODE("target"), 0), EINVAL);
+	ATF_CHECK_EQ(set(NODE("target"), max + 4), EINVAL);
+	ATF_CHECK_EQ(set(NODE("target"), UINT64_MAX), EINVAL);
+	ATF_CHECK_EQ(get(NODE("target")), 524288);
+	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
+	ATF_CHECK_EQ(tot_pages(1), 131072);
+}
+ATF_TC_CLEANUP(target_range, tc)
+{
+	stop();
+}
+
+ATF_TC_WITH_CLEANUP(min_floor);
+ATF_TC_HEAD(min_floor, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "min is refused below the kernel's floor and above the target");
+}
+ATF_TC_BODY(min_floor, tc)
+{
+
+	start("pvh");
+	ATF_CHECK_EQ(set(NODE("min"), 2044), EINVAL);
+	ATF_CHECK_EQ(set(NODE("min"), 0), EINVAL);
+	ATF_CHECK_EQ(set(NODE("min"), 524292), EINVAL);
+	ATF_CHECK_EQ(get(NODE("min")), 2048);
+	ATF_CHECK_EQ(set(NODE("min"), 131072), 0);
+	ATF_CHECK_EQ(get(NODE("min")), 131072);
+	ATF_CHECK_EQ(set(NODE("target"), 131068), EINVAL);
+	ATF_CHECK_EQ(set(NODE("target"), 131072), 0);
+	settle(1, 32768 + 16);
+	ATF_CHECK_EQ(get(NODE("current")), (32768 + 16) * 4);
+}
+ATF_TC_CLEANUP(min_floor, tc)
+{
+	stop();
+}
+
+ATF_TC_WITH_CLEANUP(readonly);
+ATF_TC_HEAD(readonly, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "current, max and the statistics are read-only; bad writes fail");
+}
+ATF_TC_BODY(readonly, tc)
+{
+	uint32_t small = 1000;
+	uint64_t v = 1;
+
+	start("pv");
+	ATF_CHECK_EQ(set(NODE("current"), 262144), EPERM);
+	ATF_CHECK_EQ(set(NODE("max"), 262144), EPERM);
+	ATF_CHECK_EQ(set(NODE("stats.hypercalls"), 0), EPERM);
+	ATF_CHECK_EQ(get(NODE("current")), 524288);
+	ATF_CHECK_EQ(get(NODE("max")), 525312);
+
+	/* A 4-byte value for a 64-bit node. */
+	ATF_CHECK_EQ(sysctlbyname(NODE("target"), NULL, NULL, &small,
+	    sizeof(small)), -1);
+	ATF_CHECK_EQ(errno, EINVAL);
+	ATF_CHECK_EQ(sysctlbyname(NODE("nonexistent"), &v, &(size_t){ 8 },
+	    NULL, 0), -1);
+	ATF_CHECK_EQ(errno, ENOENT);
+	ATF_CHECK_EQ(sysctlbyname(BALLOON_SYSCTL "..target", &v,
+	    &(size_t){ 8 }, NULL, 0), -1);
+	ATF_CHECK_EQ(get(NODE("target")), 524288);
+}
+ATF_TC_CLEANUP(readonly, tc)
+{
+	stop();
+}
+
+ATF_TC_WITH_CLEANUP(nonroot);
+ATF_TC_HEAD(nonroot, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "Only root may write; anyone may read");
+	atf_tc_set_md_var(tc, "require.user", "root");
+}
+ATF_TC_BODY(nonroot, tc)
+{
+	pid_t pid;
+	int status;
+
+	start("pv");
+	if ((pid = fork()) == 0) {
+		uint64_t v = 262144, old = 0;
+		size_t len = sizeof(old);
+
+		/*
+		 * The server sees our effective uid; keep root's file
+		 * system uid only to reach the socket in the test's
+		 * private work directory.
+		 */
+		if (setegid(65534) == -1 || seteuid(65534) == -1)
+			_exit(2);
+		(void)setfsuid(0);
+		if (sysctlbyname(NODE("target"), &old, &len, NULL, 0) != 0 ||
+		    old != 524288)
+			_exit(3);
+		if (sysctlbyname(NODE("target"), NULL, NULL, &v,
+		    sizeof(v)) == 0 || errno != EPERM)
+			_exit(4);
+		_exit(0);
+	}
+	ATF_REQUIRE(pid != -1);
+	ATF_REQUIRE_EQ(waitpid(pid, &status, 0), pid);
+	ATF_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "non-root child: status %#x", status);
+	ATF_CHECK_EQ(get(NODE("target")), 524288);
+	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
+}
+ATF_TC_CLEANUP(nonroot, tc)
+{
+	stop();
+}
+
+ATF_TC_WITH_CLEANUP(guest_then_dom0);
+ATF_TC_HEAD(guest_then_dom0, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "A target set in the guest acts at once; dom0's next one wins");
+}
+ATF_TC_BODY(guest_then_dom0, tc)
+{
+	struct xs_handle *xs;
+
+	start("pv");
+	ATF_CHECK_EQ(set(NODE("target"), 262144), 0);
+	settle(1, 65536);
+	ATF_CHECK_EQ(get(NODE("target")), 262144);
+	ATF_CHECK_EQ(get(NODE("stats.balloon")), 262144);
+
+	ATF_REQUIRE((xs = xs_open(0)) != NULL);
+	ATF_REQUIRE(xs_write(xs, XBT_NULL, "/local/domain/1/memory/target",
+	    "393216", 6));
+	xs_close(xs);
+	settle(1, 98304);
+	ATF_CHECK_EQ(get(NODE("target")), 393216);
+	ATF_CHECK_EQ(get(NODE("current")), 393216);
+	ATF_CHECK_EQ(get(NODE("stats.balloon")), 131072);
+}
+ATF_TC_CLEANUP(guest_then_dom0, tc)
+{
+	stop();
+}
+
+ATF_TC_WITH_CLEANUP(children);
+ATF_TC_HEAD(children, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "The tree: four nodes and the stats subtree, described");
+}
+ATF_TC_BODY(children, tc)
+{
+	static const char *const names[] = { "current", "target", "min",
+	    "max", "stats" };
+	static const int writable[] = { 0, 1, 1, 0, 0 };
+	struct rumpsysctl_node *nodes;
+	size_t n, i;
+
+	start("pvh");
+	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL, &nodes, &n), 0);
+	ATF_REQUIRE_EQ(n, 5);
+	for (i = 0; i < n; i++) {
+		ATF_CHECK_STREQ(nodes[i].name, names[i]);
+		ATF_CHECK_EQ(nodes[i].writable, writable[i]);
+		ATF_CHECK(nodes[i].descr[0] != '\0');
+		ATF_CHECK_EQ(nodes[i].type, i == 4 ? RUMPSYSCTL_NODE :
+		    RUMPSYSCTL_QUAD);
+	}
+	free(nodes);
+	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL "."
+	    BALLOON_NODE_STATS, &nodes, &n), 0);
+	ATF_CHECK_EQ(n, 8);
+	free(nodes);
+	ATF_CHECK_EQ(get(NODE("current")), (131072 + 16) * 4);
+}
+ATF_TC_CLEANUP(children, tc)
+{
+	stop();
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, target_range);
+	ATF_TP_ADD_TC(tp, min_floor);
+	ATF_TP_ADD_TC(tp, readonly);
+	ATF_TP_ADD_TC(tp, nonroot);
+	ATF_TP_ADD_TC(tp, guest_then_dom0);
+	ATF_TP_ADD_TC(tp, children);
+	return atf_no_error();
+}
