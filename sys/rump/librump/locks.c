@@ -45,6 +45,13 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #define MTX(m)	((struct rumpuser_mtx *)(m)->mtx_hyp)
 #define CV(c)	((struct rumpuser_cv *)(c)->cv_hyp)
 
+/*
+ * The owner is read without the lock by mutex_owned() in other threads
+ * (who only compare it with themselves): keep its accesses atomic.
+ */
+#define OWNER_SET(m, v)							\
+	__atomic_store_n(&(m)->mtx_owner, (v), __ATOMIC_RELAXED)
+
 void
 mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl)
 {
@@ -54,14 +61,14 @@ mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl)
 	(void)ipl;
 	rumpuser_mutex_init(&hmtx);
 	mtx->mtx_hyp = hmtx;
-	mtx->mtx_owner = 0;
+	OWNER_SET(mtx, 0);
 }
 
 void
 mutex_destroy(kmutex_t *mtx)
 {
 
-	KASSERT(mtx->mtx_owner == 0);
+	KASSERT(!mutex_owned(mtx));
 	rumpuser_mutex_destroy(MTX(mtx));
 	mtx->mtx_hyp = NULL;
 }
@@ -72,7 +79,7 @@ mutex_enter(kmutex_t *mtx)
 
 	KASSERT(!mutex_owned(mtx));
 	rumpuser_mutex_enter(MTX(mtx));
-	mtx->mtx_owner = rumpuser_thread_self();
+	OWNER_SET(mtx, rumpuser_thread_self());
 }
 
 int
@@ -81,7 +88,7 @@ mutex_tryenter(kmutex_t *mtx)
 
 	if (!rumpuser_mutex_tryenter(MTX(mtx)))
 		return 0;
-	mtx->mtx_owner = rumpuser_thread_self();
+	OWNER_SET(mtx, rumpuser_thread_self());
 	return 1;
 }
 
@@ -90,7 +97,7 @@ mutex_exit(kmutex_t *mtx)
 {
 
 	KASSERT(mutex_owned(mtx));
-	mtx->mtx_owner = 0;
+	OWNER_SET(mtx, 0);
 	rumpuser_mutex_exit(MTX(mtx));
 }
 
@@ -125,9 +132,9 @@ cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 {
 
 	KASSERT(mutex_owned(mtx));
-	mtx->mtx_owner = 0;
+	OWNER_SET(mtx, 0);
 	rumpuser_cv_wait(CV(cv), MTX(mtx));
-	mtx->mtx_owner = rumpuser_thread_self();
+	OWNER_SET(mtx, rumpuser_thread_self());
 }
 
 /* Wait at most ticks (0: forever); EWOULDBLOCK when the time ran out. */
@@ -143,10 +150,10 @@ cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, int ticks)
 	}
 	KASSERT(mutex_owned(mtx));
 	ns = (int64_t)ticks * (1000000000 / hz);
-	mtx->mtx_owner = 0;
+	OWNER_SET(mtx, 0);
 	error = rumpuser_cv_timedwait(CV(cv), MTX(mtx), ns / 1000000000,
 	    ns % 1000000000);
-	mtx->mtx_owner = rumpuser_thread_self();
+	OWNER_SET(mtx, rumpuser_thread_self());
 	return error != 0 ? EWOULDBLOCK : 0;
 }
 
