@@ -49,6 +49,9 @@
 
 static void	usage(void) __attribute__((__noreturn__));
 
+/* The -w assignments, pointers into argv. */
+static char	**assigns;
+
 static void
 usage(void)
 {
@@ -77,7 +80,6 @@ getsize(const char *s)
 int
 main(int argc, char **argv)
 {
-	char **assigns;
 	const char *cmd;
 	int ch, nassigns, sflag;
 

@@ -180,6 +180,9 @@ struct assign {
 	uint64_t	 kib;
 };
 
+/* Parsed -w assignments; kept reachable for an exit on any error. */
+static struct assign *a;
+
 /* "target", "min" or their full names; anything else is refused. */
 static const char *
 writable_node(const char *name)
@@ -212,7 +215,6 @@ writable_node(const char *name)
 int
 domu_write(char **assigns, int nassigns)
 {
-	struct assign *a;
 	char name[128], *eq;
 	uint64_t cur_min, cur_target, cur_max, old, new;
 	size_t len;
@@ -268,6 +270,7 @@ domu_write(char **assigns, int nassigns)
 		printf("%s: %" PRIu64 " -> %" PRIu64 "\n", name, old, new);
 	}
 	free(a);
+	a = NULL;
 	return 0;
 }
 
