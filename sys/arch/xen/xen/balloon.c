@@ -118,7 +118,7 @@ struct balloon_xenbus_softc {
 	kcondvar_t		sc_cv;		/* wakes the thread; sc_lock */
 	bool			sc_dying;	/* sc_lock */
 	uint64_t		sc_target;	/* sc_lock: RAM wanted, pages */
-	uint64_t		sc_min_kb;	/* sc_lock: lowest target, KiB */
+	uint64_t		sc_min_kb;	/* sc_lock: min target, KiB */
 	uint64_t		sc_tgen;	/* sc_lock: bumped per target */
 	uint64_t		sc_npages;	/* sc_lock: pages in balloon */
 	bool			sc_clipped;	/* sc_lock: clip logged */

@@ -72,7 +72,8 @@ sysctl_get()
 # thread is idle (its accounting done).
 settled()
 {
-	[ "$(tot_pages "$1")" = "$2" ] && [ "$(sysctl_get "$1" stats.state)" = 0 ]
+	[ "$(tot_pages "$1")" = "$2" ] &&
+	    [ "$(sysctl_get "$1" stats.state)" = 0 ]
 }
 settle()
 {
@@ -293,7 +294,8 @@ burst()
 	extra=$(builder_pages "$1")
 	i=0
 	while [ $i -lt 999 ]; do
-		echo "/local/domain/$d/memory/target $((200000 + (i % 7) * 40000))"
+		echo "/local/domain/$d/memory/target" \
+		    $((200000 + (i % 7) * 40000))
 		i=$((i + 1))
 	done | xargs -n 2 -P 1 xenstore-write
 	xenstore-write /local/domain/$d/memory/target 300000
@@ -418,7 +420,8 @@ feature_xapi_body()
 	xensim_start
 	guest_create pv xapi
 	d=$D
-	wait_for feature_balloon "$d" || atf_fail "control/feature-balloon not 1"
+	wait_for feature_balloon "$d" ||
+	    atf_fail "control/feature-balloon is not 1"
 	atf_check_equal "$(console_count "$d" feature-balloon 0; echo $?)" 0
 }
 feature_xapi_cleanup()
