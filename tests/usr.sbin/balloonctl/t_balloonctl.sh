@@ -257,6 +257,31 @@ mem_max_cleanup()
 	xensim_stop
 }
 
+atf_test_case mem_set_videoram cleanup
+mem_set_videoram_head()
+{
+	atf_set "descr" "mem-set takes memory/videoram off the target, as" \
+	    "libxl does, and refuses a bad static-max without writing"
+}
+mem_set_videoram_body()
+{
+	xensim_start
+	d=$(mkdom g1 memory=512 maxmem=512 type=pvh)
+	xenstore-write /local/domain/$d/memory/videoram 8192
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 256
+	check_state $d "target=253952 static-max=524288 vm-memory=248 max_pages=65792"
+
+	xenstore-write /local/domain/$d/memory/static-max 12x
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: invalid value in /local/domain/$d/memory/static-max: \"12x\"\n" \
+	    balloonctl mem-set g1 128
+	check_state $d "target=253952 static-max=12x vm-memory=248 max_pages=65792"
+}
+mem_set_videoram_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case list cleanup
 list_head()
 {
@@ -297,15 +322,15 @@ list_cleanup()
 # domU: the sysctl tree of a running rumpxen guest.
 # -------------------------------------------------------------------------
 
-# guest NAME MEMORY MAXMEM [more]: a running rumpxen guest; sets RUMP_SERVER.
+# guest NAME MEMORY MAXMEM [TYPE]: a running rumpxen guest (PVH unless
+# TYPE says pv); sets RUMP_SERVER.
 guest()
 {
-	local name mem max d
+	local name mem max type d
 	[ -x "$BINDIR/rumpxen" ] || atf_skip "no rumpxen guest built"
-	name=$1 mem=$2 max=$3
-	shift 3
-	d=$(mkdom $name memory=$mem maxmem=$max type=pvh \
-	    kernel="$BINDIR/rumpxen" "$@")
+	name=$1 mem=$2 max=$3 type=${4:-pvh}
+	d=$(mkdom $name memory=$mem maxmem=$max type=$type \
+	    kernel="$BINDIR/rumpxen")
 	RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
 	export RUMP_SERVER
 	wait_for test -S "$RUMP_SERVER" ||
@@ -428,6 +453,137 @@ write_refused_cleanup()
 	xensim_stop
 }
 
+# pages DOMID: tot_pages, max_pages and the RAM memfd's pages, from
+# xensimctl list -l.
+pages()
+{
+	xensimctl list -l | awk -v d="$1" \
+	    'NR > 1 && $2 == d { print "tot=" $4, "max=" $5, "ram=" $6 }'
+}
+
+check_pages()
+{
+	local got
+	got=$(pages $1)
+	[ "$got" = "$2" ] ||
+	    atf_fail "domain $1: got \"$got\", expected \"$2\""
+}
+
+atf_test_case dom0_pvh cleanup
+dom0_pvh_head()
+{
+	atf_set "descr" "mem-set from dom0 balloons a PVH guest to Xen's" \
+	    "numbers (tot = target + 16 pages) and returns the host memory"
+}
+dom0_pvh_body()
+{
+	xensim_start
+	guest g1 512 512 pvh >domid
+	d=$(cat domid)
+	check_pages $d "tot=131088 max=131328 ram=131088"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 256
+	atf_check -s exit:0 -o match:"^at target 262144 KiB \(256 MiB\)" \
+	    -e empty balloonctl wait 256
+	check_pages $d "tot=65552 max=65792 ram=65552"
+	atf_check -s exit:0 -o match:"^balloon +262144 KiB" -e empty \
+	    balloonctl stats
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 512
+	atf_check -s exit:0 -o match:"^at target 524288 KiB" -e empty \
+	    balloonctl wait 512
+	check_pages $d "tot=131088 max=131328 ram=131088"
+	atf_check -s exit:0 -o match:"^balloon +0 KiB" \
+	    -o match:"^inflated +262144 KiB" -o match:"^deflated +262144 KiB" \
+	    -e empty balloonctl stats
+}
+dom0_pvh_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case dom0_pv cleanup
+dom0_pv_head()
+{
+	atf_set "descr" "mem-set from dom0 balloons a PV guest to Xen's" \
+	    "numbers (tot = target)"
+}
+dom0_pv_body()
+{
+	xensim_start
+	guest g1 256 512 pv >domid
+	d=$(cat domid)
+	check_pages $d "tot=65536 max=65792 ram=65536"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set $d 200
+	atf_check -s exit:0 -o match:"^at target 204800 KiB" -e empty \
+	    balloonctl wait 200
+	check_pages $d "tot=51200 max=51456 ram=51200"
+	atf_check -s exit:0 -o empty -e empty balloonctl mem-set $d 256
+	atf_check -s exit:0 -o match:"^at target 262144 KiB" -e empty \
+	    balloonctl wait 256
+	check_pages $d "tot=65536 max=65792 ram=65536"
+}
+dom0_pv_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case write_min cleanup
+write_min_head()
+{
+	atf_set "descr" "-w min= writes within the driver's floor and the" \
+	    "target; below the floor the driver refuses and nothing changes"
+}
+write_min_body()
+{
+	xensim_start
+	guest g1 512 512 >domid
+	min=$(balloonctl | sed -n 's/^machdep.xen.balloon.min = //p')
+	atf_check -s exit:0 \
+	    -o inline:"machdep.xen.balloon.min: $min -> 65536\n" \
+	    -e empty balloonctl -w min=64
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.target: 32768 KiB is below machdep.xen.balloon.min (65536 KiB)\n" \
+	    balloonctl -w target=32
+	# In order: raise the target, then the min above the old target.
+	atf_check -s exit:0 \
+	    -o inline:"machdep.xen.balloon.target: 524288 -> 131072\nmachdep.xen.balloon.min: 65536 -> 98304\n" \
+	    -e empty balloonctl -w target=128 -w min=96
+	atf_check -s exit:0 \
+	    -o inline:"machdep.xen.balloon.min: 98304 -> $min\n" \
+	    -e empty balloonctl -w min=${min}k
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.min: 1 KiB refused by the driver (see dmesg for why)\n" \
+	    balloonctl -w min=1k
+	atf_check -s exit:0 -o inline:"$min\n" -e empty \
+	    sh -c "balloonctl | sed -n 's/^machdep.xen.balloon.min = //p'"
+}
+write_min_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case write_unprivileged cleanup
+write_unprivileged_head()
+{
+	atf_set "descr" "Only root may write the tree; anyone may read it"
+	atf_set "require.user" "root"
+	atf_set "require.progs" "setpriv"
+}
+write_unprivileged_body()
+{
+	xensim_start
+	guest g1 512 512 >domid
+	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: machdep.xen.balloon.target: Operation not permitted\n" \
+	    $nobody balloonctl -w target=256
+	atf_check -s exit:0 -o match:"^machdep.xen.balloon.target = 524288$" \
+	    -e empty $nobody balloonctl
+}
+write_unprivileged_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case wait_stalled cleanup
 wait_stalled_head()
 {
@@ -463,9 +619,14 @@ atf_init_test_cases()
 	atf_add_test_case mem_set
 	atf_add_test_case mem_set_refused
 	atf_add_test_case mem_max
+	atf_add_test_case mem_set_videoram
 	atf_add_test_case list
 	atf_add_test_case tree
 	atf_add_test_case write_wait
 	atf_add_test_case write_refused
+	atf_add_test_case dom0_pvh
+	atf_add_test_case dom0_pv
+	atf_add_test_case write_min
+	atf_add_test_case write_unprivileged
 	atf_add_test_case wait_stalled
 }
