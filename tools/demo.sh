@@ -39,7 +39,9 @@ stop_host()
 
 cleanup()
 {
-	trap - EXIT INT TERM
+	# Finish cleaning up even if interrupted again.
+	trap '' INT TERM
+	trap - EXIT
 	stop_host
 	rm -rf "$XENSIM_DIR"
 }
