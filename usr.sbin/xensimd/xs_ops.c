@@ -174,6 +174,13 @@ xs_create(struct xs_ctx *ctx, const char *path, const char *data,
 			error = ENOMEM;
 			break;
 		}
+		if (ctx->txn != NULL) {
+			/* It did not exist when the transaction saw it. */
+			cur = strndup(path, (size_t)(e - path));
+			if (cur != NULL)
+				xs_txn_access(ctx->txn, cur, NULL);
+			free(cur);
+		}
 		n = xs_node_new(n, name, &perms);
 		free(name);
 		if (n == NULL) {

@@ -56,10 +56,13 @@
 
 #include "xensim.h"
 
+/* Not every test program uses every helper. */
+#define XST_HELPER	static __attribute__((__unused__))
+
 static char xst_dir[PATH_MAX];
 
 /* Start xensimd -d ./xensim; XENSTORED_PATH names its dom0 socket. */
-static void
+XST_HELPER void
 xst_start(void)
 {
 	char path[PATH_MAX + 16];
@@ -82,7 +85,7 @@ xst_start(void)
 }
 
 /* From the cleanup: stop the daemon the body started. */
-static void
+XST_HELPER void
 xst_stop(void)
 {
 	FILE *fp;
@@ -101,7 +104,7 @@ xst_stop(void)
 }
 
 /* The daemon is still there (it did not crash on what a test sent). */
-static bool
+XST_HELPER bool
 xst_alive(void)
 {
 	FILE *fp;
@@ -116,7 +119,7 @@ xst_alive(void)
 }
 
 /* A domain (no guest program) as the toolstack makes it; its id. */
-static unsigned int
+XST_HELPER unsigned int
 xst_domain(const char *name)
 {
 	struct xensim_domcfg cfg;
@@ -136,7 +139,7 @@ xst_domain(const char *name)
 }
 
 /* The xenstore socket of domain id (0: dom0's). */
-static const char *
+XST_HELPER const char *
 xst_socket(unsigned int id)
 {
 	static char path[PATH_MAX + 64];
@@ -149,7 +152,7 @@ xst_socket(unsigned int id)
 	return path;
 }
 
-static int
+XST_HELPER int
 xst_connect(unsigned int id)
 {
 	struct sockaddr_un sun;
@@ -166,14 +169,14 @@ xst_connect(unsigned int id)
 	return fd;
 }
 
-static void
+XST_HELPER void
 xst_sendraw(int fd, const void *buf, size_t len)
 {
 
 	ATF_REQUIRE(send(fd, buf, len, MSG_NOSIGNAL) == (ssize_t)len);
 }
 
-static void
+XST_HELPER void
 xst_send(int fd, uint32_t type, uint32_t req_id, uint32_t tx_id,
     const void *data, size_t len)
 {
@@ -192,7 +195,7 @@ xst_send(int fd, uint32_t type, uint32_t req_id, uint32_t tx_id,
  * Read exactly len bytes; 0 at end of file, -1 if nothing came for ten
  * seconds (a guard against hanging, not a timing assertion).
  */
-static int
+XST_HELPER int
 xst_readn(int fd, void *buf, size_t len)
 {
 	struct pollfd pfd;
@@ -218,7 +221,7 @@ xst_readn(int fd, void *buf, size_t len)
 }
 
 /* One message; its payload NUL-terminated in buf (XENSTORE_PAYLOAD_MAX+1). */
-static void
+XST_HELPER void
 xst_recv(int fd, struct xsd_sockmsg *hdr, char *buf)
 {
 
@@ -231,7 +234,7 @@ xst_recv(int fd, struct xsd_sockmsg *hdr, char *buf)
 }
 
 /* A request of one string; the reply, which must be of type want. */
-static void
+XST_HELPER void
 xst_call(int fd, uint32_t type, const char *arg, uint32_t want, char *buf)
 {
 	struct xsd_sockmsg hdr;
@@ -244,7 +247,7 @@ xst_call(int fd, uint32_t type, const char *arg, uint32_t want, char *buf)
 }
 
 /* A fresh, well-behaved client still gets the right answer. */
-static void
+XST_HELPER void
 xst_check_served(void)
 {
 	char buf[XENSTORE_PAYLOAD_MAX + 1];
