@@ -39,6 +39,7 @@ struct vm_page {
 	uint16_t		flags;		/* PG_* */
 };
 
+#define PG_ZERO		0x0100		/* known to be zero filled */
 #define PG_FREE		0x4000		/* on the free list */
 
 #define VM_PAGE_TO_PHYS(pg)	((pg)->phys_addr)

@@ -28,7 +28,9 @@
 
 /*
  * The page allocator: one struct vm_page per RAM frame of the guest,
- * and a free list.  The kernel's own data lives in the host's heap; the
+ * and a free list.  As in uvm, a free page may be known to be zero
+ * (PG_ZERO: never used since boot, or freed so by its owner), and
+ * UVM_PGA_ZERO then costs nothing.  The kernel's own data lives in the host's heap; the
  * guest's RAM frames are what uvm hands out, so a page given to Xen is a
  * real frame of the domain.
  */
@@ -66,7 +68,8 @@ rump_uvm_init(void *ram, uint64_t npages)
 	/* Lowest frames last on the list: handed out high to low. */
 	for (i = npages; i-- > 0;) {
 		vm_pages[i].phys_addr = (paddr_t)i << PAGE_SHIFT;
-		vm_pages[i].flags = PG_FREE;
+		/* The domain builder hands over zeroed frames. */
+		vm_pages[i].flags = PG_FREE | PG_ZERO;
 		TAILQ_INSERT_TAIL(&uvm_freeq, &vm_pages[i], pageq);
 	}
 	physmem = npages;
@@ -93,6 +96,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
     int flags)
 {
 	struct vm_page *pg;
+	bool zero;
 
 	(void)obj;
 	(void)off;
@@ -105,11 +109,13 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	}
 	KASSERT(pg->flags & PG_FREE);
 	TAILQ_REMOVE(&uvm_freeq, pg, pageq);
-	pg->flags &= ~PG_FREE;
+	zero = (pg->flags & PG_ZERO) != 0;
+	pg->flags &= ~(PG_FREE | PG_ZERO);
 	uvmexp.free--;
 	mutex_exit(&uvm_fpageqlock);
 
-	if (flags & UVM_PGA_ZERO)
+	/* Never touch a page known to be zero: it may not be backed yet. */
+	if ((flags & UVM_PGA_ZERO) && !zero)
 		memset(vm_ram + VM_PAGE_TO_PHYS(pg), 0, PAGE_SIZE);
 	return pg;
 }
@@ -121,6 +127,7 @@ uvm_pagefree(struct vm_page *pg)
 	KASSERT(pg >= vm_pages && pg < vm_pages + physmem);
 	mutex_enter(&uvm_fpageqlock);
 	KASSERT(!(pg->flags & PG_FREE));
+	/* PG_ZERO stays only if the owner set it: it knows, we do not. */
 	pg->flags |= PG_FREE;
 	/* Tail: a frame just freed is handed out last. */
 	TAILQ_INSERT_TAIL(&uvm_freeq, pg, pageq);

@@ -602,8 +602,11 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
 			xpmap_ptom_unmap(VM_PAGE_TO_PHYS(pg));
 		balloon_push(sc, pg);
 	}
-	for (i = done; i < got; i++)
+	/* Those Xen did not take are still zero, as uvm gave them. */
+	for (i = done; i < got; i++) {
+		sc->sc_batch[i]->flags |= PG_ZERO;
 		uvm_pagefree(sc->sc_batch[i]);
+	}
 
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages += done;
@@ -661,9 +664,11 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
 	sc->sc_deflated += done;
 	mutex_exit(&sc->sc_lock);
 
-	/* Xen hands frames back scrubbed. */
-	for (i = 0; i < done; i++)
+	/* Xen hands frames back scrubbed: uvm need not zero them again. */
+	for (i = 0; i < done; i++) {
+		sc->sc_batch[i]->flags |= PG_ZERO;
 		uvm_pagefree(sc->sc_batch[i]);
+	}
 
 	if (done < n)
 		*errorp = ENOMEM;
