@@ -53,6 +53,8 @@
 #define SLACK_KIB	1024
 #define IDLE_POLLS	10
 #define BAR_WIDTH	30
+/* Polls at another target before saying what is being waited for. */
+#define ELSEWHERE_POLLS	100
 
 struct sample {
 	uint64_t	current;
@@ -157,10 +159,21 @@ domu_wait(const char *size)
 	struct sample s;
 	uint64_t want, start_dist, dist, start_cur;
 	double t0, t, rate, frac;
-	int tty, polls, idle, done;
+	uint64_t min;
+	int tty, polls, idle, done, elsewhere;
 
 	want = size != NULL ? getsize(size) : 0;
 	tty = isatty(STDOUT_FILENO);
+	/* The driver ignores such a target: it would never be reached. */
+	if (want != 0) {
+		if (domu_read(BALLOON_NODE_MIN, &min) == -1)
+			err(1, BALLOON_SYSCTL "." BALLOON_NODE_MIN);
+		if (want < min)
+			errx(1, "%" PRIu64 " KiB is below " BALLOON_SYSCTL
+			    "." BALLOON_NODE_MIN " (%" PRIu64 " KiB)",
+			    want, min);
+	}
+	elsewhere = 0;
 	sample(&s);
 	start_cur = s.current;
 	start_dist = 0;
@@ -185,8 +198,17 @@ domu_wait(const char *size)
 			idle = s.state == BALLOON_STATE_IDLE ? idle + 1 : 0;
 			done = idle > 0 &&
 			    (dist <= SLACK_KIB || idle >= IDLE_POLLS);
-		} else
+		} else {
 			done = idle = 0;
+			if (++elsewhere == ELSEWHERE_POLLS) {
+				printf("%swaiting for the target to become %"
+				    PRIu64 " KiB; it is %" PRIu64 " KiB (the "
+				    "driver ignores a memory/target outside "
+				    "min..max)\n", tty ? "\n" : "", want,
+				    s.target);
+				fflush(stdout);
+			}
+		}
 		rate = t > t0 ? absdiff(s.current, start_cur) / 1024.0 /
 		    (t - t0) : 0;
 		frac = start_dist == 0 ? 1 :

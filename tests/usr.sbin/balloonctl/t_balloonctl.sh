@@ -443,6 +443,12 @@ write_refused_body()
 	atf_check -s exit:1 -o empty \
 	    -e inline:"balloonctl: machdep.xen.balloon.min: 1048576 KiB is above machdep.xen.balloon.target (524288 KiB)\n" \
 	    balloonctl -w min=1g
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: 1 KiB is below machdep.xen.balloon.min ($min KiB)\n" \
+	    balloonctl wait 1k
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: invalid memory size: 5x: unknown suffix\n" \
+	    balloonctl wait 5x
 	# The second assignment is bad: the first is not written either.
 	atf_check -s exit:1 -o empty -e not-empty \
 	    balloonctl -w target=256 -w min=12q
