@@ -349,7 +349,7 @@ malformed()
 
 	n=0
 	for v in abc -5 "" 99999999999999999999999 " 5" "5 " "+5" 0x10 \
-	    "262144abc"; do
+	    "262144abc" 262144262144262144262144262144262144262144262144; do
 		xenstore-write -- /local/domain/$d/memory/target "$v"
 		n=$((n + 1))
 		wait_for console_count "$d" "not a KiB value" $n ||

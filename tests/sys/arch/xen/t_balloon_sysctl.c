@@ -34,6 +34,8 @@
 
 #include <sys/types.h>
 #include <sys/fsuid.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <atf-c.h>
@@ -51,6 +53,7 @@
 
 #include <balloon.h>
 #include <rumpsysctl.h>
+#include <rumpsysctl_wire.h>
 #include <xensim.h>
 
 #define NODE(n)		BALLOON_SYSCTL "." n
@@ -365,6 +368,83 @@ ATF_TC_CLEANUP(children, tc)
 	stop();
 }
 
+/* Send raw bytes to the guest's sysctl server, then hang up. */
+static void
+raw(const void *buf, size_t len)
+{
+	struct sockaddr_un sun;
+	char junk[256];
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    getenv("RUMP_SERVER"));
+	ATF_REQUIRE((fd = socket(AF_UNIX, SOCK_STREAM, 0)) != -1);
+	ATF_REQUIRE(connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	(void)send(fd, buf, len, MSG_NOSIGNAL);
+	shutdown(fd, SHUT_WR);
+	while (read(fd, junk, sizeof(junk)) > 0)
+		continue;
+	close(fd);
+}
+
+ATF_TC_WITH_CLEANUP(hostile);
+ATF_TC_HEAD(hostile, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "Malformed requests to the sysctl server change nothing and "
+	    "crash nothing");
+}
+ATF_TC_BODY(hostile, tc)
+{
+	struct {
+		struct rumpsysctl_req req;
+		char name[64];
+	} m;
+	static const uint32_t namelens[] = { 0, 100000, 0xffffffff, 5 };
+	size_t i;
+
+	start("pv");
+	for (i = 0; i < sizeof(namelens) / sizeof(namelens[0]); i++) {
+		memset(&m, 0, sizeof(m));
+		m.req.op = RUMPSYSCTL_OP_LOOKUP;
+		m.req.namelen = namelens[i];
+		m.req.oldlen = UINT64_MAX;
+		m.req.newlen = i == 3 ? 0xffffffff : 8;
+		m.req.wantold = 1;
+		memcpy(m.name, "machdep.xen.balloon.target", 26);
+		raw(&m, sizeof(m));
+	}
+	/* A name with a NUL inside, an unknown op, a short request. */
+	memset(&m, 0, sizeof(m));
+	m.req.op = RUMPSYSCTL_OP_LOOKUP;
+	m.req.namelen = 26;
+	memcpy(m.name, "machdep\0xen.balloon.target", 26);
+	raw(&m, sizeof(m.req) + 26);
+	m.req.op = 77;
+	raw(&m, sizeof(m.req) + 26);
+	raw(&m, 3);
+	/* A huge oldlen is answered with the value's own size. */
+	memset(&m, 0, sizeof(m));
+	m.req.op = RUMPSYSCTL_OP_LOOKUP;
+	m.req.namelen = 26;
+	m.req.oldlen = UINT64_MAX;
+	m.req.wantold = 1;
+	memcpy(m.name, "machdep.xen.balloon.target", 26);
+	raw(&m, sizeof(m.req) + 26);
+
+	ATF_CHECK_EQ(get(NODE("target")), 524288);
+	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
+	ATF_CHECK_EQ(tot_pages(1), 131072);
+	ATF_CHECK_EQ(set(NODE("target"), 262144), 0);
+	settle(1, 65536);
+}
+ATF_TC_CLEANUP(hostile, tc)
+{
+	stop();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, target_range);
@@ -373,5 +453,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, nonroot);
 	ATF_TP_ADD_TC(tp, guest_then_dom0);
 	ATF_TP_ADD_TC(tp, children);
+	ATF_TP_ADD_TC(tp, hostile);
 	return atf_no_error();
 }
