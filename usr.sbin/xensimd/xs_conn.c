@@ -612,18 +612,21 @@ xs_conn_cb(int fd, short revents, void *arg)
 
 	if (revents & POLLOUT)
 		xs_flush(c);
+	/* Requests held back while the client's output was full. */
+	xs_process(c);
 	if (!c->c_dead && (revents & (POLLIN | POLLHUP | POLLERR)) &&
-	    c->c_outlen - c->c_outoff < XS_OUTQ_PAUSE) {
+	    c->c_outlen - c->c_outoff < XS_OUTQ_PAUSE &&
+	    c->c_rlen < sizeof(c->c_rbuf)) {
 		n = recv(fd, c->c_rbuf + c->c_rlen,
 		    sizeof(c->c_rbuf) - c->c_rlen, MSG_DONTWAIT);
 		if (n == 0 || (n == -1 && errno != EAGAIN &&
 		    errno != EWOULDBLOCK && errno != EINTR))
 			xs_kill(c, NULL);
-		else if (n > 0)
+		else if (n > 0) {
 			c->c_rlen += (size_t)n;
+			xs_process(c);
+		}
 	}
-	/* Also resumes a client paused on its output. */
-	xs_process(c);
 	xs_set_events(c);
 	xs_reap();
 }

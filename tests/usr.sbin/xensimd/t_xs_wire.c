@@ -268,6 +268,47 @@ ATF_TC_BODY(bad_paths, tc)
 	xst_check_served();
 }
 
+XST_TC(pipelined, "a client that sends many requests before reading gets "
+    "every reply, in order, however large")
+ATF_TC_BODY(pipelined, tc)
+{
+	struct xsd_sockmsg hdr;
+	char *reqs;
+	size_t off, one;
+	int fd, i;
+
+	xst_start();
+	fd = xst_connect(0);
+	memcpy(buf, "/pipe", 6);
+	memset(buf + 6, 'v', 1000);
+	xst_send(fd, XS_WRITE, 0, 0, buf, 1006);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WRITE);
+
+	/* 3000 reads in one go: 3 MiB of replies, more than any queue. */
+	one = sizeof(hdr) + 6;
+	reqs = malloc(3000 * one);
+	ATF_REQUIRE(reqs != NULL);
+	for (i = 0, off = 0; i < 3000; i++, off += one) {
+		hdr.type = XS_READ;
+		hdr.req_id = (uint32_t)i;
+		hdr.tx_id = 0;
+		hdr.len = 6;
+		memcpy(reqs + off, &hdr, sizeof(hdr));
+		memcpy(reqs + off + sizeof(hdr), "/pipe", 6);
+	}
+	xst_sendraw(fd, reqs, off);
+	free(reqs);
+	for (i = 0; i < 3000; i++) {
+		xst_recv(fd, &hdr, buf);
+		ATF_REQUIRE_EQ(hdr.type, XS_READ);
+		ATF_REQUIRE_EQ(hdr.req_id, (uint32_t)i);
+		ATF_REQUIRE_EQ(hdr.len, 1000);
+	}
+	close(fd);
+	xst_check_served();
+}
+
 XST_TC(watch_flood, "10000 watches: a domU hits Xen's quota (E2BIG), dom0 "
     "has none, the daemon keeps serving")
 ATF_TC_BODY(watch_flood, tc)
@@ -386,6 +427,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unterminated);
 	ATF_TP_ADD_TC(tp, unknown_type);
 	ATF_TP_ADD_TC(tp, bad_paths);
+	ATF_TP_ADD_TC(tp, pipelined);
 	ATF_TP_ADD_TC(tp, watch_flood);
 	ATF_TP_ADD_TC(tp, never_reads);
 	return atf_no_error();
