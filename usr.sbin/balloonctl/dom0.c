@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,9 @@
 
 /* libxl's LIBXL_MAXMEM_CONSTANT: max_pages is always 1 MiB above. */
 #define MAXMEM_SLACK_KIB	1024
+
+static void	abort_errx(xs_transaction_t, const char *, ...)
+    __attribute__((__noreturn__, __format__(__printf__, 2, 3)));
 
 static struct xs_handle *xsh;
 static struct xensim *xh;
@@ -166,12 +170,15 @@ xs_writenum(xs_transaction_t t, const char *path, uint64_t val)
 	}
 }
 
+/* Give up: end the transaction unwritten, then one line and exit 1. */
 static void
-abort_errx(xs_transaction_t t, const char *msg, const char *arg)
+abort_errx(xs_transaction_t t, const char *fmt, ...)
 {
+	va_list ap;
 
 	(void)xs_transaction_end(xsh, t, true);
-	errx(1, msg, arg);
+	va_start(ap, fmt);
+	verrx(1, fmt, ap);
 }
 
 /*
