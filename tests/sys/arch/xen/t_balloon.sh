@@ -162,6 +162,9 @@ nodes()
 	atf_check_equal "$(sysctl_get "$d" max)" 525312
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 0
 	atf_check_equal "$(sysctl_get "$d" stats.state)" 0
+	atf_check -o match:"^balloon0 at xenbus0: Xen Balloon driver$" \
+	    -o match:"^xenbus0 at hypervisor0: " \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
 }
 
 atf_test_case pv_nodes cleanup
@@ -711,6 +714,68 @@ pvh_maxpages_cleanup()
 	xensim_stop
 }
 
+# clip TYPE: a target above the memory the domain booted with is
+# clipped to it, logged once.
+clip()
+{
+	local d extra
+	extra=$(builder_pages "$1")
+	xensim_start
+	D=0
+	D=$(xensimctl create name=clip memory=256 maxmem=512 type=$1 \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create"
+	d=$D
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server"
+	wait_for grep -q "^balloon0: .* min " \
+	    "$XENSIM_DIR/domains/$d/console.log" || atf_fail "no balloon0"
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
+	wait_for console_count "$d" "beyond boot memory" 1 ||
+	    atf_fail "the clip was not logged"
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 450
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 200
+	settle "$d" $((51200 + extra))
+	console_count "$d" "beyond boot memory" 1 ||
+	    atf_fail "the clip was not logged exactly once"
+	atf_check -o match:"clipped to 262144 KiB" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 300
+	settle "$d" $((65536 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
+	atf_check_equal "$(ram_pages "$d")" $((65536 + extra))
+	console_count "$d" "beyond boot memory" 2 ||
+	    atf_fail "the clip was not logged exactly twice"
+}
+
+atf_test_case pv_clip cleanup
+pv_clip_head()
+{
+	atf_set descr "PV: a target beyond boot memory is clipped, logged once"
+}
+pv_clip_body()
+{
+	clip pv
+}
+pv_clip_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_clip cleanup
+pvh_clip_head()
+{
+	atf_set descr "PVH: a target beyond boot memory is clipped, logged once"
+}
+pvh_clip_body()
+{
+	clip pvh
+}
+pvh_clip_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
@@ -735,4 +800,6 @@ atf_init_test_cases()
 	atf_add_test_case pv_budget
 	atf_add_test_case pvh_budget
 	atf_add_test_case pvh_maxpages
+	atf_add_test_case pv_clip
+	atf_add_test_case pvh_clip
 }
