@@ -125,7 +125,6 @@ main(int argc, char **argv)
 	if (strcmp(cmd, "wait") == 0) {
 		if (argc > 2)
 			usage();
-		domu_check_guest();
 		return domu_wait(argc == 2 ? argv[1] : NULL);
 	}
 

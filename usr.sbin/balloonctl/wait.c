@@ -163,6 +163,7 @@ domu_wait(const char *size)
 	int tty, polls, idle, done, elsewhere;
 
 	want = size != NULL ? getsize(size) : 0;
+	domu_check_guest();
 	tty = isatty(STDOUT_FILENO);
 	/* The driver ignores such a target: it would never be reached. */
 	if (want != 0) {

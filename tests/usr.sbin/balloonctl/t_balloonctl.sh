@@ -95,6 +95,11 @@ usage_body()
 	atf_check -s exit:1 -o empty \
 	    -e inline:"balloonctl: $(pwd)/nosock: No such file or directory\n" \
 	    balloonctl -s $(pwd)/nosock
+	atf_check -s exit:1 -o empty -e inline:"balloonctl: empty socket path\n" \
+	    balloonctl -s ""
+	atf_check -s exit:1 -o empty \
+	    -e inline:"balloonctl: invalid memory size: 5x: unknown suffix\n" \
+	    balloonctl -s /nonexistent wait 5x
 	touch plain
 	atf_check -s exit:1 -o empty \
 	    -e inline:"balloonctl: $(pwd)/plain: not a socket\n" \
