@@ -511,6 +511,34 @@ dom0_pvh_cleanup()
 	xensim_stop
 }
 
+atf_test_case list_guests cleanup
+list_guests_head()
+{
+	atf_set "descr" "list shows the balloon advertised by a guest under a" \
+	    "XAPI toolstack, and not under libxl, where it cannot write it"
+}
+list_guests_body()
+{
+	[ -x "$BINDIR/rumpxen" ] || atf_skip "no rumpxen guest built"
+	xensim_start
+	x=$(mkdom x1 memory=256 maxmem=256 type=pvh toolstack=xapi \
+	    kernel="$BINDIR/rumpxen")
+	l=$(mkdom l1 memory=256 maxmem=256 type=pv toolstack=libxl \
+	    kernel="$BINDIR/rumpxen")
+	wait_for test "$(xsread /local/domain/$x/control/feature-balloon)" = 1 ||
+	    atf_fail "the XAPI guest never advertised its balloon"
+	# Once the libxl guest's driver is up, it has given up on it.
+	RUMP_SERVER=$XENSIM_DIR/domains/$l/sysctl wait_for balloonctl ||
+	    atf_fail "the libxl guest has no balloon tree"
+	atf_check -s exit:0 -o save:list -e empty balloonctl list
+	atf_check -s exit:0 -o inline:"x1 $x 256 256 256 yes\nl1 $l 256 256 256 no\n" \
+	    awk 'NR > 1 { print $1, $2, $3, $4, $5, $6 }' list
+}
+list_guests_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case dom0_pv cleanup
 dom0_pv_head()
 {
@@ -636,6 +664,7 @@ atf_init_test_cases()
 	atf_add_test_case write_wait
 	atf_add_test_case write_refused
 	atf_add_test_case dom0_pvh
+	atf_add_test_case list_guests
 	atf_add_test_case dom0_pv
 	atf_add_test_case write_min
 	atf_add_test_case write_unprivileged
