@@ -382,6 +382,67 @@ ATF_TC_BODY(domu, tc)
 	xs_close(h);
 }
 
+XST_TC(big_directory, "a directory longer than one message (DIRECTORY_PART)")
+ATF_TC_BODY(big_directory, tc)
+{
+	struct xs_handle *h;
+	char path[64], name[32];
+	unsigned int i, n;
+	char **list;
+
+	xst_start();
+	h = xst_open(0);
+	/* 400 children of 25 characters: about 10 KiB of names. */
+	for (i = 0; i < 400; i++) {
+		snprintf(path, sizeof(path), "/big/child-with-a-name-%03u", i);
+		ATF_REQUIRE(xs_write(h, XBT_NULL, path, "", 0));
+	}
+	list = xs_directory(h, XBT_NULL, "/big", &n);
+	ATF_REQUIRE_MSG(list != NULL, "xs_directory: %s", strerror(errno));
+	ATF_REQUIRE_EQ(n, 400);
+	for (i = 0; i < 400; i++) {
+		snprintf(name, sizeof(name), "child-with-a-name-%03u", i);
+		ATF_REQUIRE_STREQ(list[i], name);
+	}
+	free(list);
+	xs_close(h);
+}
+
+XST_TC(domains, "@introduceDomain and @releaseDomain; a destroyed domain's "
+    "clients are cut off")
+ATF_TC_BODY(domains, tc)
+{
+	struct xensim *x;
+	struct xs_handle *h, *g;
+	unsigned int id;
+	char *v;
+
+	xst_start();
+	h = xst_open(0);
+	ATF_REQUIRE(xs_watch(h, "@introduceDomain", "in"));
+	xst_require_event(h, "@introduceDomain", "in");
+	ATF_REQUIRE(xs_watch(h, "@releaseDomain", "out"));
+	xst_require_event(h, "@releaseDomain", "out");
+	id = xst_domain("short-lived");
+	xst_require_event(h, "@introduceDomain", "in");
+	g = xst_open(id);
+	v = xst_read(g, "memory/target");
+	ATF_REQUIRE(v != NULL);
+	free(v);
+	/* A guest does not see them unless dom0 lets it. */
+	ATF_REQUIRE(xs_watch(g, "@releaseDomain", "g"));
+	xst_require_event(g, "@releaseDomain", "g");
+
+	ATF_REQUIRE((x = xensim_open_privcmd(xst_dir)) != NULL);
+	ATF_REQUIRE(xensim_domain_destroy(x, (domid_t)id) == 0);
+	xensim_close(x);
+	xst_require_event(h, "@releaseDomain", "out");
+	errno = 0;
+	ATF_REQUIRE(xst_read(g, "memory/target") == NULL);
+	xs_close(g);
+	xs_close(h);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -391,5 +452,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, watch);
 	ATF_TP_ADD_TC(tp, transaction);
 	ATF_TP_ADD_TC(tp, domu);
+	ATF_TP_ADD_TC(tp, big_directory);
+	ATF_TP_ADD_TC(tp, domains);
 	return atf_no_error();
 }

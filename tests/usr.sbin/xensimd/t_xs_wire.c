@@ -309,6 +309,95 @@ ATF_TC_BODY(pipelined, tc)
 	xst_check_served();
 }
 
+XST_TC(domu_quotas, "a domU's quotas as Xen's defaults: transactions, "
+    "nodes, entry size, permissions, path length")
+ATF_TC_BODY(domu_quotas, tc)
+{
+	struct xsd_sockmsg hdr;
+	char req[XENSTORE_PAYLOAD_MAX];
+	unsigned int id, i, made;
+	int fd, d0, n;
+
+	xst_start();
+	id = xst_domain("quota");
+	fd = xst_connect(id);
+	d0 = xst_connect(0);
+
+	/* Transactions: Xen lets one more than the quota of 10 open. */
+	for (i = 0; i < 11; i++)
+		xst_call(fd, XS_TRANSACTION_START, "", XS_TRANSACTION_START,
+		    buf);
+	xst_call(fd, XS_TRANSACTION_START, "", XS_ERROR, buf);
+	ATF_REQUIRE_STREQ(buf, "ENOSPC");
+	xst_send(fd, XS_TRANSACTION_END, 1, 1, "F", 2);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_TRANSACTION_END);
+	xst_call(fd, XS_TRANSACTION_START, "", XS_TRANSACTION_START, buf);
+	/* dom0 has no such quota. */
+	for (i = 0; i < 20; i++)
+		xst_call(d0, XS_TRANSACTION_START, "", XS_TRANSACTION_START,
+		    buf);
+
+	/* A node's record must stay under 2048 bytes. */
+	memcpy(req, "data/big", 9);
+	memset(req + 9, 'x', 2100);
+	xst_send(fd, XS_WRITE, 2, 0, req, 9 + 2100);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_ERROR);
+	ATF_REQUIRE_STREQ(buf, "ENOSPC");
+	xst_send(fd, XS_WRITE, 3, 0, req, 9 + 1000);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WRITE);
+
+	/* At most 5 entries in a permission list. */
+	xst_send(fd, XS_SET_PERMS, 4, 0, "data/big\0n1\0r2\0r3\0r4\0r5\0r6",
+	    30);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_STREQ(buf, "ENOSPC");
+	xst_send(fd, XS_SET_PERMS, 5, 0, "data/big\0n1\0r2\0r3\0r4\0r5", 27);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ_MSG(hdr.type, XS_SET_PERMS, "%s", buf);
+	/* ... and it may not give the node away. */
+	xst_send(fd, XS_SET_PERMS, 6, 0, "data/big\0n0", 12);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_STREQ(buf, "EPERM");
+
+	/* Paths: at most XENSTORE_REL_PATH_MAX below the domain's home. */
+	memcpy(req, "data/", 5);
+	memset(req + 5, 'l', XENSTORE_REL_PATH_MAX);
+	req[XENSTORE_REL_PATH_MAX] = '\0';
+	xst_call(fd, XS_MKDIR, req, XS_MKDIR, buf);
+	req[XENSTORE_REL_PATH_MAX] = 'l';
+	req[XENSTORE_REL_PATH_MAX + 1] = '\0';
+	xst_call(fd, XS_MKDIR, req, XS_ERROR, buf);
+	ATF_REQUIRE_STREQ(buf, "EINVAL");
+	n = snprintf(buf, sizeof(buf), "/local/domain/%u/%s", id, req);
+	ATF_REQUIRE(n > 0);
+	memcpy(req, buf, (size_t)n + 1);
+	xst_call(d0, XS_MKDIR, req, XS_MKDIR, buf);
+
+	/* Nodes: 1000 per domain, those libxl made for it included. */
+	for (made = 0; made < 1100; made++) {
+		n = snprintf(req, sizeof(req), "data/n%u", made);
+		xst_send(fd, XS_WRITE, made, 0, req, (size_t)n + 1);
+		xst_recv(fd, &hdr, buf);
+		if (hdr.type == XS_ERROR)
+			break;
+	}
+	ATF_REQUIRE_STREQ(buf, "ENOSPC");
+	ATF_REQUIRE(made > 900 && made < 1000);
+	xst_call(fd, XS_RM, "data/n0", XS_RM, buf);
+	xst_call(fd, XS_WRITE, "data/again", XS_WRITE, buf);
+	xst_call(fd, XS_WRITE, "data/more", XS_ERROR, buf);
+	ATF_REQUIRE_STREQ(buf, "ENOSPC");
+	/* dom0 is not limited, even writing in the guest's tree. */
+	n = snprintf(req, sizeof(req), "/local/domain/%u/data/fromdom0", id);
+	xst_call(d0, XS_WRITE, req, XS_WRITE, buf);
+	close(fd);
+	close(d0);
+	xst_check_served();
+}
+
 XST_TC(watch_flood, "10000 watches: a domU hits Xen's quota (E2BIG), dom0 "
     "has none, the daemon keeps serving")
 ATF_TC_BODY(watch_flood, tc)
@@ -428,6 +517,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unknown_type);
 	ATF_TP_ADD_TC(tp, bad_paths);
 	ATF_TP_ADD_TC(tp, pipelined);
+	ATF_TP_ADD_TC(tp, domu_quotas);
 	ATF_TP_ADD_TC(tp, watch_flood);
 	ATF_TP_ADD_TC(tp, never_reads);
 	return atf_no_error();
