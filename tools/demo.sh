@@ -137,7 +137,7 @@ echo "   the guest's RAM (a memfd on the host) holds $r0 MiB"
 say "dom0: balloonctl mem-set demo 256   (what 'xl mem-set demo 256' does)"
 run balloonctl mem-set demo 256
 run xenstore-read /local/domain/$domid/memory/target
-echo "   inside the guest, the driver gives pages back to Xen:"
+echo "   inside the guest, the driver gives pages back to Xen (it inflates the balloon):"
 run_wait balloonctl wait 256
 
 say "dom0: the host got the memory back"
@@ -151,6 +151,8 @@ run_wait balloonctl wait 512
 
 say "dom0: the guest has taken its memory back"
 run balloonctl list
+echo "   inside the guest, the driver's counters:"
+run balloonctl stats
 r2=$(ram_mib); f2=$(host_free_mib); t2=$(tot_mib)
 echo "   the guest's RAM memfd holds $r2 MiB again"
 
