@@ -155,7 +155,8 @@ struct xs_conn {
 	unsigned int		 c_domid;
 	bool			 c_dead;
 	/* input: bytes read, whole messages are taken from the front */
-	char			 c_rbuf[65536];
+	char			 c_rbuf[4 * (sizeof(struct xsd_sockmsg) +
+				     XENSTORE_PAYLOAD_MAX)];
 	size_t			 c_rlen;
 	char			 c_in[XENSTORE_PAYLOAD_MAX + 1];
 	/* output: bytes not yet taken by the client */
