@@ -390,6 +390,8 @@ xs_do_set_perms(struct xs_conn *c, struct xs_ctx *ctx,
 	if ((num = xs_nstrings(in, len)) < 2)
 		return EINVAL;
 	num--;
+	if (num > sizeof(p) / sizeof(p[0]))
+		return EINVAL;
 	if (c->c_domid != 0 && num > XS_QUOTA_PERMS)
 		return ENOSPC;
 	if (!xs_strings_to_perms(p, num, in + strlen(in) + 1))

@@ -351,10 +351,11 @@ ATF_TC_BODY(domu_quotas, tc)
 
 	/* At most 5 entries in a permission list. */
 	xst_send(fd, XS_SET_PERMS, 4, 0, "data/big\0n1\0r2\0r3\0r4\0r5\0r6",
-	    30);
+	    sizeof("data/big\0n1\0r2\0r3\0r4\0r5\0r6"));
 	xst_recv(fd, &hdr, buf);
 	ATF_REQUIRE_STREQ(buf, "ENOSPC");
-	xst_send(fd, XS_SET_PERMS, 5, 0, "data/big\0n1\0r2\0r3\0r4\0r5", 27);
+	xst_send(fd, XS_SET_PERMS, 5, 0, "data/big\0n1\0r2\0r3\0r4\0r5",
+	    sizeof("data/big\0n1\0r2\0r3\0r4\0r5"));
 	xst_recv(fd, &hdr, buf);
 	ATF_REQUIRE_EQ_MSG(hdr.type, XS_SET_PERMS, "%s", buf);
 	/* ... and it may not give the node away. */
@@ -395,6 +396,39 @@ ATF_TC_BODY(domu_quotas, tc)
 	xst_call(d0, XS_WRITE, req, XS_WRITE, buf);
 	close(fd);
 	close(d0);
+	xst_check_served();
+}
+
+XST_TC(garbage, "thousands of random requests: each gets one reply, the "
+    "daemon survives")
+ATF_TC_BODY(garbage, tc)
+{
+	static const char alphabet[] = "/\0\0ab@-_0123456789TF rwbn";
+	struct xsd_sockmsg hdr;
+	char req[XENSTORE_PAYLOAD_MAX];
+	unsigned int i, j, len, type;
+	int fd;
+
+	xst_start();
+	srandom(20261123);	/* the same sequence every run */
+	fd = xst_connect(0);
+	for (i = 0; i < 5000; i++) {
+		type = (unsigned int)random() % (XS_TYPE_COUNT + 2);
+		len = (unsigned int)random() % 64;
+		if (random() % 50 == 0)
+			len = (unsigned int)random() % sizeof(req);
+		for (j = 0; j < len; j++)
+			req[j] = alphabet[random() % (sizeof(alphabet) - 1)];
+		xst_send(fd, type, i + 1, random() % 8 == 0 ?
+		    (uint32_t)random() % 4 : 0, req, len);
+		/* Skip watch events; the reply names the request. */
+		do {
+			xst_recv(fd, &hdr, buf);
+		} while (hdr.type == XS_WATCH_EVENT);
+		ATF_REQUIRE_EQ_MSG(hdr.req_id, i + 1, "request %u type %u",
+		    i, type);
+	}
+	close(fd);
 	xst_check_served();
 }
 
@@ -518,6 +552,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_paths);
 	ATF_TP_ADD_TC(tp, pipelined);
 	ATF_TP_ADD_TC(tp, domu_quotas);
+	ATF_TP_ADD_TC(tp, garbage);
 	ATF_TP_ADD_TC(tp, watch_flood);
 	ATF_TP_ADD_TC(tp, never_reads);
 	return atf_no_error();
