@@ -174,6 +174,12 @@ void	xs_send(struct xs_conn *, uint32_t, uint32_t, uint32_t,
 	    const void *, size_t);
 void	xs_send_event(struct xs_conn *, const char *, const char *);
 void	xs_reap(void);
+bool	xs_domain_listening(unsigned int);
+
+/* xs_wire.c */
+int	xs_dispatch(struct xs_conn *, const struct xsd_sockmsg *,
+	    const char *, size_t);
+void	xs_reply_error(struct xs_conn *, const struct xsd_sockmsg *, int);
 unsigned int xs_domain_watches(unsigned int);
 void	xs_log(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
 
