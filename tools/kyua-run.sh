@@ -5,7 +5,11 @@
 #
 set -u
 obj=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$obj/tests" || exit 1
+# Sanitizer builds: report every error, ignore leaks in libraries not ours.
+export LSAN_OPTIONS="suppressions=$top/tools/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 rm -f "$obj/kyua.db"
 kyua test --results-file="$obj/kyua.db" >"$obj/kyua.log" 2>&1
 rc=$?
