@@ -47,6 +47,12 @@ xsread()
 	xenstore-read "$1" 2>/dev/null || echo ABSENT
 }
 
+# xsequals PATH VALUE: the node holds VALUE now (for wait_for).
+xsequals()
+{
+	[ "$(xsread "$1")" = "$2" ]
+}
+
 # maxpages DOMID: the domain's max_pages, from xensimctl list -l.
 maxpages()
 {
@@ -525,7 +531,7 @@ list_guests_body()
 	    kernel="$BINDIR/rumpxen")
 	l=$(mkdom l1 memory=256 maxmem=256 type=pv toolstack=libxl \
 	    kernel="$BINDIR/rumpxen")
-	wait_for test "$(xsread /local/domain/$x/control/feature-balloon)" = 1 ||
+	wait_for xsequals /local/domain/$x/control/feature-balloon 1 ||
 	    atf_fail "the XAPI guest never advertised its balloon"
 	# Once the libxl guest's driver is up, it has given up on it.
 	RUMP_SERVER=$XENSIM_DIR/domains/$l/sysctl wait_for balloonctl ||
