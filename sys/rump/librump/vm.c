@@ -30,9 +30,9 @@
  * The page allocator: one struct vm_page per RAM frame of the guest,
  * and a free list.  As in uvm, a free page may be known to be zero
  * (PG_ZERO: never used since boot, or freed so by its owner), and
- * UVM_PGA_ZERO then costs nothing.  The kernel's own data lives in the host's heap; the
- * guest's RAM frames are what uvm hands out, so a page given to Xen is a
- * real frame of the domain.
+ * UVM_PGA_ZERO then costs nothing.  The kernel's own data lives in the
+ * host's heap; the guest's RAM frames are what uvm hands out, so a page
+ * given to Xen is a real frame of the domain.
  */
 
 #include <sys/cdefs.h>
