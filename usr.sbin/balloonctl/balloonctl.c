@@ -67,12 +67,12 @@ usage(void)
 }
 
 uint64_t
-getsize(const char *s)
+getsize(const char *s, unsigned int bareshift)
 {
 	const char *why;
 	uint64_t kib;
 
-	if (size_parse(s, &kib, &why) == -1)
+	if (size_parse_unit(s, bareshift, &kib, &why) == -1)
 		errx(1, "invalid memory size: %s: %s", s, why);
 	return kib;
 }

@@ -46,6 +46,6 @@ int	dom0_mem_max(const char *dom, const char *size);
 int	dom0_list(void);
 
 /* Parse a size or exit with one line on stderr (balloonctl.c). */
-uint64_t	getsize(const char *);
+uint64_t	getsize(const char *, unsigned int);
 
 #endif /* !_BALLOONCTL_H_ */

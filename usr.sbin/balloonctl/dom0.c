@@ -195,7 +195,7 @@ dom0_mem_set(const char *dom, const char *size)
 	xs_transaction_t t;
 	domid_t domid;
 
-	kib = getsize(size);
+	kib = getsize(size, SIZE_BARE_MIB);
 	dom0_open();
 	domid = resolve(dom);
 	snprintf(dompath, sizeof(dompath), "/local/domain/%u", domid);
@@ -254,7 +254,7 @@ dom0_mem_max(const char *dom, const char *size)
 	xs_transaction_t t;
 	domid_t domid;
 
-	kib = getsize(size);
+	kib = getsize(size, SIZE_BARE_MIB);
 	dom0_open();
 	domid = resolve(dom);
 

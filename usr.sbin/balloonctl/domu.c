@@ -227,7 +227,8 @@ domu_write(char **assigns, int nassigns)
 			errx(1, "%s: expected node=size", assigns[i]);
 		*eq = '\0';
 		a[i].node = writable_node(assigns[i]);
-		a[i].kib = getsize(eq + 1);
+		/* A bare number is KiB, the node's unit, as for sysctl -w. */
+		a[i].kib = getsize(eq + 1, SIZE_BARE_KIB);
 	}
 	domu_check_guest();
 

@@ -40,6 +40,14 @@
 int
 size_parse(const char *s, uint64_t *kibp, const char **whyp)
 {
+
+	return size_parse_unit(s, SIZE_BARE_MIB, kibp, whyp);
+}
+
+int
+size_parse_unit(const char *s, unsigned int bareshift, uint64_t *kibp,
+    const char **whyp)
+{
 	const char *p;
 	uint64_t n, kib;
 	unsigned int shift;
@@ -68,7 +76,7 @@ size_parse(const char *s, uint64_t *kibp, const char **whyp)
 	}
 
 	bytes = 0;
-	shift = 10;		/* a bare number is MiB */
+	shift = bareshift;
 	if (*p != '\0') {
 		if (*p == '.' && isdigit((unsigned char)p[1])) {
 			*whyp = "not a whole number";

@@ -33,13 +33,20 @@
 
 /*
  * Memory sizes as xl(1) takes them: a decimal number with an optional
- * suffix b, k, m, g or t (either case); a bare number is MiB.  Bytes are
+ * suffix b, k, m, g or t (either case); a bare number is MiB (or, with
+ * size_parse_unit, the unit the caller names: KiB for sysctl -w).  Bytes are
  * truncated to KiB, as xl does.  The result is in KiB, never zero and at
  * most SIZE_MAX_KIB, so that adding xl's 1 MiB slack cannot overflow.
  */
 #define SIZE_MAX_KIB	(UINT64_C(1) << 50)	/* 1 EiB */
 
+/* A bare number's unit, as a shift from KiB. */
+#define SIZE_BARE_KIB	0	/* sysctl -w: the node's own unit */
+#define SIZE_BARE_MIB	10	/* xl(1) */
+
 /* 0 and *kibp set, or -1 and *whyp set to a short reason. */
 int	size_parse(const char *, uint64_t *kibp, const char **whyp);
+int	size_parse_unit(const char *, unsigned int bareshift, uint64_t *kibp,
+	    const char **whyp);
 
 #endif /* !_BALLOONCTL_SIZE_H_ */

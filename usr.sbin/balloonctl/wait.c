@@ -42,6 +42,7 @@
 #include <balloon.h>
 
 #include "balloonctl.h"
+#include "size.h"
 
 #define POLL_MS		100
 #define PLAIN_EVERY	10	/* polls between plain progress lines */
@@ -162,7 +163,7 @@ domu_wait(const char *size)
 	uint64_t min;
 	int tty, polls, idle, done, elsewhere;
 
-	want = size != NULL ? getsize(size) : 0;
+	want = size != NULL ? getsize(size, SIZE_BARE_MIB) : 0;
 	domu_check_guest();
 	tty = isatty(STDOUT_FILENO);
 	/* The driver ignores such a target: it would never be reached. */

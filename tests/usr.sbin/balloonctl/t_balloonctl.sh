@@ -385,8 +385,8 @@ tree_cleanup()
 atf_test_case write_wait cleanup
 write_wait_head()
 {
-	atf_set "descr" "-w target= prints old -> new as sysctl -w does, and" \
-	    "wait returns once the driver is idle at it"
+	atf_set "descr" "-w target= takes KiB and prints old -> new as sysctl" \
+	    "-w does, and wait returns once the driver is idle at it"
 }
 write_wait_body()
 {
@@ -394,7 +394,7 @@ write_wait_body()
 	guest g1 512 512 >domid
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.target: 524288 -> 262144\n" \
-	    -e empty balloonctl -w target=256
+	    -e empty balloonctl -w target=262144
 	atf_check -s exit:0 -o match:"^at target 262144 KiB \(256 MiB\)" \
 	    -e empty balloonctl wait 256
 	atf_check -s exit:0 -o inline:"0\n" -e empty \
@@ -402,10 +402,10 @@ write_wait_body()
 	cur=$(balloonctl | sed -n 's/^machdep.xen.balloon.current = //p')
 	[ "$cur" -ge 262144 ] && [ "$cur" -le $((262144 + 1024)) ] ||
 	    atf_fail "current $cur KiB is not at the target 262144"
-	# And back up, with the full name and a KiB suffix.
+	# And back up, with the full name and a MiB suffix.
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.target: 262144 -> 524288\n" \
-	    -e empty balloonctl -w machdep.xen.balloon.target=524288k
+	    -e empty balloonctl -w machdep.xen.balloon.target=512m
 	atf_check -s exit:0 -o match:"^at target 524288 KiB" -e empty \
 	    balloonctl wait
 	atf_check -s exit:0 -o match:"^state +idle" -e empty balloonctl stats
@@ -584,14 +584,14 @@ write_min_body()
 	min=$(balloonctl | sed -n 's/^machdep.xen.balloon.min = //p')
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.min: $min -> 65536\n" \
-	    -e empty balloonctl -w min=64
+	    -e empty balloonctl -w min=65536
 	atf_check -s exit:1 -o empty \
 	    -e inline:"balloonctl: machdep.xen.balloon.target: 32768 KiB is below machdep.xen.balloon.min (65536 KiB)\n" \
-	    balloonctl -w target=32
+	    balloonctl -w target=32m
 	# In order: raise the target, then the min above the old target.
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.target: 524288 -> 131072\nmachdep.xen.balloon.min: 65536 -> 98304\n" \
-	    -e empty balloonctl -w target=128 -w min=96
+	    -e empty balloonctl -w target=128M -w min=98304
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.min: 98304 -> $min\n" \
 	    -e empty balloonctl -w min=${min}k
@@ -620,7 +620,7 @@ write_unprivileged_body()
 	nobody="setpriv --reuid=65534 --regid=65534 --clear-groups"
 	atf_check -s exit:1 -o empty \
 	    -e inline:"balloonctl: machdep.xen.balloon.target: Operation not permitted\n" \
-	    $nobody balloonctl -w target=256
+	    $nobody balloonctl -w target=262144
 	atf_check -s exit:0 -o match:"^machdep.xen.balloon.target = 524288$" \
 	    -e empty $nobody balloonctl
 }
