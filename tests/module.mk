@@ -3,6 +3,7 @@
 #   t_foo.sh        installed as t_foo, @BINDIR@/@TESTLIB@ substituted
 #   t_foo.c         compiled to t_foo against atf-c and our libraries
 #   lib/*.subr      shell helpers shared by the shell tests
+#   lib/xensim_test.c  C helpers shared by the C tests (libxensimtest.a)
 
 TEST_KYUAFILES	:= $(shell find tests -name Kyuafile)
 TEST_SH		:= $(shell find tests -name 't_*.sh')
@@ -13,6 +14,11 @@ TESTPROGS	+= $(TEST_KYUAFILES:%=$(OBJ)/%) \
 		   $(TEST_SH:%.sh=$(OBJ)/%) \
 		   $(TEST_C:%.c=$(OBJ)/%) \
 		   $(TEST_SUBR:%=$(OBJ)/%)
+
+LIBXENSIMTEST	:= $(OBJ)/tests/lib/libxensimtest.a
+TEST_CFLAGS	= $(UCFLAGS) -I$(CURDIR)/tests/lib -I$(CURDIR)/lib/libxensim \
+		  -I$(CURDIR)/lib/librumpsysctl -I$(CURDIR)/sys/arch/xen/include \
+		  -DBINDIR='"$(BINDIR)"' -DTESTLIB='"$(OBJ)/tests/lib"'
 
 TEST_SUBST	= sed -e 's,@BINDIR@,$(BINDIR),g' \
 		      -e 's,@TESTLIB@,$(OBJ)/tests/lib,g' \
@@ -35,9 +41,15 @@ $(OBJ)/tests/%: tests/%.sh
 	(echo '#! /usr/bin/atf-sh'; $(TEST_SUBST) $<) >$@
 	chmod 755 $@
 
-$(OBJ)/tests/%: tests/%.c $(LIBXENSIM) $(LIBRUMPSYSCTL)
+$(OBJ)/tests/lib/xensim_test.o: tests/lib/xensim_test.c
 	@mkdir -p $(@D)
-	$(CC) $(UCFLAGS) -I$(CURDIR)/lib/libxensim -I$(CURDIR)/lib/librumpsysctl \
-	    -I$(CURDIR)/sys/arch/xen/include \
-	    -DBINDIR='"$(BINDIR)"' -DTESTLIB='"$(OBJ)/tests/lib"' \
-	    $< -o $@ $(LDFLAGS) $(LIBXENSIM) $(LIBRUMPSYSCTL) -latf-c -lxenstore
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(LIBXENSIMTEST): $(OBJ)/tests/lib/xensim_test.o
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(OBJ)/tests/%: tests/%.c $(LIBXENSIMTEST) $(LIBXENSIM) $(LIBRUMPSYSCTL)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< -o $@ $(LDFLAGS) $(LIBXENSIMTEST) \
+	    $(LIBXENSIM) $(LIBRUMPSYSCTL) -latf-c -lxenstore

@@ -102,7 +102,7 @@ xst_has(char **list, unsigned int n, const char *name)
 	return false;
 }
 
-XST_TC(initial_tree, "the nodes a Xen host has before any guest")
+XT_TC(initial_tree, "the nodes a Xen host has before any guest")
 ATF_TC_BODY(initial_tree, tc)
 {
 	struct xs_permissions *p;
@@ -110,7 +110,7 @@ ATF_TC_BODY(initial_tree, tc)
 	unsigned int n;
 	char **list;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	xst_require_value(h, "/local/domain/0/domid", "0");
 	xst_require_value(h, "/local/domain/0/name", "Domain-0");
@@ -133,14 +133,14 @@ ATF_TC_BODY(initial_tree, tc)
 	xs_close(h);
 }
 
-XST_TC(dom0_rw, "write, read, mkdir, directory and rm as dom0")
+XT_TC(dom0_rw, "write, read, mkdir, directory and rm as dom0")
 ATF_TC_BODY(dom0_rw, tc)
 {
 	struct xs_handle *h;
 	unsigned int n;
 	char **list, *v;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	ATF_REQUIRE(xs_write(h, XBT_NULL, "/t/a/b", "one", 3));
 	xst_require_value(h, "/t/a/b", "one");
@@ -178,7 +178,7 @@ ATF_TC_BODY(dom0_rw, tc)
 	xs_close(h);
 }
 
-XST_TC(perms, "set and get permissions; new nodes inherit them")
+XT_TC(perms, "set and get permissions; new nodes inherit them")
 ATF_TC_BODY(perms, tc)
 {
 	struct xs_permissions set[2] = {
@@ -188,7 +188,7 @@ ATF_TC_BODY(perms, tc)
 	struct xs_handle *h;
 	unsigned int n;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	ATF_REQUIRE(xs_write(h, XBT_NULL, "/p", "", 0));
 	ATF_REQUIRE(xs_set_permissions(h, XBT_NULL, "/p", set, 2));
@@ -210,12 +210,12 @@ ATF_TC_BODY(perms, tc)
 	xs_close(h);
 }
 
-XST_TC(watch, "watches: the first event, changes below, removal")
+XT_TC(watch, "watches: the first event, changes below, removal")
 ATF_TC_BODY(watch, tc)
 {
 	struct xs_handle *h, *w;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	w = xst_open(0);
 	ATF_REQUIRE(xs_watch(w, "/w", "tok"));
@@ -241,7 +241,7 @@ ATF_TC_BODY(watch, tc)
 	xs_close(h);
 }
 
-XST_TC(transaction, "transactions: commit, abort, and EAGAIN on a conflict")
+XT_TC(transaction, "transactions: commit, abort, and EAGAIN on a conflict")
 ATF_TC_BODY(transaction, tc)
 {
 	struct xs_handle *h, *h2;
@@ -249,7 +249,7 @@ ATF_TC_BODY(transaction, tc)
 	unsigned int len;
 	char *v;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	h2 = xst_open(0);
 	ATF_REQUIRE(xs_write(h, XBT_NULL, "/t/x", "0", 1));
@@ -312,7 +312,7 @@ ATF_TC_BODY(transaction, tc)
 	xs_close(h);
 }
 
-XST_TC(domu, "a domU: its own tree as libxl lays it out, relative paths, "
+XT_TC(domu, "a domU: its own tree as libxl lays it out, relative paths, "
     "permissions, watches")
 ATF_TC_BODY(domu, tc)
 {
@@ -321,7 +321,7 @@ ATF_TC_BODY(domu, tc)
 	char path[128], *v;
 	unsigned int id, n;
 
-	xst_start();
+	xt_start(0);
 	id = xst_domain("guest");
 	h = xst_open(0);
 	g = xst_open(id);
@@ -382,7 +382,7 @@ ATF_TC_BODY(domu, tc)
 	xs_close(h);
 }
 
-XST_TC(big_directory, "a directory longer than one message (DIRECTORY_PART)")
+XT_TC(big_directory, "a directory longer than one message (DIRECTORY_PART)")
 ATF_TC_BODY(big_directory, tc)
 {
 	struct xs_handle *h;
@@ -390,7 +390,7 @@ ATF_TC_BODY(big_directory, tc)
 	unsigned int i, n;
 	char **list;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	/* 400 children of 25 characters: about 10 KiB of names. */
 	for (i = 0; i < 400; i++) {
@@ -408,7 +408,7 @@ ATF_TC_BODY(big_directory, tc)
 	xs_close(h);
 }
 
-XST_TC(domains, "@introduceDomain and @releaseDomain; a destroyed domain's "
+XT_TC(domains, "@introduceDomain and @releaseDomain; a destroyed domain's "
     "clients are cut off")
 ATF_TC_BODY(domains, tc)
 {
@@ -417,7 +417,7 @@ ATF_TC_BODY(domains, tc)
 	unsigned int id;
 	char *v;
 
-	xst_start();
+	xt_start(0);
 	h = xst_open(0);
 	ATF_REQUIRE(xs_watch(h, "@introduceDomain", "in"));
 	xst_require_event(h, "@introduceDomain", "in");
@@ -433,7 +433,7 @@ ATF_TC_BODY(domains, tc)
 	ATF_REQUIRE(xs_watch(g, "@releaseDomain", "g"));
 	xst_require_event(g, "@releaseDomain", "g");
 
-	ATF_REQUIRE((x = xensim_open_privcmd(xst_dir)) != NULL);
+	ATF_REQUIRE((x = xensim_open_privcmd(xt_dir)) != NULL);
 	ATF_REQUIRE(xensim_domain_destroy(x, (domid_t)id) == 0);
 	xensim_close(x);
 	xst_require_event(h, "@releaseDomain", "out");

@@ -35,11 +35,9 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,77 +46,23 @@
 #include <atf-c.h>
 
 #include "xensim.h"
+#include "xensim_test.h"
 
 #include <xen/version.h>
 
 #define BASE	0x100000UL	/* probe GFNs, outside the guest's RAM */
 
-static char dir[PATH_MAX];
-
-static void
-start_host(unsigned int mib)
-{
-	char arg[32];
-	pid_t pid;
-	int status;
-
-	ATF_REQUIRE(getcwd(dir, sizeof(dir) - 16) != NULL);
-	strcat(dir, "/xensim");
-	snprintf(arg, sizeof(arg), "%u", mib);
-	ATF_REQUIRE((pid = fork()) != -1);
-	if (pid == 0) {
-		execl(BINDIR "/xensimd", "xensimd", "-d", dir, "-m", arg,
-		    (char *)NULL);
-		_exit(127);
-	}
-	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
-	ATF_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "xensimd did not start");
-}
-
-static void
-stop_host(void)
-{
-	FILE *fp;
-	long pid;
-	int i;
-
-	if ((fp = fopen("xensim/xensimd.pid", "r")) == NULL)
-		return;
-	if (fscanf(fp, "%ld", &pid) == 1 && pid > 0) {
-		kill((pid_t)pid, SIGTERM);
-		for (i = 0; i < 50 && kill((pid_t)pid, 0) == 0; i++)
-			usleep(100000);
-		kill((pid_t)pid, SIGKILL);
-	}
-	fclose(fp);
-}
-
-static struct xensim *
-dom0(void)
-{
-	struct xensim *h;
-
-	ATF_REQUIRE_MSG((h = xensim_open_privcmd(dir)) != NULL,
-	    "privcmd: %s", strerror(errno));
-	return h;
-}
-
+/*
+ * A host of host_mib MiB with one 16 MiB domain "g" of the kind (32 MiB
+ * at most); dom0's handle in *hp.
+ */
 static domid_t
-create(struct xensim *h, const char *name, enum xensim_kind kind,
-    unsigned int mib, unsigned int maxmib)
+host_guest(unsigned int host_mib, enum xensim_kind kind, struct xensim **hp)
 {
-	struct xensim_domcfg cfg;
-	domid_t id;
 
-	memset(&cfg, 0, sizeof(cfg));
-	strcpy(cfg.name, name);
-	cfg.kind = kind;
-	cfg.memory_kib = mib * 1024ULL;
-	cfg.maxmem_kib = maxmib * 1024ULL;
-	ATF_REQUIRE_MSG(xensim_domain_create(h, &cfg, &id) == 0,
-	    "create %s: %s", name, strerror(errno));
-	return id;
+	xt_start(host_mib);
+	*hp = xt_dom0();
+	return xt_create(*hp, "g", kind, 16, 32);
 }
 
 static struct xensim *
@@ -127,7 +71,7 @@ domu(domid_t id)
 	char path[PATH_MAX + 64];
 	struct xensim *h;
 
-	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", dir, id);
+	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", xt_dir, id);
 	ATF_REQUIRE_MSG((h = xensim_open_domain(path)) != NULL, "%s: %s",
 	    path, strerror(errno));
 	return h;
@@ -176,29 +120,17 @@ gfns(xen_pfn_t *l, unsigned long n, xen_pfn_t first)
 		l[i] = first + i;
 }
 
-#define HOST_TC(name, text)						\
-	ATF_TC_WITH_CLEANUP(name);					\
-	ATF_TC_HEAD(name, tc)						\
-	{								\
-		atf_tc_set_md_var(tc, "descr", text);			\
-	}								\
-	ATF_TC_CLEANUP(name, tc)					\
-	{								\
-		(void)tc;						\
-		stop_host();						\
-	}
-
-HOST_TC(create_limits, "max_pages and tot_pages at create, as libxl sets them")
+XT_TC(create_limits, "max_pages and tot_pages at create, as libxl sets them")
 ATF_TC_BODY(create_limits, tc)
 {
 	struct xensim *h;
 	struct xensim_dominfo di;
 	domid_t pvh, pv;
 
-	start_host(1024);
-	h = dom0();
-	pvh = create(h, "gpvh", XENSIM_PVH, 64, 128);
-	pv = create(h, "gpv", XENSIM_PV, 64, 128);
+	xt_start(1024);
+	h = xt_dom0();
+	pvh = xt_create(h, "gpvh", XENSIM_PVH, 64, 128);
+	pv = xt_create(h, "gpv", XENSIM_PV, 64, 128);
 	di = info(h, pvh);
 	ATF_CHECK_EQ(di.max_pages, 65 * 256);
 	ATF_CHECK_EQ(di.tot_pages, 64 * 256 + 16);
@@ -215,7 +147,7 @@ ATF_TC_BODY(create_limits, tc)
 	xensim_close(h);
 }
 
-HOST_TC(populate_full, "a domU populates within its headroom")
+XT_TC(populate_full, "a domU populates within its headroom")
 ATF_TC_BODY(populate_full, tc)
 {
 	struct xensim *h, *u;
@@ -223,9 +155,7 @@ ATF_TC_BODY(populate_full, tc)
 	domid_t id, self = DOMID_SELF;
 	uint64_t t0;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(256, XENSIM_PVH, &h);
 	u = domu(id);
 	t0 = tot(h, id);
 	gfns(l, 64, BASE);
@@ -243,16 +173,14 @@ ATF_TC_BODY(populate_full, tc)
 	xensim_close(h);
 }
 
-HOST_TC(partial_max, "populate past max_pages stops at the boundary (3a)")
+XT_TC(partial_max, "populate past max_pages stops at the boundary (3a)")
 ATF_TC_BODY(partial_max, tc)
 {
 	struct xensim *h, *u;
 	xen_pfn_t l[248];
 	domid_t id;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(256, XENSIM_PVH, &h);
 	u = domu(id);
 	/* headroom: 17 * 256 - (16 * 256 + 16) = 240 */
 	gfns(l, 248, BASE);
@@ -272,7 +200,7 @@ ATF_TC_BODY(partial_max, tc)
 	xensim_close(h);
 }
 
-HOST_TC(host_exhausted, "populate stops when the host has no free frame")
+XT_TC(host_exhausted, "populate stops when the host has no free frame")
 ATF_TC_BODY(host_exhausted, tc)
 {
 	struct xensim *h, *u;
@@ -281,9 +209,7 @@ ATF_TC_BODY(host_exhausted, tc)
 	domid_t id;
 	uint64_t free0, t0;
 
-	start_host(32);		/* 8192 frames */
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(32, XENSIM_PVH, &h);	/* 8192 frames */
 	ATF_REQUIRE(xensim_host_info(h, &hi) == 0);
 	ATF_CHECK_EQ(hi.total_pages, 8192);
 	free0 = hi.free_pages;
@@ -306,7 +232,7 @@ ATF_TC_BODY(host_exhausted, tc)
 	xensim_close(h);
 }
 
-HOST_TC(bad_order, "extent order limits: 9 for a domU, 18 for dom0")
+XT_TC(bad_order, "extent order limits: 9 for a domU, 18 for dom0")
 ATF_TC_BODY(bad_order, tc)
 {
 	struct xensim *h, *u;
@@ -315,9 +241,7 @@ ATF_TC_BODY(bad_order, tc)
 	uint64_t t0;
 
 	/* An order-18 extent needs a free, aligned 1 GiB block. */
-	start_host(2100);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(2100, XENSIM_PVH, &h);
 	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 2100 * 1024) == 0);
 	u = domu(id);
 	t0 = tot(h, id);
@@ -339,7 +263,7 @@ ATF_TC_BODY(bad_order, tc)
 	xensim_close(h);
 }
 
-HOST_TC(other_domain, "a domU cannot act on another domain")
+XT_TC(other_domain, "a domU cannot act on another domain")
 ATF_TC_BODY(other_domain, tc)
 {
 	struct xensim *h, *u;
@@ -347,10 +271,10 @@ ATF_TC_BODY(other_domain, tc)
 	domid_t a, b, x;
 	uint64_t tb;
 
-	start_host(256);
-	h = dom0();
-	a = create(h, "a", XENSIM_PVH, 16, 32);
-	b = create(h, "b", XENSIM_PVH, 16, 32);
+	xt_start(256);
+	h = xt_dom0();
+	a = xt_create(h, "a", XENSIM_PVH, 16, 32);
+	b = xt_create(h, "b", XENSIM_PVH, 16, 32);
 	u = domu(a);
 	tb = tot(h, b);
 	gfns(l, 2, BASE);
@@ -384,7 +308,7 @@ ATF_TC_BODY(other_domain, tc)
 	xensim_close(h);
 }
 
-HOST_TC(decrease_stops, "a decrease stops at the first unpopulated frame (3b)")
+XT_TC(decrease_stops, "a decrease stops at the first unpopulated frame (3b)")
 ATF_TC_BODY(decrease_stops, tc)
 {
 	struct xensim *h;
@@ -392,9 +316,7 @@ ATF_TC_BODY(decrease_stops, tc)
 	domid_t id;
 	uint64_t t0;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(256, XENSIM_PVH, &h);
 	gfns(p, 4, BASE);
 	ATF_REQUIRE(POP(h, id, p, 4, 0) == 4);
 	t0 = tot(h, id);
@@ -411,7 +333,7 @@ ATF_TC_BODY(decrease_stops, tc)
 	xensim_close(h);
 }
 
-HOST_TC(quirks, "repopulating a GFN and order-9 decreases over holes (3c, 3d)")
+XT_TC(quirks, "repopulating a GFN and order-9 decreases over holes (3c, 3d)")
 ATF_TC_BODY(quirks, tc)
 {
 	struct xensim *h;
@@ -419,9 +341,7 @@ ATF_TC_BODY(quirks, tc)
 	domid_t id;
 	uint64_t t0;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(256, XENSIM_PVH, &h);
 	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 64 * 1024) == 0);
 	t0 = tot(h, id);
 	/* 3c: populating an already populated GFN leaves a page charged. */
@@ -471,7 +391,7 @@ ATF_TC_BODY(quirks, tc)
 	xensim_close(h);
 }
 
-HOST_TC(pv_mfns, "PV: increase returns MFNs, decrease takes them (section 4)")
+XT_TC(pv_mfns, "PV: increase returns MFNs, decrease takes them (section 4)")
 ATF_TC_BODY(pv_mfns, tc)
 {
 	struct xensim *h, *u;
@@ -481,9 +401,7 @@ ATF_TC_BODY(pv_mfns, tc)
 	domid_t id;
 	uint64_t t0, ram0;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PV, 16, 32);
+	id = host_guest(256, XENSIM_PV, &h);
 	u = domu(id);
 	t0 = tot(h, id);
 	m[0] = m[1] = m[2] = m[3] = 0xaaaa0000;
@@ -525,7 +443,7 @@ ATF_TC_BODY(pv_mfns, tc)
 	xensim_close(h);
 }
 
-HOST_TC(errors, "nr 0, NULL lists, huge nr (section 5)")
+XT_TC(errors, "nr 0, NULL lists, huge nr (section 5)")
 ATF_TC_BODY(errors, tc)
 {
 	struct xensim *h;
@@ -533,9 +451,7 @@ ATF_TC_BODY(errors, tc)
 	domid_t id;
 	uint64_t t0;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(256, XENSIM_PVH, &h);
 	t0 = tot(h, id);
 	gfns(l, 2, BASE);
 	ATF_CHECK_EQ(POP(h, id, l, 0, 0), 0);
@@ -553,7 +469,7 @@ ATF_TC_BODY(errors, tc)
 	xensim_close(h);
 }
 
-HOST_TC(host_memory, "decrease frees host memory, populate takes it (memfd)")
+XT_TC(host_memory, "decrease frees host memory, populate takes it (memfd)")
 ATF_TC_BODY(host_memory, tc)
 {
 	struct xensim *h, *u;
@@ -564,9 +480,7 @@ ATF_TC_BODY(host_memory, tc)
 	uint64_t ram0;
 	int i, nonzero;
 
-	start_host(256);
-	h = dom0();
-	id = create(h, "g", XENSIM_PVH, 16, 32);
+	id = host_guest(256, XENSIM_PVH, &h);
 	u = domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.domid, id);
@@ -590,17 +504,17 @@ ATF_TC_BODY(host_memory, tc)
 	xensim_close(h);
 }
 
-HOST_TC(features, "XENVER_get_features tells PVH from PV")
+XT_TC(features, "XENVER_get_features tells PVH from PV")
 ATF_TC_BODY(features, tc)
 {
 	struct xensim *h, *u;
 	struct xen_feature_info fi;
 	domid_t pvh, pv;
 
-	start_host(256);
-	h = dom0();
-	pvh = create(h, "a", XENSIM_PVH, 16, 16);
-	pv = create(h, "b", XENSIM_PV, 16, 16);
+	xt_start(256);
+	h = xt_dom0();
+	pvh = xt_create(h, "a", XENSIM_PVH, 16, 16);
+	pv = xt_create(h, "b", XENSIM_PV, 16, 16);
 	u = domu(pvh);
 	fi.submap_idx = 0;
 	ATF_CHECK_EQ(xensim_xen_version(u, XENVER_get_features, &fi), 0);

@@ -38,14 +38,14 @@
 
 static char buf[XENSTORE_PAYLOAD_MAX + 1];
 
-XST_TC(reply_headers, "req_id and tx_id are echoed; errors carry Xen's names")
+XT_TC(reply_headers, "req_id and tx_id are echoed; errors carry Xen's names")
 ATF_TC_BODY(reply_headers, tc)
 {
 	struct xsd_sockmsg hdr;
 	uint32_t tx;
 	int fd;
 
-	xst_start();
+	xt_start(0);
 	fd = xst_connect(0);
 
 	xst_send(fd, XS_WRITE, 7, 0, "/hdr/a\0value", 12);
@@ -111,13 +111,13 @@ ATF_TC_BODY(reply_headers, tc)
 	close(fd);
 }
 
-XST_TC(truncated_header, "a client that sends half a header and goes away")
+XT_TC(truncated_header, "a client that sends half a header and goes away")
 ATF_TC_BODY(truncated_header, tc)
 {
 	struct xsd_sockmsg hdr = { XS_READ, 1, 0, 5 };
 	int fd, other;
 
-	xst_start();
+	xt_start(0);
 	other = xst_connect(0);
 	fd = xst_connect(0);
 	xst_sendraw(fd, &hdr, 8);
@@ -132,14 +132,14 @@ ATF_TC_BODY(truncated_header, tc)
 	xst_check_served();
 }
 
-XST_TC(oversized, "a header claiming more than XENSTORE_PAYLOAD_MAX drops "
+XT_TC(oversized, "a header claiming more than XENSTORE_PAYLOAD_MAX drops "
     "that client only")
 ATF_TC_BODY(oversized, tc)
 {
 	struct xsd_sockmsg hdr = { XS_WRITE, 1, 0, XENSTORE_PAYLOAD_MAX + 1 };
 	int fd, other;
 
-	xst_start();
+	xt_start(0);
 	other = xst_connect(0);
 	fd = xst_connect(0);
 	xst_sendraw(fd, &hdr, sizeof(hdr));
@@ -162,13 +162,13 @@ ATF_TC_BODY(oversized, tc)
 	xst_check_served();
 }
 
-XST_TC(unterminated, "strings without their NUL are EINVAL and change nothing")
+XT_TC(unterminated, "strings without their NUL are EINVAL and change nothing")
 ATF_TC_BODY(unterminated, tc)
 {
 	struct xsd_sockmsg hdr;
 	int fd;
 
-	xst_start();
+	xt_start(0);
 	fd = xst_connect(0);
 	xst_send(fd, XS_READ, 1, 0, "/local/domain/0/name", 20);
 	xst_recv(fd, &hdr, buf);
@@ -205,13 +205,13 @@ ATF_TC_BODY(unterminated, tc)
 	xst_check_served();
 }
 
-XST_TC(unknown_type, "unknown message types get Xen's ENOSYS")
+XT_TC(unknown_type, "unknown message types get Xen's ENOSYS")
 ATF_TC_BODY(unknown_type, tc)
 {
 	struct xsd_sockmsg hdr;
 	int fd;
 
-	xst_start();
+	xt_start(0);
 	fd = xst_connect(0);
 	xst_send(fd, 999, 1, 0, "x", 2);
 	xst_recv(fd, &hdr, buf);
@@ -234,7 +234,7 @@ ATF_TC_BODY(unknown_type, tc)
 	xst_check_served();
 }
 
-XST_TC(bad_paths, "paths too long or malformed are EINVAL")
+XT_TC(bad_paths, "paths too long or malformed are EINVAL")
 ATF_TC_BODY(bad_paths, tc)
 {
 	static const char *const bad[] = {
@@ -244,7 +244,7 @@ ATF_TC_BODY(bad_paths, tc)
 	size_t i;
 	int fd;
 
-	xst_start();
+	xt_start(0);
 	fd = xst_connect(0);
 	/* XENSTORE_ABS_PATH_MAX characters are fine, one more is not. */
 	memset(path, 'p', sizeof(path));
@@ -268,7 +268,7 @@ ATF_TC_BODY(bad_paths, tc)
 	xst_check_served();
 }
 
-XST_TC(pipelined, "a client that sends many requests before reading gets "
+XT_TC(pipelined, "a client that sends many requests before reading gets "
     "every reply, in order, however large")
 ATF_TC_BODY(pipelined, tc)
 {
@@ -277,7 +277,7 @@ ATF_TC_BODY(pipelined, tc)
 	size_t off, one;
 	int fd, i;
 
-	xst_start();
+	xt_start(0);
 	fd = xst_connect(0);
 	memcpy(buf, "/pipe", 6);
 	memset(buf + 6, 'v', 1000);
@@ -309,7 +309,7 @@ ATF_TC_BODY(pipelined, tc)
 	xst_check_served();
 }
 
-XST_TC(domu_quotas, "a domU's quotas as Xen's defaults: transactions, "
+XT_TC(domu_quotas, "a domU's quotas as Xen's defaults: transactions, "
     "nodes, entry size, permissions, path length")
 ATF_TC_BODY(domu_quotas, tc)
 {
@@ -318,7 +318,7 @@ ATF_TC_BODY(domu_quotas, tc)
 	unsigned int id, i, made;
 	int fd, d0, n;
 
-	xst_start();
+	xt_start(0);
 	id = xst_domain("quota");
 	fd = xst_connect(id);
 	d0 = xst_connect(0);
@@ -399,7 +399,7 @@ ATF_TC_BODY(domu_quotas, tc)
 	xst_check_served();
 }
 
-XST_TC(garbage, "thousands of random requests: each gets one reply, the "
+XT_TC(garbage, "thousands of random requests: each gets one reply, the "
     "daemon survives")
 ATF_TC_BODY(garbage, tc)
 {
@@ -409,7 +409,7 @@ ATF_TC_BODY(garbage, tc)
 	unsigned int i, j, len, type;
 	int fd;
 
-	xst_start();
+	xt_start(0);
 	srandom(20261123);	/* the same sequence every run */
 	fd = xst_connect(0);
 	for (i = 0; i < 5000; i++) {
@@ -432,7 +432,7 @@ ATF_TC_BODY(garbage, tc)
 	xst_check_served();
 }
 
-XST_TC(watch_flood, "10000 watches: a domU hits Xen's quota (E2BIG), dom0 "
+XT_TC(watch_flood, "10000 watches: a domU hits Xen's quota (E2BIG), dom0 "
     "has none, the daemon keeps serving")
 ATF_TC_BODY(watch_flood, tc)
 {
@@ -441,7 +441,7 @@ ATF_TC_BODY(watch_flood, tc)
 	unsigned int i, ok, id;
 	int fd, n, err2big;
 
-	xst_start();
+	xt_start(0);
 	id = xst_domain("flood");
 	fd = xst_connect(id);
 	ok = 0;
@@ -491,7 +491,7 @@ ATF_TC_BODY(watch_flood, tc)
 	xst_check_served();
 }
 
-XST_TC(never_reads, "a client that never reads while watch events pile up "
+XT_TC(never_reads, "a client that never reads while watch events pile up "
     "is dropped after a bounded queue; the writer never waits")
 ATF_TC_BODY(never_reads, tc)
 {
@@ -502,7 +502,7 @@ ATF_TC_BODY(never_reads, tc)
 	ssize_t n;
 	int lazy, fd, i;
 
-	xst_start();
+	xt_start(0);
 	memset(token, 't', sizeof(token) - 1);
 	token[sizeof(token) - 1] = '\0';
 	lazy = xst_connect(0);

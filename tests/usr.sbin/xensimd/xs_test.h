@@ -27,9 +27,9 @@
  */
 
 /*
- * Helpers shared by the xenstored tests: a xensimd of the test's own in
- * ./xensim, domains created through its privcmd socket, and raw
- * clients speaking <xen/io/xs_wire.h> by hand.
+ * Helpers shared by the xenstored tests (beside xensim_test.h): domains
+ * with no guest program, and raw clients speaking <xen/io/xs_wire.h> by
+ * hand.
  */
 
 #ifndef _XS_TEST_H_
@@ -37,13 +37,11 @@
 
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,85 +53,19 @@
 #include <xen/io/xs_wire.h>
 
 #include "xensim.h"
+#include "xensim_test.h"
 
 /* Not every test program uses every helper. */
 #define XST_HELPER	static __attribute__((__unused__))
-
-static char xst_dir[PATH_MAX];
-
-/* Start xensimd -d ./xensim; XENSTORED_PATH names its dom0 socket. */
-XST_HELPER void
-xst_start(void)
-{
-	char path[PATH_MAX + 16];
-	pid_t pid;
-	int status;
-
-	ATF_REQUIRE(getcwd(xst_dir, sizeof(xst_dir) - 16) != NULL);
-	strcat(xst_dir, "/xensim");
-	ATF_REQUIRE((pid = fork()) != -1);
-	if (pid == 0) {
-		execl(BINDIR "/xensimd", "xensimd", "-d", xst_dir,
-		    (char *)NULL);
-		_exit(127);
-	}
-	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
-	ATF_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "xensimd did not start");
-	snprintf(path, sizeof(path), "%s/socket", xst_dir);
-	ATF_REQUIRE(setenv("XENSTORED_PATH", path, 1) == 0);
-}
-
-/* From the cleanup: stop the daemon the body started. */
-XST_HELPER void
-xst_stop(void)
-{
-	FILE *fp;
-	long pid;
-	int i;
-
-	if ((fp = fopen("xensim/xensimd.pid", "r")) == NULL)
-		return;
-	if (fscanf(fp, "%ld", &pid) == 1 && pid > 0) {
-		kill((pid_t)pid, SIGTERM);
-		for (i = 0; i < 50 && kill((pid_t)pid, 0) == 0; i++)
-			usleep(100000);
-		kill((pid_t)pid, SIGKILL);
-	}
-	fclose(fp);
-}
-
-/* The daemon is still there (it did not crash on what a test sent). */
-XST_HELPER bool
-xst_alive(void)
-{
-	FILE *fp;
-	long pid = 0;
-
-	if ((fp = fopen("xensim/xensimd.pid", "r")) == NULL)
-		return false;
-	if (fscanf(fp, "%ld", &pid) != 1)
-		pid = 0;
-	fclose(fp);
-	return pid > 0 && kill((pid_t)pid, 0) == 0;
-}
 
 /* A domain (no guest program) as the toolstack makes it; its id. */
 XST_HELPER unsigned int
 xst_domain(const char *name)
 {
-	struct xensim_domcfg cfg;
-	struct xensim *h;
+	struct xensim *h = xt_dom0();
 	domid_t id;
 
-	ATF_REQUIRE_MSG((h = xensim_open_privcmd(xst_dir)) != NULL,
-	    "privcmd: %s", strerror(errno));
-	memset(&cfg, 0, sizeof(cfg));
-	snprintf(cfg.name, sizeof(cfg.name), "%s", name);
-	cfg.kind = XENSIM_PV;
-	cfg.memory_kib = 64 * 1024;
-	ATF_REQUIRE_MSG(xensim_domain_create(h, &cfg, &id) == 0,
-	    "create %s: %s", name, strerror(errno));
+	id = xt_create(h, name, XENSIM_PV, 64, 0);
 	xensim_close(h);
 	return id;
 }
@@ -145,10 +77,10 @@ xst_socket(unsigned int id)
 	static char path[PATH_MAX + 64];
 
 	if (id == 0)
-		snprintf(path, sizeof(path), "%s/socket", xst_dir);
+		snprintf(path, sizeof(path), "%s/socket", xt_dir);
 	else
 		snprintf(path, sizeof(path), "%s/domains/%u/xenstore",
-		    xst_dir, id);
+		    xt_dir, id);
 	return path;
 }
 
@@ -253,23 +185,11 @@ xst_check_served(void)
 	char buf[XENSTORE_PAYLOAD_MAX + 1];
 	int fd;
 
-	ATF_REQUIRE_MSG(xst_alive(), "xensimd is gone");
+	ATF_REQUIRE_MSG(xt_alive(), "xensimd is gone");
 	fd = xst_connect(0);
 	xst_call(fd, XS_READ, "/local/domain/0/name", XS_READ, buf);
 	ATF_REQUIRE_STREQ(buf, "Domain-0");
 	close(fd);
 }
-
-#define XST_TC(name, text)						\
-	ATF_TC_WITH_CLEANUP(name);					\
-	ATF_TC_HEAD(name, tc)						\
-	{								\
-		atf_tc_set_md_var(tc, "descr", text);			\
-	}								\
-	ATF_TC_CLEANUP(name, tc)					\
-	{								\
-		(void)tc;						\
-		xst_stop();						\
-	}
 
 #endif /* _XS_TEST_H_ */

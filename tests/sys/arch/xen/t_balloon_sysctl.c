@@ -40,10 +40,6 @@
 
 #include <atf-c.h>
 #include <errno.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,84 +52,13 @@
 #include <rumpsysctl_wire.h>
 #include <xensim.h>
 
+#include "xensim_test.h"
+
 #define NODE(n)		BALLOON_SYSCTL "." n
-
-static char simdir[PATH_MAX + 16];
-
-static void
-sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ATF_REQUIRE_EQ_MSG(system(cmd), 0, "failed: %s", cmd);
-}
-
-/* Start xensimd and a 512 MiB guest of the kind; its domid. */
-static domid_t
-start(const char *type)
-{
-	char cwd[PATH_MAX], path[PATH_MAX + 64];
-	int i;
-
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	snprintf(simdir, sizeof(simdir), "%s/xensim", cwd);
-	setenv("XENSIM_DIR", simdir, 1);
-	snprintf(path, sizeof(path), "%s/socket", simdir);
-	setenv("XENSTORED_PATH", path, 1);
-	sh("%s/xensimd -d %s", BINDIR, simdir);
-	sh("%s/xensimctl create name=g memory=512 maxmem=512 type=%s "
-	    "kernel=%s/rumpxen >/dev/null", BINDIR, type, BINDIR);
-	snprintf(path, sizeof(path), "%s/domains/1/sysctl", simdir);
-	setenv("RUMP_SERVER", path, 1);
-	for (i = 0; i < 300; i++) {
-		if (access(path, F_OK) == 0 &&
-		    sysctlbyname(NODE("target"), NULL, NULL, NULL, 0) == 0)
-			return 1;
-		usleep(100000);
-	}
-	atf_tc_fail("the guest's sysctl server did not come up");
-}
-
-static void
-stop(void)
-{
-	char cwd[PATH_MAX], cmd[PATH_MAX + 128];
-
-	if (getcwd(cwd, sizeof(cwd)) == NULL)
-		return;
-	snprintf(cmd, sizeof(cmd), "pid=$(cat %s/xensim/xensimd.pid "
-	    "2>/dev/null) && kill $pid && sleep 1; kill -9 $pid 2>/dev/null; "
-	    "true", cwd);
-	(void)system(cmd);
-}
-
-static uint64_t
-get(const char *node)
-{
-	uint64_t v = 0;
-	size_t len = sizeof(v);
-
-	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
-	    "%s: %s", node, strerror(errno));
-	ATF_REQUIRE_EQ(len, sizeof(v));
-	return v;
-}
-
-static int
-geti(const char *node)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
-	    "%s: %s", node, strerror(errno));
-	ATF_REQUIRE_EQ(len, sizeof(v));
-	return v;
-}
+#define get(n)		xt_sysctl_quad(n)
+#define tot_pages(d)	xt_dominfo(d).tot_pages
+#define settle(d, p)	xt_balloon_settle(d, p)
+#define start(type)	xt_balloon_guest(type, 512)
 
 static int
 set(const char *node, uint64_t v)
@@ -141,32 +66,6 @@ set(const char *node, uint64_t v)
 
 	errno = 0;
 	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
-}
-
-static uint64_t
-tot_pages(domid_t domid)
-{
-	struct xensim_dominfo di;
-	struct xensim *h;
-
-	ATF_REQUIRE((h = xensim_open_privcmd(simdir)) != NULL);
-	ATF_REQUIRE_EQ(xensim_domain_getinfo(h, domid, &di), 0);
-	xensim_close(h);
-	return di.tot_pages;
-}
-
-/* Wait for the reservation to reach pages. */
-static void
-settle(domid_t domid, uint64_t pages)
-{
-	int i;
-
-	for (i = 0; i < 300 && tot_pages(domid) != pages; i++)
-		usleep(100000);
-	ATF_REQUIRE_EQ_MSG(tot_pages(domid), pages, "tot_pages %" PRIu64
-	    ", not %" PRIu64, tot_pages(domid), pages);
-	for (i = 0; i < 300 && geti(NODE("stats.state")) != 0; i++)
-		usleep(100000);
 }
 
 ATF_TC_WITH_CLEANUP(target_range);
@@ -194,7 +93,7 @@ ATF_TC_BODY(target_range, tc)
 }
 ATF_TC_CLEANUP(target_range, tc)
 {
-	stop();
+	xt_stop();
 }
 
 ATF_TC_WITH_CLEANUP(min_floor);
@@ -220,7 +119,7 @@ ATF_TC_BODY(min_floor, tc)
 }
 ATF_TC_CLEANUP(min_floor, tc)
 {
-	stop();
+	xt_stop();
 }
 
 ATF_TC_WITH_CLEANUP(readonly);
@@ -254,7 +153,7 @@ ATF_TC_BODY(readonly, tc)
 }
 ATF_TC_CLEANUP(readonly, tc)
 {
-	stop();
+	xt_stop();
 }
 
 ATF_TC_WITH_CLEANUP(nonroot);
@@ -299,7 +198,7 @@ ATF_TC_BODY(nonroot, tc)
 }
 ATF_TC_CLEANUP(nonroot, tc)
 {
-	stop();
+	xt_stop();
 }
 
 ATF_TC_WITH_CLEANUP(guest_then_dom0);
@@ -329,7 +228,7 @@ ATF_TC_BODY(guest_then_dom0, tc)
 }
 ATF_TC_CLEANUP(guest_then_dom0, tc)
 {
-	stop();
+	xt_stop();
 }
 
 ATF_TC_WITH_CLEANUP(children);
@@ -365,7 +264,7 @@ ATF_TC_BODY(children, tc)
 }
 ATF_TC_CLEANUP(children, tc)
 {
-	stop();
+	xt_stop();
 }
 
 /* Send raw bytes to the guest's sysctl server, then hang up. */
@@ -389,6 +288,25 @@ raw(const void *buf, size_t len)
 	close(fd);
 }
 
+struct hostile_msg {
+	struct rumpsysctl_req req;
+	char name[64];
+};
+
+/* A LOOKUP of the 26-byte name, wanting the old value if oldlen. */
+static void
+lookup(struct hostile_msg *m, uint32_t namelen, uint64_t oldlen,
+    const char *name)
+{
+
+	memset(m, 0, sizeof(*m));
+	m->req.op = RUMPSYSCTL_OP_LOOKUP;
+	m->req.namelen = namelen;
+	m->req.oldlen = oldlen;
+	m->req.wantold = oldlen != 0;
+	memcpy(m->name, name, 26);
+}
+
 ATF_TC_WITH_CLEANUP(hostile);
 ATF_TC_HEAD(hostile, tc)
 {
@@ -398,40 +316,25 @@ ATF_TC_HEAD(hostile, tc)
 }
 ATF_TC_BODY(hostile, tc)
 {
-	struct {
-		struct rumpsysctl_req req;
-		char name[64];
-	} m;
+	static const char target[] = "machdep.xen.balloon.target";
 	static const uint32_t namelens[] = { 0, 100000, 0xffffffff, 5 };
+	struct hostile_msg m;
 	size_t i;
 
 	start("pv");
 	for (i = 0; i < sizeof(namelens) / sizeof(namelens[0]); i++) {
-		memset(&m, 0, sizeof(m));
-		m.req.op = RUMPSYSCTL_OP_LOOKUP;
-		m.req.namelen = namelens[i];
-		m.req.oldlen = UINT64_MAX;
+		lookup(&m, namelens[i], UINT64_MAX, target);
 		m.req.newlen = i == 3 ? 0xffffffff : 8;
-		m.req.wantold = 1;
-		memcpy(m.name, "machdep.xen.balloon.target", 26);
 		raw(&m, sizeof(m));
 	}
 	/* A name with a NUL inside, an unknown op, a short request. */
-	memset(&m, 0, sizeof(m));
-	m.req.op = RUMPSYSCTL_OP_LOOKUP;
-	m.req.namelen = 26;
-	memcpy(m.name, "machdep\0xen.balloon.target", 26);
+	lookup(&m, 26, 0, "machdep\0xen.balloon.target");
 	raw(&m, sizeof(m.req) + 26);
 	m.req.op = 77;
 	raw(&m, sizeof(m.req) + 26);
 	raw(&m, 3);
 	/* A huge oldlen is answered with the value's own size. */
-	memset(&m, 0, sizeof(m));
-	m.req.op = RUMPSYSCTL_OP_LOOKUP;
-	m.req.namelen = 26;
-	m.req.oldlen = UINT64_MAX;
-	m.req.wantold = 1;
-	memcpy(m.name, "machdep.xen.balloon.target", 26);
+	lookup(&m, 26, UINT64_MAX, target);
 	raw(&m, sizeof(m.req) + 26);
 
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
@@ -442,7 +345,7 @@ ATF_TC_BODY(hostile, tc)
 }
 ATF_TC_CLEANUP(hostile, tc)
 {
-	stop();
+	xt_stop();
 }
 
 ATF_TP_ADD_TCS(tp)

@@ -1,0 +1,261 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Support shared by the C tests (see xensim_test.h).  Failures end the
+ * test case through ATF_REQUIRE.
+ */
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include <balloon.h>
+#include <rumpsysctl.h>
+
+#include "xensim_test.h"
+
+char xt_dir[PATH_MAX];
+
+/*
+ * Start xensimd -d ./xensim (with -m host_mib unless 0); XENSIM_DIR and
+ * XENSTORED_PATH name it for xensimctl and libxenstore.
+ */
+void
+xt_start(unsigned int host_mib)
+{
+	char path[PATH_MAX + 16], mib[32];
+	pid_t pid;
+	int status;
+
+	ATF_REQUIRE(getcwd(xt_dir, sizeof(xt_dir) - 16) != NULL);
+	strcat(xt_dir, "/xensim");
+	snprintf(mib, sizeof(mib), "%u", host_mib);
+	ATF_REQUIRE((pid = fork()) != -1);
+	if (pid == 0) {
+		if (host_mib != 0)
+			execl(BINDIR "/xensimd", "xensimd", "-d", xt_dir,
+			    "-m", mib, (char *)NULL);
+		else
+			execl(BINDIR "/xensimd", "xensimd", "-d", xt_dir,
+			    (char *)NULL);
+		_exit(127);
+	}
+	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+	ATF_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "xensimd did not start");
+	snprintf(path, sizeof(path), "%s/socket", xt_dir);
+	ATF_REQUIRE(setenv("XENSIM_DIR", xt_dir, 1) == 0);
+	ATF_REQUIRE(setenv("XENSTORED_PATH", path, 1) == 0);
+}
+
+/* The daemon's pid from ./xensim/xensimd.pid, or 0. */
+static pid_t
+xt_pid(void)
+{
+	FILE *fp;
+	long pid = 0;
+
+	if ((fp = fopen("xensim/xensimd.pid", "r")) == NULL)
+		return 0;
+	if (fscanf(fp, "%ld", &pid) != 1 || pid <= 0)
+		pid = 0;
+	fclose(fp);
+	return (pid_t)pid;
+}
+
+/* From the cleanup: stop the daemon the body started. */
+void
+xt_stop(void)
+{
+	pid_t pid;
+
+	if ((pid = xt_pid()) == 0)
+		return;
+	kill(pid, SIGTERM);
+	XT_WAIT_FOR(kill(pid, 0) != 0);
+	kill(pid, SIGKILL);
+}
+
+/* The daemon is still there (it did not crash on what a test sent). */
+bool
+xt_alive(void)
+{
+	pid_t pid = xt_pid();
+
+	return pid > 0 && kill(pid, 0) == 0;
+}
+
+/*
+ * Run xensimctl with these arguments, which must succeed; the number
+ * its output begins with (a new domain's id), or 0.
+ */
+unsigned long
+xt_ctl(const char *fmt, ...)
+{
+	char cmd[2048], line[256];
+	unsigned long n = 0;
+	va_list ap;
+	FILE *fp;
+	int first = 1;
+
+	snprintf(cmd, sizeof(cmd), "%s/xensimctl ", BINDIR);
+	va_start(ap, fmt);
+	vsnprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), fmt, ap);
+	va_end(ap);
+	ATF_REQUIRE_MSG((fp = popen(cmd, "r")) != NULL, "%s: %s", cmd,
+	    strerror(errno));
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (first)
+			n = strtoul(line, NULL, 10);
+		first = 0;
+	}
+	ATF_REQUIRE_EQ_MSG(pclose(fp), 0, "failed: %s", cmd);
+	return n;
+}
+
+struct xensim *
+xt_dom0(void)
+{
+	struct xensim *h;
+
+	ATF_REQUIRE_MSG((h = xensim_open_privcmd(xt_dir)) != NULL,
+	    "privcmd: %s", strerror(errno));
+	return h;
+}
+
+/* A domain (no guest program) as the toolstack makes it; its id. */
+domid_t
+xt_create(struct xensim *h, const char *name, enum xensim_kind kind,
+    unsigned int mib, unsigned int maxmib)
+{
+	struct xensim_domcfg cfg;
+	domid_t id;
+
+	memset(&cfg, 0, sizeof(cfg));
+	snprintf(cfg.name, sizeof(cfg.name), "%s", name);
+	cfg.kind = kind;
+	cfg.memory_kib = mib * 1024ULL;
+	cfg.maxmem_kib = maxmib * 1024ULL;
+	ATF_REQUIRE_MSG(xensim_domain_create(h, &cfg, &id) == 0,
+	    "create %s: %s", name, strerror(errno));
+	return id;
+}
+
+struct xensim_dominfo
+xt_dominfo(domid_t id)
+{
+	struct xensim_dominfo di;
+	struct xensim *h;
+
+	h = xt_dom0();
+	ATF_REQUIRE_EQ(xensim_domain_getinfo(h, id, &di), 0);
+	xensim_close(h);
+	return di;
+}
+
+/*
+ * Point RUMP_SERVER at the guest's sysctl socket and wait until its
+ * server answers for node.
+ */
+void
+xt_sysctl_wait(domid_t id, const char *node)
+{
+	char path[PATH_MAX + 64];
+	bool up = false;
+
+	snprintf(path, sizeof(path), "%s/domains/%u/sysctl", xt_dir, id);
+	ATF_REQUIRE(setenv("RUMP_SERVER", path, 1) == 0);
+	XT_WAIT_FOR((up = access(path, F_OK) == 0 &&
+	    sysctlbyname(node, NULL, NULL, NULL, 0) == 0));
+	if (!up)
+		atf_tc_fail("the guest's sysctl server did not come up");
+}
+
+uint64_t
+xt_sysctl_quad(const char *node)
+{
+	uint64_t v = 0;
+	size_t len = sizeof(v);
+
+	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
+	    "%s: %s", node, strerror(errno));
+	ATF_REQUIRE_EQ(len, sizeof(v));
+	return v;
+}
+
+int
+xt_sysctl_int(const char *node)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
+	    "%s: %s", node, strerror(errno));
+	ATF_REQUIRE_EQ(len, sizeof(v));
+	return v;
+}
+
+/*
+ * Start xensimd and a bench guest of the type ("pv", "pvh") with mib
+ * MiB; wait for its balloon sysctl tree.  Its domid.
+ */
+domid_t
+xt_balloon_guest(const char *type, unsigned int mib)
+{
+	domid_t d;
+
+	xt_start(0);
+	d = (domid_t)xt_ctl("create name=g memory=%u maxmem=%u type=%s "
+	    "kernel=%s/rumpxen", mib, mib, type, BINDIR);
+	xt_sysctl_wait(d, BALLOON_SYSCTL "." BALLOON_NODE_TARGET);
+	return d;
+}
+
+/* Wait for the reservation to reach pages and the balloon to go idle. */
+void
+xt_balloon_settle(domid_t id, uint64_t pages)
+{
+
+	XT_WAIT_FOR(xt_dominfo(id).tot_pages == pages);
+	ATF_REQUIRE_EQ_MSG(xt_dominfo(id).tot_pages, pages, "tot_pages %"
+	    PRIu64 ", not %" PRIu64, xt_dominfo(id).tot_pages, pages);
+	XT_WAIT_FOR(xt_sysctl_int(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+	    BALLOON_STAT_STATE) == 0);
+}

@@ -1,0 +1,88 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Support shared by the C tests: a xensimd of the test's own in
+ * ./xensim, domains and bench guests in it, and the guest's sysctl
+ * server through librumpsysctl.
+ */
+
+#ifndef _XENSIM_TEST_H_
+#define _XENSIM_TEST_H_
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include <atf-c.h>
+
+#include "xensim.h"
+
+/*
+ * Poll cond every 0.1 s, 300 times at most (a guard against hanging,
+ * not a timing assertion); the caller checks the outcome itself.
+ */
+#define XT_WAIT_FOR(cond) do {						\
+	int xt_try_;							\
+	for (xt_try_ = 0; xt_try_ < 300 && !(cond); xt_try_++)		\
+		usleep(100000);						\
+} while (0)
+
+/* ./xensim, set by xt_start. */
+extern char xt_dir[PATH_MAX];
+
+void		xt_start(unsigned int);
+void		xt_stop(void);
+bool		xt_alive(void);
+unsigned long	xt_ctl(const char *, ...)
+		    __attribute__((__format__(__printf__, 1, 2)));
+struct xensim	*xt_dom0(void);
+domid_t		xt_create(struct xensim *, const char *, enum xensim_kind,
+		    unsigned int, unsigned int);
+struct xensim_dominfo xt_dominfo(domid_t);
+void		xt_sysctl_wait(domid_t, const char *);
+uint64_t	xt_sysctl_quad(const char *);
+int		xt_sysctl_int(const char *);
+domid_t		xt_balloon_guest(const char *, unsigned int);
+void		xt_balloon_settle(domid_t, uint64_t);
+
+/* A test case with a cleanup that stops the daemon its body started. */
+#define XT_TC(name, text)						\
+	ATF_TC_WITH_CLEANUP(name);					\
+	ATF_TC_HEAD(name, tc)						\
+	{								\
+		atf_tc_set_md_var(tc, "descr", text);			\
+	}								\
+	ATF_TC_CLEANUP(name, tc)					\
+	{								\
+		(void)tc;						\
+		xt_stop();						\
+	}
+
+#endif /* _XENSIM_TEST_H_ */
