@@ -208,15 +208,23 @@ xt_sysctl_wait(domid_t id, const char *node)
 		atf_tc_fail("the guest's sysctl server did not come up");
 }
 
+/* Read node, which must be exactly len bytes long, into v. */
+static void
+xt_sysctl_read(const char *node, void *v, size_t want)
+{
+	size_t len = want;
+
+	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, v, &len, NULL, 0), 0,
+	    "%s: %s", node, strerror(errno));
+	ATF_REQUIRE_EQ(len, want);
+}
+
 uint64_t
 xt_sysctl_quad(const char *node)
 {
 	uint64_t v = 0;
-	size_t len = sizeof(v);
 
-	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
-	    "%s: %s", node, strerror(errno));
-	ATF_REQUIRE_EQ(len, sizeof(v));
+	xt_sysctl_read(node, &v, sizeof(v));
 	return v;
 }
 
@@ -224,11 +232,8 @@ int
 xt_sysctl_int(const char *node)
 {
 	int v = -1;
-	size_t len = sizeof(v);
 
-	ATF_REQUIRE_EQ_MSG(sysctlbyname(node, &v, &len, NULL, 0), 0,
-	    "%s: %s", node, strerror(errno));
-	ATF_REQUIRE_EQ(len, sizeof(v));
+	xt_sysctl_read(node, &v, sizeof(v));
 	return v;
 }
 

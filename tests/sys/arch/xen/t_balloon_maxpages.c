@@ -133,34 +133,18 @@ maxpages(const char *type, uint64_t extra)
 	ATF_CHECK_EQ(get(NODE("stats.balloon")), 131072);
 }
 
-ATF_TC_WITH_CLEANUP(pv_maxpages);
-ATF_TC_HEAD(pv_maxpages, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "PV: max_pages lowered under a deflate stops it there");
-}
+XT_TC(pv_maxpages,
+    "PV: max_pages lowered under a deflate stops it there")
 ATF_TC_BODY(pv_maxpages, tc)
 {
 	maxpages("pv", 0);
 }
-ATF_TC_CLEANUP(pv_maxpages, tc)
-{
-	xt_stop();
-}
 
-ATF_TC_WITH_CLEANUP(pvh_maxpages);
-ATF_TC_HEAD(pvh_maxpages, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "PVH: max_pages lowered under a deflate stops it there");
-}
+XT_TC(pvh_maxpages,
+    "PVH: max_pages lowered under a deflate stops it there")
 ATF_TC_BODY(pvh_maxpages, tc)
 {
 	maxpages("pvh", 16);
-}
-ATF_TC_CLEANUP(pvh_maxpages, tc)
-{
-	xt_stop();
 }
 
 ATF_TP_ADD_TCS(tp)

@@ -68,12 +68,8 @@ set(const char *node, uint64_t v)
 	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
 }
 
-ATF_TC_WITH_CLEANUP(target_range);
-ATF_TC_HEAD(target_range, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "A target below min or above max is EINVAL and changes nothing");
-}
+XT_TC(target_range,
+    "A target below min or above max is EINVAL and changes nothing")
 ATF_TC_BODY(target_range, tc)
 {
 	uint64_t min, max;
@@ -91,17 +87,9 @@ ATF_TC_BODY(target_range, tc)
 	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
 	ATF_CHECK_EQ(tot_pages(1), 131072);
 }
-ATF_TC_CLEANUP(target_range, tc)
-{
-	xt_stop();
-}
 
-ATF_TC_WITH_CLEANUP(min_floor);
-ATF_TC_HEAD(min_floor, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "min is refused below the kernel's floor and above the target");
-}
+XT_TC(min_floor,
+    "min is refused below the kernel's floor and above the target")
 ATF_TC_BODY(min_floor, tc)
 {
 
@@ -117,17 +105,9 @@ ATF_TC_BODY(min_floor, tc)
 	settle(1, 32768 + 16);
 	ATF_CHECK_EQ(get(NODE("current")), (32768 + 16) * 4);
 }
-ATF_TC_CLEANUP(min_floor, tc)
-{
-	xt_stop();
-}
 
-ATF_TC_WITH_CLEANUP(readonly);
-ATF_TC_HEAD(readonly, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "current, max and the statistics are read-only; bad writes fail");
-}
+XT_TC(readonly,
+    "current, max and the statistics are read-only; bad writes fail")
 ATF_TC_BODY(readonly, tc)
 {
 	uint32_t small = 1000;
@@ -150,10 +130,6 @@ ATF_TC_BODY(readonly, tc)
 	ATF_CHECK_EQ(sysctlbyname(BALLOON_SYSCTL "..target", &v,
 	    &(size_t){ 8 }, NULL, 0), -1);
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
-}
-ATF_TC_CLEANUP(readonly, tc)
-{
-	xt_stop();
 }
 
 ATF_TC_WITH_CLEANUP(nonroot);
@@ -201,12 +177,8 @@ ATF_TC_CLEANUP(nonroot, tc)
 	xt_stop();
 }
 
-ATF_TC_WITH_CLEANUP(guest_then_dom0);
-ATF_TC_HEAD(guest_then_dom0, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "A target set in the guest acts at once; dom0's next one wins");
-}
+XT_TC(guest_then_dom0,
+    "A target set in the guest acts at once; dom0's next one wins")
 ATF_TC_BODY(guest_then_dom0, tc)
 {
 	struct xs_handle *xs;
@@ -226,17 +198,9 @@ ATF_TC_BODY(guest_then_dom0, tc)
 	ATF_CHECK_EQ(get(NODE("current")), 393216);
 	ATF_CHECK_EQ(get(NODE("stats.balloon")), 131072);
 }
-ATF_TC_CLEANUP(guest_then_dom0, tc)
-{
-	xt_stop();
-}
 
-ATF_TC_WITH_CLEANUP(children);
-ATF_TC_HEAD(children, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "The tree: four nodes and the stats subtree, described");
-}
+XT_TC(children,
+    "The tree: four nodes and the stats subtree, described")
 ATF_TC_BODY(children, tc)
 {
 	static const char *const names[] = { "current", "target", "min",
@@ -261,10 +225,6 @@ ATF_TC_BODY(children, tc)
 	ATF_CHECK_EQ(n, 8);
 	free(nodes);
 	ATF_CHECK_EQ(get(NODE("current")), (131072 + 16) * 4);
-}
-ATF_TC_CLEANUP(children, tc)
-{
-	xt_stop();
 }
 
 /* Send raw bytes to the guest's sysctl server, then hang up. */
@@ -307,13 +267,9 @@ lookup(struct hostile_msg *m, uint32_t namelen, uint64_t oldlen,
 	memcpy(m->name, name, 26);
 }
 
-ATF_TC_WITH_CLEANUP(hostile);
-ATF_TC_HEAD(hostile, tc)
-{
-	atf_tc_set_md_var(tc, "descr",
-	    "Malformed requests to the sysctl server change nothing and "
-	    "crash nothing");
-}
+XT_TC(hostile,
+    "Malformed requests to the sysctl server change nothing and "
+    "crash nothing")
 ATF_TC_BODY(hostile, tc)
 {
 	static const char target[] = "machdep.xen.balloon.target";
@@ -342,10 +298,6 @@ ATF_TC_BODY(hostile, tc)
 	ATF_CHECK_EQ(tot_pages(1), 131072);
 	ATF_CHECK_EQ(set(NODE("target"), 262144), 0);
 	settle(1, 65536);
-}
-ATF_TC_CLEANUP(hostile, tc)
-{
-	xt_stop();
 }
 
 ATF_TP_ADD_TCS(tp)
