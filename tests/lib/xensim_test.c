@@ -85,6 +85,32 @@ xt_start(unsigned int host_mib)
 	ATF_REQUIRE(setenv("XENSTORED_PATH", path, 1) == 0);
 }
 
+/*
+ * The process exists and has not exited.  kill(pid, 0) alone also
+ * succeeds on a zombie, which the daemon becomes when the test runner
+ * adopts orphans and reaps them late.
+ */
+static bool
+pid_running(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *fp;
+	size_t n;
+
+	if (kill(pid, 0) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')'. */
+	if ((p = strrchr(buf, ')')) == NULL || p[1] == '\0')
+		return true;
+	return p[2] != 'Z' && p[2] != 'X';
+}
+
 /* The daemon's pid from ./xensim/xensimd.pid, or 0. */
 static pid_t
 xt_pid(void)
@@ -109,7 +135,7 @@ xt_stop(void)
 	if ((pid = xt_pid()) == 0)
 		return;
 	kill(pid, SIGTERM);
-	XT_WAIT_FOR(kill(pid, 0) != 0);
+	XT_WAIT_FOR(!pid_running(pid));
 	kill(pid, SIGKILL);
 }
 
@@ -119,7 +145,7 @@ xt_alive(void)
 {
 	pid_t pid = xt_pid();
 
-	return pid > 0 && kill(pid, 0) == 0;
+	return pid > 0 && pid_running(pid);
 }
 
 /*
