@@ -111,12 +111,16 @@ int	xensim_host_info(struct xensim *, struct xensim_hostinfo *);
  * Fault injection (dom0): from now on, allocations for the domain
  * (increase_reservation, populate_physmap) succeed for alloc_budget more
  * pages only (-1: no limit), and fail as if the host pool were empty
- * when pool_empty is set.
+ * when pool_empty is set.  With limit_order set, the domain's
+ * reservation calls of an extent order above max_order do nothing, as
+ * under Xen's memop-max-order (0 here: superpages refused).
  */
 struct xensim_fault {
 	domid_t			 domid;
 	int64_t			 alloc_budget;
 	int			 pool_empty;
+	int			 limit_order;	/* 0: no limit (the default) */
+	unsigned int		 max_order;
 };
 int	xensim_fault(struct xensim *, const struct xensim_fault *);
 

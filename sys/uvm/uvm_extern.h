@@ -34,7 +34,14 @@
 struct uvm_object;
 struct vm_anon;
 struct vm_page;
+struct pglist;
 typedef int64_t voff_t;
+
+/* Bytes and pages, as <uvm/uvm_param.h>. */
+#define atop(x)		((uint64_t)(x) >> PAGE_SHIFT)
+#define ptoa(x)		((paddr_t)(x) << PAGE_SHIFT)
+#define trunc_page(x)	((x) & ~(paddr_t)PAGE_MASK)
+#define round_page(x)	(((x) + PAGE_MASK) & ~(paddr_t)PAGE_MASK)
 
 /* uvm_pagealloc flags */
 #define UVM_PGA_USERESERVE	0x0001	/* may dip into the reserve */
@@ -56,5 +63,11 @@ extern psize_t physmem;		/* RAM frames at boot */
 struct vm_page	*uvm_pagealloc(struct uvm_object *, voff_t,
 		    struct vm_anon *, int);
 void		 uvm_pagefree(struct vm_page *);
+int		 uvm_pglistalloc(psize_t, paddr_t, paddr_t, paddr_t, paddr_t,
+		    struct pglist *, int, int);
+void		 uvm_pglistfree(struct pglist *);
+
+/* pmap(9): zero a physical page. */
+void		 pmap_zero_page(paddr_t);
 
 #endif /* _UVM_UVM_EXTERN_H_ */

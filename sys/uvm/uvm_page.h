@@ -42,6 +42,9 @@ struct vm_page {
 #define PG_ZERO		0x0100		/* known to be zero filled */
 #define PG_FREE		0x4000		/* on the free list */
 
+/* A list of pages, linked through pageq (uvm_pglistalloc). */
+TAILQ_HEAD(pglist, vm_page);
+
 #define VM_PAGE_TO_PHYS(pg)	((pg)->phys_addr)
 
 struct vm_page	*PHYS_TO_VM_PAGE(paddr_t);

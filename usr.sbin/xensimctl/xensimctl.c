@@ -66,7 +66,7 @@ usage(void)
 	    "       xensimctl [-d dir] list [-l]\n"
 	    "       xensimctl [-d dir] info\n"
 	    "       xensimctl [-d dir] fault domain budget=N|pool=empty|"
-	    "pool=ok|clear\n");
+	    "pool=ok|maxorder=N|clear\n");
 	exit(1);
 }
 
@@ -353,6 +353,7 @@ cmd_fault(int argc, char **argv)
 		if (strcmp(argv[i], "clear") == 0) {
 			f.alloc_budget = -1;
 			f.pool_empty = 0;
+			f.limit_order = 0;
 		} else if (strcmp(argv[i], "pool=empty") == 0)
 			f.pool_empty = 1;
 		else if (strcmp(argv[i], "pool=ok") == 0)
@@ -362,6 +363,12 @@ cmd_fault(int argc, char **argv)
 				errx(1, "budget: invalid number of pages: %s",
 				    argv[i] + 7);
 			f.alloc_budget = (int64_t)v;
+		} else if (strncmp(argv[i], "maxorder=", 9) == 0) {
+			if (!parse_u64(argv[i] + 9, &v) || v > 9)
+				errx(1, "maxorder: invalid extent order: %s",
+				    argv[i] + 9);
+			f.limit_order = 1;
+			f.max_order = (unsigned int)v;
 		} else
 			errx(1, "%s: unknown fault", argv[i]);
 	}

@@ -343,12 +343,17 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		memcpy(&fa, in, sizeof(fa));
 		if ((d = hv_domain_lookup(fa.domid)) == NULL)
 			return -ESRCH;
-		if (fa.alloc_budget < -1)
+		if (fa.alloc_budget < -1 ||
+		    (fa.limit_order && fa.max_order > HV_CTLDOM_MAX_ORDER))
 			return -EINVAL;
 		d->d_alloc_budget = fa.alloc_budget;
 		d->d_pool_empty = fa.pool_empty != 0;
-		hv_log("d%u: fault: alloc budget %lld, pool %s", d->d_id,
-		    (long long)fa.alloc_budget, fa.pool_empty ? "empty" : "ok");
+		d->d_limit_order = fa.limit_order != 0;
+		d->d_max_order = fa.max_order;
+		hv_log("d%u: fault: alloc budget %lld, pool %s, max order %d",
+		    d->d_id, (long long)fa.alloc_budget,
+		    fa.pool_empty ? "empty" : "ok",
+		    fa.limit_order ? (int)fa.max_order : -1);
 		return 0;
 	default:
 		return -ENOSYS;

@@ -90,6 +90,8 @@ hv_total_pages(void)
 	return ft_pages;
 }
 
+static void	frames_take(struct hv_domain *, uint64_t, uint64_t);
+
 static bool
 block_free(uint64_t mfn, uint64_t n)
 {
@@ -132,7 +134,7 @@ find_block(unsigned int order, uint64_t *mfnp)
 int
 hv_frame_alloc(struct hv_domain *d, unsigned int order, uint64_t *mfnp)
 {
-	uint64_t n = UINT64_C(1) << order, mfn, j;
+	uint64_t n = UINT64_C(1) << order, mfn;
 
 	if (d->d_pool_empty || d->d_alloc_budget == 0 ||
 	    (d->d_alloc_budget > 0 && (uint64_t)d->d_alloc_budget < n) ||
@@ -151,16 +153,25 @@ hv_frame_alloc(struct hv_domain *d, unsigned int order, uint64_t *mfnp)
 		    d->d_id, d->d_tot_pages + n, d->d_max_pages);
 		return E2BIG;
 	}
+	frames_take(d, mfn, n);
+	if (d->d_alloc_budget > 0)
+		d->d_alloc_budget -= n;
+	*mfnp = mfn;
+	return 0;
+}
+
+/* n free frames from mfn now belong to d, not yet placed. */
+static void
+frames_take(struct hv_domain *d, uint64_t mfn, uint64_t n)
+{
+	uint64_t j;
+
 	for (j = 0; j < n; j++) {
 		ft_owner[mfn + j] = d->d_id + 1;
 		ft_gfn[mfn + j] = HV_NO_GFN;
 	}
 	ft_free -= n;
 	d->d_tot_pages += n;
-	if (d->d_alloc_budget > 0)
-		d->d_alloc_budget -= n;
-	*mfnp = mfn;
-	return 0;
 }
 
 static void
@@ -234,17 +245,32 @@ hv_frame_place(struct hv_domain *d, uint64_t gfn, uint64_t mfn,
 	ram_back(d, gfn, n);
 }
 
-/* The builder: n fresh frames at gfn.., backed with one fallocate. */
+/*
+ * The builder: n fresh frames at gfn.., backed with one fallocate.  As
+ * libxenguest's meminit, aligned 2 MiB stretches get a 2 MiB machine
+ * extent when the host has a free one, single frames otherwise.
+ */
 int
 hv_boot_ram(struct hv_domain *d, uint64_t gfn, uint64_t n)
 {
-	uint64_t j, mfn;
+	uint64_t j, k, mfn, sp = UINT64_C(1) << HV_DOMU_MAX_ORDER;
 
-	for (j = 0; j < n; j++) {
-		if (hv_frame_alloc(d, 0, &mfn) != 0)
+	for (j = 0; j < n; j += k) {
+		k = 1;
+		if ((gfn + j) % sp == 0 && n - j >= sp &&
+		    d->d_alloc_budget == -1 && !d->d_pool_empty &&
+		    ft_free >= sp && d->d_tot_pages <= d->d_max_pages &&
+		    d->d_max_pages - d->d_tot_pages >= sp &&
+		    find_block(HV_DOMU_MAX_ORDER, &mfn)) {
+			k = sp;
+			frames_take(d, mfn, sp);
+		} else if (hv_frame_alloc(d, 0, &mfn) != 0)
 			return ENOMEM;
-		d->d_p2m[gfn + j] = (uint32_t)(mfn + 1);
-		ft_gfn[mfn] = gfn + j;
+		for (; k > 0 && mfn < ft_pages; k--, j++, mfn++) {
+			d->d_p2m[gfn + j] = (uint32_t)(mfn + 1);
+			ft_gfn[mfn] = gfn + j;
+		}
+		k = 0;
 	}
 	ram_back(d, gfn, n);
 	return 0;
@@ -381,6 +407,9 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
 	if (m->domid > DOMID_SELF || (!priv && target != caller))
 		return m->start;
 	if ((d = hv_domain_lookup(target)) == NULL)
+		return m->start;
+	/* Fault: as a lower memop-max-order, larger extents do nothing. */
+	if (d->d_limit_order && m->extent_order > d->d_max_order)
 		return m->start;
 	if (m->has_list) {
 		end = m->start + m->count;

@@ -81,6 +81,8 @@ struct hv_domain {
 	/* Fault injection, set by dom0. */
 	int64_t			 d_alloc_budget;	/* -1: unlimited */
 	bool			 d_pool_empty;
+	bool			 d_limit_order;	/* d_max_order applies */
+	unsigned int		 d_max_order;
 };
 
 extern const char	*hv_dir;

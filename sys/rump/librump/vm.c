@@ -39,6 +39,7 @@
 __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <sys/param.h>
+#include <sys/errno.h>
 #include <sys/kmem.h>
 #include <sys/mutex.h>
 #include <sys/queue.h>
@@ -133,4 +134,112 @@ uvm_pagefree(struct vm_page *pg)
 	TAILQ_INSERT_TAIL(&uvm_freeq, pg, pageq);
 	uvmexp.free++;
 	mutex_exit(&uvm_fpageqlock);
+}
+
+/*
+ * Pages [pfn, pfn + n) off the free list into rlist.  As uvm_pagealloc,
+ * a page known to be zero keeps PG_ZERO, so that its new owner knows it
+ * need not (and must not, if it is not backed yet) touch it.
+ */
+static void
+uvm_pglist_take(uint64_t pfn, uint64_t n, struct pglist *rlist)
+{
+	struct vm_page *pg;
+	uint64_t i;
+
+	KASSERT(mutex_owned(&uvm_fpageqlock));
+	for (i = 0; i < n; i++) {
+		pg = &vm_pages[pfn + i];
+		KASSERT(pg->flags & PG_FREE);
+		TAILQ_REMOVE(&uvm_freeq, pg, pageq);
+		pg->flags &= ~PG_FREE;
+		TAILQ_INSERT_TAIL(rlist, pg, pageq);
+	}
+	uvmexp.free -= (int)n;
+}
+
+/*
+ * uvm_pglistalloc(9): size bytes of free pages within [low, high).  With
+ * nsegs 1, one physically contiguous run starting on a multiple of
+ * alignment and not crossing a multiple of boundary (0: none); otherwise
+ * any free pages of the range.  The pages are not zeroed: those known
+ * to be zero carry PG_ZERO.  Never sleeps: waitok or not, ENOMEM when
+ * there is no such run now.
+ */
+int
+uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
+    paddr_t boundary, struct pglist *rlist, int nsegs, int waitok)
+{
+	uint64_t n, lo, hi, align, bound, pfn, run, i;
+
+	(void)waitok;
+	TAILQ_INIT(rlist);
+	n = atop(round_page(size));
+	align = alignment == 0 ? 1 : atop(alignment);
+	bound = boundary == 0 ? 0 : atop(boundary);
+	lo = atop(round_page(low));
+	hi = MIN(atop(high), (uint64_t)physmem);
+	if (n == 0 || nsegs < 1 || (align & (align - 1)) != 0 ||
+	    (bound != 0 && ((bound & (bound - 1)) != 0 || n > bound)))
+		return EINVAL;
+
+	mutex_enter(&uvm_fpageqlock);
+	if ((uint64_t)uvmexp.free < n || lo >= hi || hi - lo < n) {
+		mutex_exit(&uvm_fpageqlock);
+		return ENOMEM;
+	}
+	if (nsegs > 1) {
+		/* Any free pages will do: count them, then take them. */
+		for (pfn = lo, run = 0; pfn < hi && run < n; pfn++)
+			if (vm_pages[pfn].flags & PG_FREE)
+				run++;
+		if (run < n) {
+			mutex_exit(&uvm_fpageqlock);
+			return ENOMEM;
+		}
+		for (pfn = lo; n > 0; pfn++)
+			if (vm_pages[pfn].flags & PG_FREE) {
+				uvm_pglist_take(pfn, 1, rlist);
+				n--;
+			}
+		mutex_exit(&uvm_fpageqlock);
+		return 0;
+	}
+
+	/* Past a page in use, the next candidate is the next aligned one. */
+	for (pfn = roundup(lo, align); pfn + n <= hi; pfn += align) {
+		if (bound != 0 && pfn / bound != (pfn + n - 1) / bound)
+			continue;
+		for (i = 0; i < n && (vm_pages[pfn + i].flags & PG_FREE); i++)
+			continue;
+		if (i == n) {
+			uvm_pglist_take(pfn, n, rlist);
+			mutex_exit(&uvm_fpageqlock);
+			return 0;
+		}
+		pfn = roundup(pfn + i + 1, align) - align;
+	}
+	mutex_exit(&uvm_fpageqlock);
+	return ENOMEM;
+}
+
+/* uvm_pglistfree(9): PG_ZERO stays on pages whose owner set it. */
+void
+uvm_pglistfree(struct pglist *list)
+{
+	struct vm_page *pg;
+
+	while ((pg = TAILQ_FIRST(list)) != NULL) {
+		TAILQ_REMOVE(list, pg, pageq);
+		uvm_pagefree(pg);
+	}
+}
+
+/* pmap_zero_page(9): the frame's RAM, in the host's mapping of it. */
+void
+pmap_zero_page(paddr_t pa)
+{
+
+	KASSERT(atop(pa) < physmem);
+	memset(vm_ram + trunc_page(pa), 0, PAGE_SIZE);
 }

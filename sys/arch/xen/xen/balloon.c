@@ -43,6 +43,16 @@
  *   guest's own frame numbers when the physmap is auto-translated) and
  *   return the pages to uvm.
  *
+ * While at least 2 MiB remain to move, memory moves in order-9 extents
+ * (superpages, the largest a domU may use): an aligned run of 512 pages
+ * from uvm_pglistalloc() on the way out (on PV only if its machine
+ * frames are contiguous and aligned too; else page by page), and on the
+ * way back a run the balloon holds whole (auto-translated) or any 512
+ * ballooned pages behind the aligned machine run Xen returns (PV).  When
+ * uvm has no such run, or Xen does less than asked at order 9, what was
+ * done is kept, the rest is split into pages and order 0 is used until
+ * the target changes.
+ *
  * A hypercall that does less than asked is normal (the host is short of
  * memory, or max_pages was reached): whatever was done is kept and
  * accounted for, the thread backs off and retries, and after a number of
@@ -83,6 +93,10 @@ __KERNEL_RCSID(0, "$NetBSD$");
 /* Frame numbers per hypercall: one page of them. */
 #define BALLOON_DELTA		(PAGE_SIZE / sizeof(xen_pfn_t))
 
+/* Superpages: 2 MiB extents, the largest order Xen allows a domU. */
+#define BALLOON_SUPER_ORDER	9
+#define BALLOON_SUPER_PAGES	((size_t)1 << BALLOON_SUPER_ORDER)
+
 /* Pages kept free beyond uvm's own minimum; the floor of "min". */
 #define BALLOON_BALLAST		256
 #define BALLOON_FLOOR		((uint64_t)uvmexp.freemin + BALLOON_BALLAST)
@@ -104,13 +118,13 @@ struct balloon_chunk {
 	size_t			bc_count;
 	struct vm_page		*bc_pages[BALLOON_CHUNK_PAGES];
 };
+SLIST_HEAD(balloon_stack, balloon_chunk);
 
 struct balloon_xenbus_softc {
 	device_t		sc_dev;		/* const after attach */
 	struct sysctllog	*sc_log;	/* attach/detach only */
 	struct lwp		*sc_thread;	/* attach/detach only */
 	bool			sc_pv;		/* const: we own a P2M */
-	u_int			sc_order;	/* const: extent order */
 	uint64_t		sc_physmem;	/* const: boot RAM, pages */
 	uint64_t		sc_slack;	/* const: reservation - RAM */
 
@@ -133,7 +147,10 @@ struct balloon_xenbus_softc {
 	int			sc_error;	/* errno of the last stall */
 
 	/* the thread's own */
-	SLIST_HEAD(, balloon_chunk) sc_chunks;	/* top of stack first */
+	u_int			sc_order;	/* largest order to use now */
+	struct balloon_stack	sc_pages;	/* single pages, top first */
+	struct balloon_stack	sc_runs;	/* first pages of whole runs */
+	uint64_t		sc_nruns;	/* runs held whole */
 	xen_pfn_t		*sc_frames;	/* BALLOON_DELTA frames */
 	struct vm_page		**sc_batch;	/* BALLOON_DELTA pages */
 };
@@ -152,13 +169,28 @@ static void	balloon_xenbus_attach(device_t, device_t, void *);
 static int	balloon_xenbus_detach(device_t, int);
 
 static void	balloon_thread(void *);
-static size_t	balloon_inflate(struct balloon_xenbus_softc *, size_t, int *);
-static size_t	balloon_deflate(struct balloon_xenbus_softc *, size_t, int *);
+static size_t	balloon_batch(struct balloon_xenbus_softc *, bool, uint64_t,
+		    u_int *);
+static size_t	balloon_inflate(struct balloon_xenbus_softc *, size_t, u_int,
+		    int *);
+static size_t	balloon_inflate_super(struct balloon_xenbus_softc *, size_t,
+		    int *);
+static size_t	balloon_give_run(struct balloon_xenbus_softc *,
+		    struct vm_page *);
+static bool	balloon_mcontig(struct vm_page *);
+static size_t	balloon_deflate(struct balloon_xenbus_softc *, size_t, u_int,
+		    int *);
+static size_t	balloon_deflate_super(struct balloon_xenbus_softc *, size_t,
+		    int *);
+static void	balloon_refused(struct balloon_xenbus_softc *, const char *);
 static size_t	balloon_reservation_op(struct balloon_xenbus_softc *,
-		    unsigned int, size_t);
-static void	balloon_push(struct balloon_xenbus_softc *, struct vm_page *);
-static struct vm_page *balloon_pop(struct balloon_xenbus_softc *);
+		    unsigned int, size_t, u_int);
+static void	balloon_push(struct balloon_stack *, struct vm_page *);
+static struct vm_page *balloon_pop(struct balloon_stack *);
 static size_t	balloon_peek(struct balloon_xenbus_softc *, size_t);
+static void	balloon_split(struct balloon_xenbus_softc *);
+static void	balloon_release(struct vm_page *);
+static void	balloon_free_stack(struct balloon_stack *);
 static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
 static void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 static int	balloon_parse_kb(const char *, uint64_t *);
@@ -236,11 +268,12 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 
 	sc->sc_dev = self;
 	sc->sc_pv = !xen_feature(XENFEAT_auto_translated_physmap);
-	sc->sc_order = 0;
+	sc->sc_order = BALLOON_SUPER_ORDER;
 	sc->sc_physmem = physmem;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "xenbal");
-	SLIST_INIT(&sc->sc_chunks);
+	SLIST_INIT(&sc->sc_pages);
+	SLIST_INIT(&sc->sc_runs);
 
 	current = xenmem_get_reservation(XENMEM_current_reservation);
 	max = xenmem_get_reservation(XENMEM_maximum_reservation);
@@ -302,7 +335,6 @@ static int
 balloon_xenbus_detach(device_t self, int flags)
 {
 	struct balloon_xenbus_softc *sc = device_private(self);
-	struct balloon_chunk *bc;
 
 	(void)flags;
 	if (sc->sc_thread == NULL)
@@ -319,10 +351,8 @@ balloon_xenbus_detach(device_t self, int flags)
 	balloon_sc = NULL;
 
 	/* The ballooned frames stay with Xen; only our records go. */
-	while ((bc = SLIST_FIRST(&sc->sc_chunks)) != NULL) {
-		SLIST_REMOVE_HEAD(&sc->sc_chunks, bc_entry);
-		kmem_free(bc, sizeof(*bc));
-	}
+	balloon_free_stack(&sc->sc_pages);
+	balloon_free_stack(&sc->sc_runs);
 	kmem_free(sc->sc_frames, BALLOON_DELTA * sizeof(*sc->sc_frames));
 	kmem_free(sc->sc_batch, BALLOON_DELTA * sizeof(*sc->sc_batch));
 	cv_destroy(&sc->sc_cv);
@@ -462,7 +492,7 @@ balloon_thread(void *cookie)
 	struct balloon_xenbus_softc *sc = cookie;
 	uint64_t goal, tgen, stallgen = 0;
 	size_t want, done;
-	u_int fruitless = 0;
+	u_int order, fruitless = 0;
 	int delay = 0, error;
 	bool inflate, complained = false;
 
@@ -475,6 +505,7 @@ balloon_thread(void *cookie)
 			fruitless = 0;
 			delay = 0;
 			complained = false;
+			sc->sc_order = BALLOON_SUPER_ORDER;
 		}
 		goal = balloon_goal(sc);
 		if (goal == sc->sc_npages ||
@@ -487,20 +518,20 @@ balloon_thread(void *cookie)
 		}
 
 		inflate = goal > sc->sc_npages;
-		want = inflate ? goal - sc->sc_npages : sc->sc_npages - goal;
-		if (want > BALLOON_DELTA)
-			want = BALLOON_DELTA;
+		want = balloon_batch(sc, inflate, inflate ?
+		    goal - sc->sc_npages : sc->sc_npages - goal, &order);
 		if (sc->sc_state != BALLOON_STATE_BACKOFF)
 			sc->sc_state = inflate ? BALLOON_STATE_INFLATING :
 			    BALLOON_STATE_DEFLATING;
 		mutex_exit(&sc->sc_lock);
 
 		error = 0;
-		done = inflate ? balloon_inflate(sc, want, &error) :
-		    balloon_deflate(sc, want, &error);
+		done = inflate ? balloon_inflate(sc, want, order, &error) :
+		    balloon_deflate(sc, want, order, &error);
 
 		mutex_enter(&sc->sc_lock);
-		if (done == want) {
+		/* EAGAIN: superpages are out, the rest goes at order 0. */
+		if (done == want || error == EAGAIN) {
 			fruitless = 0;
 			delay = 0;
 			complained = false;
@@ -538,13 +569,46 @@ balloon_thread(void *cookie)
 }
 
 /*
- * One reservation hypercall on sc_frames[0..n-1].  Returns the extents
- * done, clamped to what was asked: Xen never returns a negative count
- * for these, and a larger one would be a lie.
+ * The next batch: pages to move, at most one page of frame numbers, and
+ * at which order.  Order 9 needs at least a run's worth to move, and on
+ * the way back to an auto-translated guest, runs held whole.
+ */
+static size_t
+balloon_batch(struct balloon_xenbus_softc *sc, bool inflate, uint64_t want,
+    u_int *orderp)
+{
+	uint64_t ext;
+
+	ext = sc->sc_order == 0 ? 0 : want / BALLOON_SUPER_PAGES;
+	if (!inflate && !sc->sc_pv)
+		ext = MIN(ext, sc->sc_nruns);
+	if (ext == 0) {
+		*orderp = 0;
+		return (size_t)MIN(want, BALLOON_DELTA);
+	}
+	*orderp = BALLOON_SUPER_ORDER;
+	return (size_t)MIN(ext, BALLOON_DELTA) * BALLOON_SUPER_PAGES;
+}
+
+/* Xen did less than asked at order 9: order 0 until the target changes. */
+static void
+balloon_refused(struct balloon_xenbus_softc *sc, const char *op)
+{
+
+	if (sc->sc_order != 0)
+		device_printf(sc->sc_dev, "%s: order-%d extents refused, "
+		    "using single pages\n", op, BALLOON_SUPER_ORDER);
+	sc->sc_order = 0;
+}
+
+/*
+ * One reservation hypercall on sc_frames[0..n-1], extents of the given
+ * order.  Returns the extents done, clamped to what was asked: Xen never
+ * returns a negative count for these, and a larger one would be a lie.
  */
 static size_t
 balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
-    size_t n)
+    size_t n, u_int order)
 {
 	struct xen_memory_reservation res;
 	size_t done;
@@ -554,7 +618,7 @@ balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
 	memset(&res, 0, sizeof(res));
 	set_xen_guest_handle(res.extent_start, sc->sc_frames);
 	res.nr_extents = n;
-	res.extent_order = sc->sc_order;
+	res.extent_order = order;
 	res.mem_flags = 0;
 	res.domid = DOMID_SELF;
 
@@ -574,13 +638,17 @@ balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
  * others back to uvm.  Returns the pages given.
  */
 static size_t
-balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
+balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
+    int *errorp)
 {
 	struct vm_page *pg;
 	paddr_t pa;
 	size_t got, done, i;
 
-	KASSERT(sc->sc_order == 0);
+	if (order != 0)
+		return balloon_inflate_super(sc, n / BALLOON_SUPER_PAGES,
+		    errorp);
+	KASSERT(n <= BALLOON_DELTA);
 	for (got = 0; got < n; got++) {
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		if (pg == NULL)
@@ -595,12 +663,13 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
 		return 0;
 	}
 
-	done = balloon_reservation_op(sc, XENMEM_decrease_reservation, got);
+	done = balloon_reservation_op(sc, XENMEM_decrease_reservation, got,
+	    0);
 	for (i = 0; i < done; i++) {
 		pg = sc->sc_batch[i];
 		if (sc->sc_pv)
 			xpmap_ptom_unmap(VM_PAGE_TO_PHYS(pg));
-		balloon_push(sc, pg);
+		balloon_push(&sc->sc_pages, pg);
 	}
 	/* Those Xen did not take are still zero, as uvm gave them. */
 	for (i = done; i < got; i++) {
@@ -619,26 +688,180 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
 }
 
 /*
+ * Give up to n runs of 512 pages to Xen, as order-9 extents where
+ * possible, and page by page where not.  Returns the pages given.
+ */
+static size_t
+balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
+    int *errorp)
+{
+	struct pglist pl;
+	struct vm_page *pg;
+	paddr_t pa;
+	size_t got, nsuper, done, given, total, i, j;
+
+	KASSERT(n > 0 && n <= BALLOON_DELTA);
+	for (got = 0; got < n; got++) {
+		if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
+		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1, 0) != 0)
+			break;
+		/* Zero what is not known to be: Xen must see no data. */
+		TAILQ_FOREACH(pg, &pl, pageq) {
+			if (!(pg->flags & PG_ZERO))
+				pmap_zero_page(VM_PAGE_TO_PHYS(pg));
+			pg->flags &= ~PG_ZERO;
+		}
+		sc->sc_batch[got] = TAILQ_FIRST(&pl);
+	}
+	if (got < n) {
+		/* uvm has no more aligned runs: single pages from now. */
+		sc->sc_order = 0;
+		*errorp = EAGAIN;
+	}
+	if (got == 0)
+		return 0;
+
+	/* On PV, runs whose machine frames are not one extent go first. */
+	nsuper = got;
+	if (sc->sc_pv) {
+		for (i = 0, nsuper = 0; i < got; i++) {
+			if (!balloon_mcontig(sc->sc_batch[i]))
+				continue;
+			pg = sc->sc_batch[nsuper];
+			sc->sc_batch[nsuper++] = sc->sc_batch[i];
+			sc->sc_batch[i] = pg;
+		}
+	}
+	for (i = 0; i < nsuper; i++) {
+		pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
+		sc->sc_frames[i] = atop(sc->sc_pv ? xpmap_ptom(pa) : pa);
+	}
+	done = nsuper == 0 ? 0 : balloon_reservation_op(sc,
+	    XENMEM_decrease_reservation, nsuper, BALLOON_SUPER_ORDER);
+	for (i = 0; i < done; i++) {
+		pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
+		if (sc->sc_pv)
+			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+				xpmap_ptom_unmap(pa + ptoa(j));
+		balloon_push(&sc->sc_runs, sc->sc_batch[i]);
+		sc->sc_nruns++;
+	}
+	total = done * BALLOON_SUPER_PAGES;
+	mutex_enter(&sc->sc_lock);
+	sc->sc_npages += total;
+	sc->sc_inflated += total;
+	mutex_exit(&sc->sc_lock);
+	if (done < nsuper) {
+		balloon_refused(sc, "inflate");
+		*errorp = EAGAIN;
+	}
+
+	/* The rest page by page, a run per call, while Xen takes them. */
+	for (i = done; i < got; i++) {
+		if (total == i * BALLOON_SUPER_PAGES) {
+			given = balloon_give_run(sc, sc->sc_batch[i]);
+			total += given;
+			if (given == BALLOON_SUPER_PAGES)
+				continue;
+			*errorp = EBUSY;
+		} else {
+			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
+			for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+				pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
+				pg->flags |= PG_ZERO;
+				uvm_pagefree(pg);
+			}
+		}
+	}
+	return total;
+}
+
+/* A run's 512 pages at order 0.  Returns the pages Xen took. */
+static size_t
+balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
+{
+	struct vm_page *pg;
+	paddr_t pa, base = VM_PAGE_TO_PHYS(run);
+	size_t done, j;
+
+	KASSERT(BALLOON_SUPER_PAGES <= BALLOON_DELTA);
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+		pa = base + ptoa(j);
+		sc->sc_frames[j] = atop(sc->sc_pv ? xpmap_ptom(pa) : pa);
+	}
+	done = balloon_reservation_op(sc, XENMEM_decrease_reservation,
+	    BALLOON_SUPER_PAGES, 0);
+	/* Taken whole, it stays a run: it may come back in one extent. */
+	if (done == BALLOON_SUPER_PAGES) {
+		balloon_push(&sc->sc_runs, run);
+		sc->sc_nruns++;
+	}
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+		pa = base + ptoa(j);
+		pg = PHYS_TO_VM_PAGE(pa);
+		if (j < done) {
+			if (sc->sc_pv)
+				xpmap_ptom_unmap(pa);
+			if (done < BALLOON_SUPER_PAGES)
+				balloon_push(&sc->sc_pages, pg);
+		} else {
+			/* Still zero, as we made it. */
+			pg->flags |= PG_ZERO;
+			uvm_pagefree(pg);
+		}
+	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_npages += done;
+	sc->sc_inflated += done;
+	mutex_exit(&sc->sc_lock);
+	return done;
+}
+
+/* PV: are a run's machine frames contiguous and 512-aligned? */
+static bool
+balloon_mcontig(struct vm_page *run)
+{
+	paddr_t pa = VM_PAGE_TO_PHYS(run);
+	uint64_t mfn;
+	size_t j;
+
+	mfn = atop(xpmap_ptom_masked(pa));
+	if (mfn % BALLOON_SUPER_PAGES != 0)
+		return false;
+	for (j = 1; j < BALLOON_SUPER_PAGES; j++)
+		if (atop(xpmap_ptom_masked(pa + ptoa(j))) != mfn + j)
+			return false;
+	return true;
+}
+
+/*
  * Take up to n pages back from Xen, out of the balloon, and return them
  * to uvm.  Returns the pages taken back.
  */
 static size_t
-balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
+balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
+    int *errorp)
 {
 	struct vm_page *pg;
 	paddr_t pa, ma;
 	size_t done, i;
 
-	KASSERT(sc->sc_order == 0);
 	KASSERT(n <= sc->sc_npages);
+	if (order != 0)
+		return balloon_deflate_super(sc, n / BALLOON_SUPER_PAGES,
+		    errorp);
+	KASSERT(n <= BALLOON_DELTA);
+	/* Single pages are taken first; split whole runs when short. */
+	while (sc->sc_npages - sc->sc_nruns * BALLOON_SUPER_PAGES < n)
+		balloon_split(sc);
 
 	if (sc->sc_pv) {
 		/* Xen picks the machine frames and writes them back. */
 		memset(sc->sc_frames, 0, n * sizeof(*sc->sc_frames));
 		done = balloon_reservation_op(sc,
-		    XENMEM_increase_reservation, n);
+		    XENMEM_increase_reservation, n, 0);
 		for (i = 0; i < done; i++) {
-			pg = balloon_pop(sc);
+			pg = balloon_pop(&sc->sc_pages);
 			pa = VM_PAGE_TO_PHYS(pg);
 			ma = (paddr_t)sc->sc_frames[i] << PAGE_SHIFT;
 			xpmap_ptom_map(pa, ma);
@@ -652,9 +875,10 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
 		for (i = 0; i < n; i++)
 			sc->sc_frames[i] =
 			    VM_PAGE_TO_PHYS(sc->sc_batch[i]) >> PAGE_SHIFT;
-		done = balloon_reservation_op(sc, XENMEM_populate_physmap, n);
+		done = balloon_reservation_op(sc, XENMEM_populate_physmap, n,
+		    0);
 		for (i = 0; i < done; i++) {
-			pg = balloon_pop(sc);
+			pg = balloon_pop(&sc->sc_pages);
 			KASSERT(pg == sc->sc_batch[i]);
 		}
 	}
@@ -675,34 +899,146 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, int *errorp)
 	return done;
 }
 
+/*
+ * Take up to n order-9 extents back: on an auto-translated guest at the
+ * runs the balloon holds whole, on PV at any 512 ballooned pages each.
+ * Returns the pages taken back.
+ */
+static size_t
+balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
+    int *errorp)
+{
+	struct vm_page *pg, *run;
+	paddr_t pa, ma;
+	size_t done, i, j;
+
+	KASSERT(n > 0 && n <= BALLOON_DELTA);
+	if (sc->sc_pv) {
+		/* Xen picks an aligned machine run per extent. */
+		memset(sc->sc_frames, 0, n * sizeof(*sc->sc_frames));
+		done = balloon_reservation_op(sc,
+		    XENMEM_increase_reservation, n, BALLOON_SUPER_ORDER);
+	} else {
+		KASSERT(n <= sc->sc_nruns);
+		for (i = 0; i < n; i++) {
+			sc->sc_batch[i] = balloon_pop(&sc->sc_runs);
+			sc->sc_nruns--;
+			sc->sc_frames[i] =
+			    atop(VM_PAGE_TO_PHYS(sc->sc_batch[i]));
+		}
+		done = balloon_reservation_op(sc, XENMEM_populate_physmap, n,
+		    BALLOON_SUPER_ORDER);
+		/* Runs Xen did not fill stay ballooned, as single pages. */
+		for (i = n; i-- > done;) {
+			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
+			for (j = BALLOON_SUPER_PAGES; j-- > 0;)
+				balloon_push(&sc->sc_pages,
+				    PHYS_TO_VM_PAGE(pa + ptoa(j)));
+		}
+	}
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_npages -= done * BALLOON_SUPER_PAGES;
+	sc->sc_deflated += done * BALLOON_SUPER_PAGES;
+	mutex_exit(&sc->sc_lock);
+
+	for (i = 0; i < done; i++) {
+		if (!sc->sc_pv) {
+			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
+			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+				balloon_release(PHYS_TO_VM_PAGE(pa + ptoa(j)));
+			continue;
+		}
+		/* A run held whole keeps its pages in machine order. */
+		run = NULL;
+		if (sc->sc_nruns > 0) {
+			run = balloon_pop(&sc->sc_runs);
+			sc->sc_nruns--;
+		}
+		ma = (paddr_t)ptoa(sc->sc_frames[i]);
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+			pg = run != NULL ?
+			    PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(run) + ptoa(j)) :
+			    balloon_pop(&sc->sc_pages);
+			pa = VM_PAGE_TO_PHYS(pg);
+			xpmap_ptom_map(pa, ma + ptoa(j));
+			xpq_queue_machphys_update(ma + ptoa(j), pa);
+			sc->sc_batch[j] = pg;
+		}
+		xpq_flush_queue();
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+			balloon_release(sc->sc_batch[j]);
+	}
+
+	if (done < n) {
+		balloon_refused(sc, "deflate");
+		*errorp = EAGAIN;
+	}
+	return done * BALLOON_SUPER_PAGES;
+}
+
+/* A page back to uvm from Xen, which scrubbed it: no need to zero. */
 static void
-balloon_push(struct balloon_xenbus_softc *sc, struct vm_page *pg)
+balloon_release(struct vm_page *pg)
+{
+
+	pg->flags |= PG_ZERO;
+	uvm_pagefree(pg);
+}
+
+/* A whole run from the top of the runs into the single pages. */
+static void
+balloon_split(struct balloon_xenbus_softc *sc)
+{
+	paddr_t pa;
+	size_t j;
+
+	KASSERT(sc->sc_nruns > 0);
+	pa = VM_PAGE_TO_PHYS(balloon_pop(&sc->sc_runs));
+	sc->sc_nruns--;
+	for (j = BALLOON_SUPER_PAGES; j-- > 0;)
+		balloon_push(&sc->sc_pages, PHYS_TO_VM_PAGE(pa + ptoa(j)));
+}
+
+static void
+balloon_push(struct balloon_stack *st, struct vm_page *pg)
 {
 	struct balloon_chunk *bc;
 
-	bc = SLIST_FIRST(&sc->sc_chunks);
+	bc = SLIST_FIRST(st);
 	if (bc == NULL || bc->bc_count == BALLOON_CHUNK_PAGES) {
 		bc = kmem_alloc(sizeof(*bc), KM_SLEEP);
 		bc->bc_count = 0;
-		SLIST_INSERT_HEAD(&sc->sc_chunks, bc, bc_entry);
+		SLIST_INSERT_HEAD(st, bc, bc_entry);
 	}
 	bc->bc_pages[bc->bc_count++] = pg;
 }
 
 static struct vm_page *
-balloon_pop(struct balloon_xenbus_softc *sc)
+balloon_pop(struct balloon_stack *st)
 {
 	struct balloon_chunk *bc;
 	struct vm_page *pg;
 
-	bc = SLIST_FIRST(&sc->sc_chunks);
+	bc = SLIST_FIRST(st);
 	KASSERT(bc != NULL && bc->bc_count > 0);
 	pg = bc->bc_pages[--bc->bc_count];
 	if (bc->bc_count == 0) {
-		SLIST_REMOVE_HEAD(&sc->sc_chunks, bc_entry);
+		SLIST_REMOVE_HEAD(st, bc_entry);
 		kmem_free(bc, sizeof(*bc));
 	}
 	return pg;
+}
+
+static void
+balloon_free_stack(struct balloon_stack *st)
+{
+	struct balloon_chunk *bc;
+
+	while ((bc = SLIST_FIRST(st)) != NULL) {
+		SLIST_REMOVE_HEAD(st, bc_entry);
+		kmem_free(bc, sizeof(*bc));
+	}
 }
 
 /* The top n pages, in the order balloon_pop() will return them. */
@@ -712,7 +1048,7 @@ balloon_peek(struct balloon_xenbus_softc *sc, size_t n)
 	struct balloon_chunk *bc;
 	size_t i = 0, j;
 
-	SLIST_FOREACH(bc, &sc->sc_chunks, bc_entry) {
+	SLIST_FOREACH(bc, &sc->sc_pages, bc_entry) {
 		for (j = bc->bc_count; j > 0 && i < n; j--)
 			sc->sc_batch[i++] = bc->bc_pages[j - 1];
 		if (i == n)

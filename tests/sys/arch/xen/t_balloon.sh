@@ -111,8 +111,8 @@ down_up()
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
 	atf_check_equal "$(sysctl_get "$d" stats.inflated)" 262144
 	atf_check_equal "$(sysctl_get "$d" stats.deflated)" 262144
-	# 256 MiB is 65536 pages: 128 full batches each way.
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 256
+	# 256 MiB is 128 order-9 extents: one hypercall each way.
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 2
 	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
 }
 
@@ -369,7 +369,8 @@ malformed()
 
 	atf_check_equal "$(tot_pages "$d")" $((65536 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 262144
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 128
+	# The 128 order-9 extents of the first target, in one hypercall.
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 1
 	atf_check_equal "$(console_count "$d" "not a KiB value" $n; echo $?)" 0
 
 	xenstore-write /local/domain/$d/memory/target 393216
@@ -776,6 +777,153 @@ pvh_clip_cleanup()
 	xensim_stop
 }
 
+# swing DOM TYPE KIB...: each target in turn, exactly reached, the host
+# memory behind the RAM following.
+swing()
+{
+	local d=$1 type=$2 kb extra
+	extra=$(builder_pages "$type")
+	shift 2
+	for kb in "$@"; do
+		xenstore-write /local/domain/$d/memory/target "$kb"
+		settle "$d" $(((kb + 3) / 4 + extra))
+		atf_check_equal "$(sysctl_get "$d" stats.balloon)" \
+		    $((524288 - (kb + 3) / 4 * 4))
+		accounted "$d" "$type"
+	done
+}
+
+# superpages TYPE: 512 MiB to 256 MiB and back in order-9 extents.
+superpages()
+{
+	local d h
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	swing "$d" "$1" 262144 524288
+	# Order 0 would take 256 hypercalls; at most 8 per 256 MiB moved.
+	h=$(sysctl_get "$d" stats.hypercalls)
+	[ "$h" -le 16 ] || atf_fail "$h hypercalls for 512 MiB moved"
+	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+	atf_check_equal "$(console_count "$d" "extents refused" 0; echo $?)" 0
+}
+
+atf_test_case pv_superpages cleanup
+pv_superpages_head()
+{
+	atf_set descr "PV: memory moves in 2 MiB extents"
+}
+pv_superpages_body()
+{
+	superpages pv
+}
+pv_superpages_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_superpages cleanup
+pvh_superpages_head()
+{
+	atf_set descr "PVH: memory moves in 2 MiB extents"
+}
+pvh_superpages_body()
+{
+	superpages pvh
+}
+pvh_superpages_cleanup()
+{
+	xensim_stop
+}
+
+# fallback TYPE: a hypervisor refusing superpages; order 0 does it all.
+fallback()
+{
+	local d
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" maxorder=0
+	swing "$d" "$1" 262144 524288
+	# One refused order-9 call per target, then 128 at order 0.
+	atf_check_equal "$(sysctl_get "$d" stats.partial)" 2
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 258
+	atf_check_equal "$(sysctl_get "$d" stats.retries)" 0
+	atf_check_equal "$(console_count "$d" \
+	    "inflate: order-9 extents refused" 1; echo $?)" 0
+	atf_check_equal "$(console_count "$d" \
+	    "deflate: order-9 extents refused" 1; echo $?)" 0
+}
+
+atf_test_case pv_fallback cleanup
+pv_fallback_head()
+{
+	atf_set descr "PV: superpages refused, order 0 reaches the target"
+}
+pv_fallback_body()
+{
+	fallback pv
+}
+pv_fallback_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_fallback cleanup
+pvh_fallback_head()
+{
+	atf_set descr "PVH: superpages refused, order 0 reaches the target"
+}
+pvh_fallback_body()
+{
+	fallback pvh
+}
+pvh_fallback_cleanup()
+{
+	xensim_stop
+}
+
+# odd TYPE: targets that are no multiple of 2 MiB, up and down.
+odd()
+{
+	local d h
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	swing "$d" "$1" 300004 400000 262148 524284 524288
+	h=$(sysctl_get "$d" stats.hypercalls)
+	[ "$h" -le 24 ] || atf_fail "$h hypercalls"
+	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+}
+
+atf_test_case pv_odd cleanup
+pv_odd_head()
+{
+	atf_set descr "PV: targets off the 2 MiB grid are reached exactly"
+}
+pv_odd_body()
+{
+	odd pv
+}
+pv_odd_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_odd cleanup
+pvh_odd_head()
+{
+	atf_set descr "PVH: targets off the 2 MiB grid are reached exactly"
+}
+pvh_odd_body()
+{
+	odd pvh
+}
+pvh_odd_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
@@ -802,4 +950,10 @@ atf_init_test_cases()
 	atf_add_test_case pvh_maxpages
 	atf_add_test_case pv_clip
 	atf_add_test_case pvh_clip
+	atf_add_test_case pv_superpages
+	atf_add_test_case pvh_superpages
+	atf_add_test_case pv_fallback
+	atf_add_test_case pvh_fallback
+	atf_add_test_case pv_odd
+	atf_add_test_case pvh_odd
 }
