@@ -61,13 +61,16 @@ now()
 	date +%s%N
 }
 
-# swing DOM TARGET_KIB PAGES: write the target, wait for the pages; ns.
+# swing DOM TARGET_KIB PAGES: write the target, wait for the pages and
+# for the balloon thread to be idle (a PV guest maps the frames it got
+# after the hypercall); ns.
 swing()
 {
 	local t0
 	t0=$(now)
 	xenstore-write "/local/domain/$1/memory/target" "$2"
-	while [ "$(tot "$1")" != "$3" ]; do
+	while [ "$(tot "$1")" != "$3" ] || [ "$(stat "$1" stats.state)" != 0 ]
+	do
 		:
 	done
 	echo $(($(now) - t0))
