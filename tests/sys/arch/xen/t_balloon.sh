@@ -843,6 +843,8 @@ fallback()
 	xensim_start
 	guest_create "$1" libxl
 	d=$D
+	atf_check -s exit:1 -e match:"maxorder: invalid extent order: 10" \
+	    xensimctl fault "$d" maxorder=10
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" maxorder=0
 	swing "$d" "$1" 262144 524288
 	# One refused order-9 call per target, then 128 at order 0.
