@@ -240,6 +240,15 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		    m.cmd != XENMEM_populate_physmap)
 			return -ENOSYS;
 		n = m.has_list ? m.count : 0;
+		/*
+		 * The window lies within the call, and start is one Xen's
+		 * continuation encoding can carry; without a list, no count.
+		 */
+		if ((!m.has_list && m.count != 0) ||
+		    m.start > (UINT_MAX >> HV_MEMOP_EXTENT_SHIFT) ||
+		    (n != 0 && (m.start >= m.nr_extents ||
+		    n > m.nr_extents - m.start)))
+			return -EINVAL;
 		if (n > XW_MAX_WINDOW || len != sizeof(m) + n * sizeof(*list))
 			return -EINVAL;
 		list = (xen_pfn_t *)(void *)out;
