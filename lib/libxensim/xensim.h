@@ -114,6 +114,9 @@ int	xensim_host_info(struct xensim *, struct xensim_hostinfo *);
  * when pool_empty is set.  With limit_order set, the domain's
  * reservation calls of an extent order above max_order do nothing, as
  * under Xen's memop-max-order (0 here: superpages refused).
+ * With xs_drop set, xenstored closes every current connection of the
+ * domain once (its socket keeps listening); with mem_keep set, the
+ * memory faults above are left as they were.
  */
 struct xensim_fault {
 	domid_t			 domid;
@@ -121,6 +124,8 @@ struct xensim_fault {
 	int			 pool_empty;
 	int			 limit_order;	/* 0: no limit (the default) */
 	unsigned int		 max_order;
+	int			 xs_drop;
+	int			 mem_keep;
 };
 int	xensim_fault(struct xensim *, const struct xensim_fault *);
 

@@ -68,7 +68,16 @@ enum xw_op {
 	XW_DOMAIN_LIST,		/* xw_range (first index, count) -> dominfo[] */
 	XW_DOMAIN_SETMAXMEM,	/* xw_maxmem */
 	XW_HOST_INFO,		/* -> struct xensim_hostinfo */
-	XW_FAULT		/* struct xensim_fault */
+	XW_FAULT		/* struct xensim_fault (or xw_fault_v1) */
+};
+
+/* XW_FAULT as sent before xs_drop and mem_keep: still accepted. */
+struct xw_fault_v1 {
+	domid_t		domid;
+	int64_t		alloc_budget;
+	int		pool_empty;
+	int		limit_order;
+	unsigned int	max_order;
 };
 
 struct xw_hdr {

@@ -66,7 +66,7 @@ usage(void)
 	    "       xensimctl [-d dir] list [-l]\n"
 	    "       xensimctl [-d dir] info\n"
 	    "       xensimctl [-d dir] fault domain budget=N|pool=empty|"
-	    "pool=ok|maxorder=N|clear\n");
+	    "pool=ok|maxorder=N|xs=drop|clear\n");
 	exit(1);
 }
 
@@ -349,7 +349,14 @@ cmd_fault(int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	f.domid = lookup(argv[1]);
 	f.alloc_budget = -1;
+	/* xs=drop alone leaves the memory faults as they are. */
+	f.mem_keep = 1;
 	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "xs=drop") == 0) {
+			f.xs_drop = 1;
+			continue;
+		}
+		f.mem_keep = 0;
 		if (strcmp(argv[i], "clear") == 0) {
 			f.alloc_budget = -1;
 			f.pool_empty = 0;

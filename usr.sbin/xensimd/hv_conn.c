@@ -39,6 +39,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@
 
 #include "ev.h"
 #include "hvvar.h"
+#include "xenstored.h"
 
 struct hv_conn {
 	int		 c_fd;
@@ -347,22 +349,33 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		*outlen = sizeof(hi);
 		return 0;
 	case XW_FAULT:
-		if (len != sizeof(fa))
+		memset(&fa, 0, sizeof(fa));
+		if (len == sizeof(struct xw_fault_v1))
+			/* The leading fields are laid out alike. */
+			memcpy(&fa, in, offsetof(struct xensim_fault, xs_drop));
+		else if (len == sizeof(fa))
+			memcpy(&fa, in, sizeof(fa));
+		else
 			return -EINVAL;
-		memcpy(&fa, in, sizeof(fa));
 		if ((d = hv_domain_lookup(fa.domid)) == NULL)
 			return -ESRCH;
-		if (fa.alloc_budget < -1 ||
-		    (fa.limit_order && fa.max_order > HV_CTLDOM_MAX_ORDER))
+		if (!fa.mem_keep && (fa.alloc_budget < -1 ||
+		    (fa.limit_order && fa.max_order > HV_CTLDOM_MAX_ORDER)))
 			return -EINVAL;
-		d->d_alloc_budget = fa.alloc_budget;
-		d->d_pool_empty = fa.pool_empty != 0;
-		d->d_limit_order = fa.limit_order != 0;
-		d->d_max_order = fa.max_order;
-		hv_log("d%u: fault: alloc budget %lld, pool %s, max order %d",
-		    d->d_id, (long long)fa.alloc_budget,
-		    fa.pool_empty ? "empty" : "ok",
-		    fa.limit_order ? (int)fa.max_order : -1);
+		if (!fa.mem_keep) {
+			d->d_alloc_budget = fa.alloc_budget;
+			d->d_pool_empty = fa.pool_empty != 0;
+			d->d_limit_order = fa.limit_order != 0;
+			d->d_max_order = fa.max_order;
+			hv_log("d%u: fault: alloc budget %lld, pool %s, "
+			    "max order %d", d->d_id,
+			    (long long)fa.alloc_budget,
+			    fa.pool_empty ? "empty" : "ok",
+			    fa.limit_order ? (int)fa.max_order : -1);
+		}
+		if (fa.xs_drop)
+			hv_log("d%u: fault: xenstore: %u connection(s) dropped",
+			    d->d_id, xsd_drop_domain(d->d_id));
 		return 0;
 	default:
 		return -ENOSYS;

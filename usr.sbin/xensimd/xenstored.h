@@ -27,6 +27,14 @@ int	xsd_init(void);
 int	xsd_listen(const char *path, unsigned int domid);
 void	xsd_unlisten(unsigned int domid);
 
+/*
+ * Fault injection: close every current connection of domain domid and
+ * drop their watches and transactions, as if xenstored had lost them;
+ * the listener stays, so the domain can connect again.  Returns the
+ * number of connections closed.
+ */
+unsigned int	xsd_drop_domain(unsigned int domid);
+
 /* Toolstack access, as dom0.  Missing parents are created as Xen does. */
 int	xsd_write(const char *path, const char *value);
 int	xsd_mkdir(const char *path);

@@ -359,3 +359,19 @@ xsd_unlisten(unsigned int domid)
 			xs_kill(c, NULL);
 	xs_reap();
 }
+
+unsigned int
+xsd_drop_domain(unsigned int domid)
+{
+	struct xs_conn *c;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(c, &xs_conns, c_list) {
+		if (c->c_domid == domid && !c->c_dead) {
+			xs_kill(c, "fault injection");
+			n++;
+		}
+	}
+	xs_reap();
+	return n;
+}

@@ -31,6 +31,8 @@ commands_body()
 	    xenstore-read /local/domain/1/control/shutdown
 	atf_check -s exit:0 xensimctl fault a budget=3 pool=ok
 	atf_check -s exit:0 xensimctl fault a clear
+	atf_check -s exit:0 xensimctl fault a xs=drop
+	atf_check -s exit:0 xensimctl fault a xs=drop budget=2
 	atf_check -s exit:0 xensimctl destroy 1
 	atf_check -s exit:0 xensimctl destroy b
 	atf_check -s exit:0 -o match:"^free_memory +: 256$" xensimctl info

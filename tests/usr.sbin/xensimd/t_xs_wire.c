@@ -541,6 +541,101 @@ ATF_TC_BODY(never_reads, tc)
 	xst_check_served();
 }
 
+/* A watch on path for fd: the reply, then the first event. */
+static void
+drop_watch(int fd, const char *path, const char *token)
+{
+	struct xsd_sockmsg hdr;
+	char msg[256];
+	size_t plen = strlen(path) + 1, tlen = strlen(token) + 1;
+
+	memcpy(msg, path, plen);
+	memcpy(msg + plen, token, tlen);
+	xst_send(fd, XS_WATCH, 1, 0, msg, plen + tlen);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WATCH);
+	xst_recv(fd, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WATCH_EVENT);
+	ATF_REQUIRE_STREQ(buf, path);
+}
+
+XT_TC(xs_drop, "the xs=drop fault closes that domain's connections only; "
+    "the domain can connect again")
+ATF_TC_BODY(xs_drop, tc)
+{
+	struct xsd_sockmsg hdr;
+	struct xensim_fault f;
+	struct xensim *h;
+	unsigned int a, b;
+	char path[64], val[80];
+	int fa1, fa2, fa3, fb, f0;
+
+	xt_start(0);
+	a = xst_domain("a");
+	b = xst_domain("b");
+	fa1 = xst_connect(a);
+	fa2 = xst_connect(a);
+	fb = xst_connect(b);
+	f0 = xst_connect(0);
+	snprintf(path, sizeof(path), "/local/domain/%u", a);
+	drop_watch(fa1, path, "ta");
+	snprintf(path, sizeof(path), "/local/domain/%u", b);
+	drop_watch(fb, path, "tb");
+	drop_watch(f0, "/drop", "t0");
+	xst_send(fa2, XS_TRANSACTION_START, 2, 0, "", 1);
+	xst_recv(fa2, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_TRANSACTION_START);
+
+	h = xt_dom0();
+	memset(&f, 0, sizeof(f));
+	f.domid = (domid_t)a;
+	f.xs_drop = 1;
+	f.mem_keep = 1;
+	ATF_REQUIRE_EQ(xensim_fault(h, &f), 0);
+	f.domid = 999;
+	ATF_REQUIRE_EQ(xensim_fault(h, &f), -1);
+	ATF_REQUIRE_EQ(errno, ESRCH);
+	xensim_close(h);
+
+	/* Both of a's connections are closed. */
+	ATF_REQUIRE_EQ(xst_readn(fa1, &hdr, sizeof(hdr)), 0);
+	ATF_REQUIRE_EQ(xst_readn(fa2, &hdr, sizeof(hdr)), 0);
+
+	/* b and dom0 keep their connections and watches. */
+	snprintf(path, sizeof(path), "/local/domain/%u/drop", b);
+	snprintf(val, sizeof(val), "%s%c1", path, '\0');
+	xst_send(f0, XS_WRITE, 3, 0, val, strlen(path) + 3);
+	xst_recv(f0, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WRITE);
+	xst_recv(fb, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WATCH_EVENT);
+	ATF_REQUIRE_STREQ(buf, path);
+	ATF_REQUIRE_STREQ(buf + strlen(path) + 1, "tb");
+	xst_call(fb, XS_READ, path, XS_READ, buf);
+	ATF_REQUIRE_STREQ(buf, "1");
+	xst_send(fb, XS_WRITE, 4, 0, "/drop/x\0" "2", 9);
+	xst_recv(fb, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_ERROR);	/* a domU may not write /drop */
+	xst_send(f0, XS_WRITE, 5, 0, "/drop/x\0" "2", 9);
+	xst_recv(f0, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WATCH_EVENT);
+	ATF_REQUIRE_STREQ(buf, "/drop/x");
+	xst_recv(f0, &hdr, buf);
+	ATF_REQUIRE_EQ(hdr.type, XS_WRITE);
+
+	/* a's socket still listens: a new connection is served. */
+	fa3 = xst_connect(a);
+	snprintf(path, sizeof(path), "/local/domain/%u/name", a);
+	xst_call(fa3, XS_READ, path, XS_READ, buf);
+	ATF_REQUIRE_STREQ(buf, "a");
+	close(fa1);
+	close(fa2);
+	close(fa3);
+	close(fb);
+	close(f0);
+	xst_check_served();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -555,5 +650,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, garbage);
 	ATF_TP_ADD_TC(tp, watch_flood);
 	ATF_TP_ADD_TC(tp, never_reads);
+	ATF_TP_ADD_TC(tp, xs_drop);
 	return atf_no_error();
 }

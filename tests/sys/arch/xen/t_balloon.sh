@@ -926,6 +926,73 @@ pvh_odd_cleanup()
 	xensim_stop
 }
 
+# xs_drop TYPE: xenstored drops the guest's connection; the guest
+# reconnects by itself, its balloon follows a target written right after
+# the drop, and one written while a target change is in flight.
+xs_drop()
+{
+	local d extra log
+	extra=$(builder_pages "$1")
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	log=$XENSIM_DIR/domains/$d/console.log
+
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" xs=drop
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	atf_check_equal "$(sysctl_get "$d" target)" 262144
+	wait_for console_count "$d" "xenstore reconnected" 1 ||
+	    atf_fail "no reconnection: $(cat "$log")"
+	console_count "$d" "xenstore connection lost" 1 ||
+	    atf_fail "not one loss: $(cat "$log")"
+
+	# Dropped while the balloon is on its way back up.
+	xenstore-write /local/domain/$d/memory/target 524288
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" xs=drop
+	settle "$d" $((131072 + extra))
+	atf_check_equal "$(sysctl_get "$d" target)" 524288
+	wait_for console_count "$d" "xenstore reconnected" 2 ||
+	    atf_fail "no second reconnection: $(cat "$log")"
+
+	# Still following memory/target on the new connection.
+	xenstore-write /local/domain/$d/memory/target 393216
+	settle "$d" $((98304 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 131072
+	console_count "$d" "xenstore connection lost" 2 ||
+	    atf_fail "not two losses: $(cat "$log")"
+}
+
+atf_test_case pv_xs_drop cleanup
+pv_xs_drop_head()
+{
+	atf_set descr "PV: the guest reconnects when xenstored drops it" \
+	    "and keeps following memory/target"
+}
+pv_xs_drop_body()
+{
+	xs_drop pv
+}
+pv_xs_drop_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_xs_drop cleanup
+pvh_xs_drop_head()
+{
+	atf_set descr "PVH: the guest reconnects when xenstored drops it" \
+	    "and keeps following memory/target"
+}
+pvh_xs_drop_body()
+{
+	xs_drop pvh
+}
+pvh_xs_drop_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
@@ -958,4 +1025,6 @@ atf_init_test_cases()
 	atf_add_test_case pvh_fallback
 	atf_add_test_case pv_odd
 	atf_add_test_case pvh_odd
+	atf_add_test_case pv_xs_drop
+	atf_add_test_case pvh_xs_drop
 }
