@@ -700,6 +700,84 @@ ATF_TC_BODY(hangup, tc)
 	check(&s);
 }
 
+/* dom0 grows b by one page and back: the number of pages it got. */
+static int
+grow_b(void)
+{
+	struct xen_memory_reservation res;
+	struct xensim *h = xt_dom0();
+	xen_pfn_t mfn = 0;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	set_xen_guest_handle(res.extent_start, &mfn);
+	res.nr_extents = 1;
+	res.domid = db;
+	rc = xensim_memory_op(h, XENMEM_increase_reservation, &res);
+	if (rc == 1)
+		ATF_REQUIRE_EQ(xensim_memory_op(h,
+		    XENMEM_decrease_reservation, &res), 1);
+	xensim_close(h);
+	return rc;
+}
+
+XT_TC(fault_sizes, "XW_FAULT as sent before xs_drop is still understood; "
+    "mem_keep leaves the memory faults alone; other sizes are EINVAL")
+ATF_TC_BODY(fault_sizes, tc)
+{
+	struct sockaddr_un sun;
+	struct xw_fault_v1 v1;
+	struct xensim_fault fa;
+	struct timeval tv = { 60, 0 };
+	unsigned char big[sizeof(fa) + 8];
+	int fd, n;
+
+	(void)setup();
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	n = snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/privcmd",
+	    xt_dir);
+	ATF_REQUIRE(n > 0 && (size_t)n < sizeof(sun.sun_path));
+	ATF_REQUIRE((fd = socket(AF_UNIX, SOCK_SEQPACKET, 0)) != -1);
+	ATF_REQUIRE(connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0);
+	ATF_REQUIRE(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)) == 0);
+
+	/* The old layout, padding not zeroed: the pool empties. */
+	memset(&v1, 0xa5, sizeof(v1));
+	v1.domid = db;
+	v1.alloc_budget = -1;
+	v1.pool_empty = 1;
+	v1.limit_order = 0;
+	v1.max_order = 0;
+	ATF_REQUIRE_EQ(call(fd, XW_FAULT, &v1, sizeof(v1), NULL), 0);
+	ATF_REQUIRE_EQ(grow_b(), 0);
+	v1.alloc_budget = -2;
+	ATF_REQUIRE_EQ(call(fd, XW_FAULT, &v1, sizeof(v1), NULL), -EINVAL);
+	ATF_REQUIRE_EQ(call(fd, XW_FAULT, &v1, sizeof(v1) - 1, NULL),
+	    -EINVAL);
+	memset(big, 0, sizeof(big));
+	memcpy(big, &v1, sizeof(v1));
+	ATF_REQUIRE_EQ(call(fd, XW_FAULT, big, sizeof(big), NULL), -EINVAL);
+
+	/* xs_drop with mem_keep: the memory fields are ignored. */
+	memset(&fa, 0, sizeof(fa));
+	fa.domid = db;
+	fa.alloc_budget = -7;
+	fa.xs_drop = 1;
+	fa.mem_keep = 1;
+	ATF_REQUIRE_EQ(call(fd, XW_FAULT, &fa, sizeof(fa), NULL), 0);
+	ATF_REQUIRE_EQ(grow_b(), 0);
+
+	/* The new layout without mem_keep sets them all. */
+	fa.alloc_budget = -1;
+	fa.xs_drop = 0;
+	fa.mem_keep = 0;
+	ATF_REQUIRE_EQ(call(fd, XW_FAULT, &fa, sizeof(fa), NULL), 0);
+	ATF_REQUIRE_EQ(grow_b(), 1);
+	close(fd);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -710,6 +788,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, boot_p2m);
 	ATF_TP_ADD_TC(tp, pipeline);
 	ATF_TP_ADD_TC(tp, hangup);
+	ATF_TP_ADD_TC(tp, fault_sizes);
 
 	return atf_no_error();
 }
