@@ -53,32 +53,15 @@
 
 #define SP_MAXNODES	(RUMPSYSCTL_DATAMAX / sizeof(struct rumpsysctl_node))
 
+/* All of len bytes, in (out == 0) or out; -1 on error or hangup. */
 static int
-sp_readall(int fd, void *buf, size_t len)
+sp_io(int fd, void *buf, size_t len, int out)
 {
 	char *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
-		n = read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-sp_writeall(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
+		n = out ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -99,9 +82,9 @@ sp_reply(int fd, int error, const void *data, uint32_t datalen,
 	rep.error = error;
 	rep.datalen = datalen;
 	rep.oldlen = oldlen;
-	if (sp_writeall(fd, &rep, sizeof(rep)) == -1)
+	if (sp_io(fd, &rep, sizeof(rep), 1) == -1)
 		return -1;
-	return datalen > 0 ? sp_writeall(fd, data, datalen) : 0;
+	return datalen > 0 ? sp_io(fd, (void *)(uintptr_t)data, datalen, 1) : 0;
 }
 
 /* One request; -1 ends the connection. */
@@ -114,16 +97,16 @@ sp_request(int fd, int root, char *data, struct rumpuser_sysctl_node *kn)
 	size_t oldlen, count, i;
 	int error;
 
-	if (sp_readall(fd, &req, sizeof(req)) == -1)
+	if (sp_io(fd, &req, sizeof(req), 0) == -1)
 		return -1;
 	if (req.namelen == 0 || req.namelen > RUMPSYSCTL_NAMEMAX ||
 	    req.newlen > RUMPSYSCTL_DATAMAX)
 		return -1;	/* not speaking the protocol: hang up */
-	if (sp_readall(fd, name, req.namelen) == -1)
+	if (sp_io(fd, name, req.namelen, 0) == -1)
 		return -1;
 	name[req.namelen] = '\0';
 	newbuf = data + RUMPSYSCTL_DATAMAX;
-	if (req.newlen > 0 && sp_readall(fd, newbuf, req.newlen) == -1)
+	if (req.newlen > 0 && sp_io(fd, newbuf, req.newlen, 0) == -1)
 		return -1;
 	if (memchr(name, '\0', req.namelen) != NULL)
 		return sp_reply(fd, EINVAL, NULL, 0, 0);
