@@ -21,13 +21,21 @@ UCFLAGS		= $(CFLAGS) $(WARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
 		  -D_GNU_SOURCE -MMD -MP
 LDFLAGS		+= $(SANFLAGS)
 
-# Kernel code: no libc, only our sys/ headers and the Xen public headers.
+# Kernel code: no libc, only our sys/ headers and the Xen public headers,
+# laid out as in NetBSD (<xen/include/public/...>), with NetBSD's kernel
+# warning flags (sys/conf/Makefile.kern.inc), so that what would not
+# build in a NetBSD kernel does not build here.
 KINC		:= $(OBJ)/kinc
 GCCINC		:= $(shell $(CC) -print-file-name=include)
-KCFLAGS		= $(CFLAGS) $(WARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
+KWARNS		:= $(WARNS) -Wno-unused-parameter -Wpointer-arith \
+		   -Wmissing-prototypes -Wstrict-prototypes -Wold-style-definition \
+		   -Wshadow -Wcast-qual -Wwrite-strings -Wswitch
+KCFLAGS_COMMON	= $(CFLAGS) $(KWARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
 		  -ffreestanding -nostdinc -isystem $(GCCINC) \
-		  -I$(CURDIR)/sys -I$(KINC) -I$(CURDIR)/sys/rump/include \
-		  -D_KERNEL -MMD -MP
+		  -D_KERNEL -D_KERNEL_OPT -DSYSCTL_INCLUDE_DESCR -MMD -MP
+# The bench's kernel configuration (opt_*.h, locators.h) is sys/rump/include.
+KCFLAGS		= $(KCFLAGS_COMMON) -I$(CURDIR)/sys -I$(KINC) \
+		  -I$(CURDIR)/sys/rump/include
 
 LIBXENSIM	:= $(LIBDIR)/libxensim.a
 LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
@@ -62,11 +70,12 @@ $(OBJ)/u/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(UCFLAGS) $(CPPFLAGS) -c $< -o $@
 
-# <xen/...> for kernel code: Debian's Xen public headers beside our own
-# NetBSD-named ones from sys/arch/xen/include.
+# <xen/...> for kernel code as NetBSD lays it out: our NetBSD-named
+# headers from sys/arch/xen/include, and Debian's Xen public headers
+# under <xen/include/public/...>.
 $(KINC)/.stamp: $(wildcard sys/arch/xen/include/*.h)
-	@rm -rf $(KINC) && mkdir -p $(KINC)/xen
-	@ln -s /usr/include/xen/* $(KINC)/xen/
+	@rm -rf $(KINC) && mkdir -p $(KINC)/xen/include
+	@ln -s /usr/include/xen $(KINC)/xen/include/public
 	@for h in $(CURDIR)/sys/arch/xen/include/*.h; do \
 		[ -e "$$h" ] && ln -sf "$$h" $(KINC)/xen/; done; true
 	@touch $@

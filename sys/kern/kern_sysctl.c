@@ -99,7 +99,7 @@ sysctl_child_byname(struct sysctlnode *parent, const char *name, size_t len)
 }
 
 int
-sysctl_createv(struct sysctllog **log, int cflags,
+(sysctl_createv)(struct sysctllog **log, int cflags,
     const struct sysctlnode **rnode, const struct sysctlnode **cnode,
     int flags, int type, const char *namep, const char *descr,
     sysctlfn func, u_quad_t qv, void *newp, size_t newsize, ...)
@@ -110,7 +110,6 @@ sysctl_createv(struct sysctllog **log, int cflags,
 	va_list ap;
 	int num, error;
 
-	(void)cflags;
 	if (namep == NULL || strlen(namep) == 0 ||
 	    strlen(namep) >= SYSCTL_NAMELEN || strchr(namep, '.') != NULL)
 		return EINVAL;
@@ -263,9 +262,6 @@ sysctl_lookup(SYSCTLFN_ARGS)
 	size_t sz, len;
 	int error = 0;
 
-	(void)name;
-	(void)oldname;
-	(void)l;
 	if (namelen != 0)
 		return ENOTDIR;
 	if (SYSCTL_TYPE(rnode->sysctl_flags) == CTLTYPE_NODE)

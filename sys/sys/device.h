@@ -38,6 +38,7 @@ typedef struct cfdata *cfdata_t;
 struct cfdata {
 	const char	*cf_name;
 	int		cf_unit;
+	const int	*cf_loc;	/* locators, as locators.h names them */
 };
 
 struct cfattach {

@@ -54,6 +54,16 @@ struct {								\
 #define SLIST_FOREACH(var, head, field)					\
 	for ((var) = (head)->slh_first; (var); (var) = (var)->field.sle_next)
 
+#define LIST_HEAD(name, type)						\
+struct name {								\
+	struct type *lh_first;						\
+}
+#define LIST_ENTRY(type)						\
+struct {								\
+	struct type *le_next;						\
+	struct type **le_prev;						\
+}
+
 #define TAILQ_HEAD(name, type)						\
 struct name {								\
 	struct type *tqh_first;						\

@@ -63,6 +63,7 @@
 #define CTLTYPE_QUAD	4
 #define CTLTYPE_STRUCT	5
 #define CTLTYPE_BOOL	6
+#define CTLTYPE_LONG	7
 #define CTLTYPE_MASK	0x0000000f
 #define SYSCTL_TYPE(x)	((x) & CTLTYPE_MASK)
 
@@ -77,7 +78,11 @@
 #define CTLFLAG_HEX		0x00001000
 #define CTLFLAG_OWNDESC		0x00004000
 
+#ifdef SYSCTL_INCLUDE_DESCR
 #define SYSCTL_DESCR(s)		s
+#else
+#define SYSCTL_DESCR(s)		NULL
+#endif
 
 struct lwp;
 struct sysctlnode;
@@ -123,6 +128,31 @@ int	sysctl_createv(struct sysctllog **, int,
 	    u_quad_t, void *, size_t, ...);
 int	sysctl_lookup(SYSCTLFN_PROTO);
 void	sysctl_teardown(struct sysctllog **);
+
+/*
+ * As in NetBSD-current: a node's data pointer must have its type's C
+ * type (a CTLTYPE_QUAD node takes an int64_t *, or a void * such as a
+ * softc for a handler to use), and the type must be a constant.
+ */
+#define VERIFY_FN(ctl_type, c_type)					\
+static __inline __attribute__((__always_inline__)) void *		\
+__sysctl_verify_##ctl_type##_arg(c_type *arg)				\
+{									\
+	return arg;							\
+}
+
+VERIFY_FN(CTLTYPE_NODE, struct sysctlnode)
+VERIFY_FN(CTLTYPE_INT, int)
+VERIFY_FN(CTLTYPE_STRING, char)
+VERIFY_FN(CTLTYPE_QUAD, int64_t)
+VERIFY_FN(CTLTYPE_STRUCT, void)
+VERIFY_FN(CTLTYPE_BOOL, bool)
+VERIFY_FN(CTLTYPE_LONG, long)
+#undef VERIFY_FN
+
+#define sysctl_createv(lg, cfl, rn, cn, fl, type, nm, desc, fn, qv, newp, ...) \
+	sysctl_createv(lg, cfl, rn, cn, fl, type, nm, desc, fn, qv,	\
+	    __sysctl_verify_##type##_arg(newp), __VA_ARGS__)
 
 /*
  * By dotted name, for the platform's sysctl server (sysctlbyname(3)

@@ -34,7 +34,10 @@
 
 /* One per RAM frame. */
 struct vm_page {
-	TAILQ_ENTRY(vm_page)	pageq;		/* free list: the allocator's */
+	union {
+		TAILQ_ENTRY(vm_page) queue;	/* free list, pglists */
+		LIST_ENTRY(vm_page) list;
+	} pageq;				/* as in NetBSD */
 	paddr_t			phys_addr;	/* frame's physical address */
 	uint16_t		flags;		/* PG_* */
 };
@@ -42,7 +45,7 @@ struct vm_page {
 #define PG_ZERO		0x0100		/* known to be zero filled */
 #define PG_FREE		0x4000		/* on the free list */
 
-/* A list of pages, linked through pageq (uvm_pglistalloc). */
+/* A list of pages, linked through pageq.queue (uvm_pglistalloc). */
 TAILQ_HEAD(pglist, vm_page);
 
 #define VM_PAGE_TO_PHYS(pg)	((pg)->phys_addr)

@@ -45,6 +45,7 @@
 #include <unistd.h>
 
 #include <atf-c.h>
+#include <xenstore.h>
 
 #include <balloon.h>
 #include <rumpsysctl.h>
@@ -289,4 +290,39 @@ xt_balloon_settle(domid_t id, uint64_t pages)
 	    PRIu64 ", not %" PRIu64, xt_dominfo(id).tot_pages, pages);
 	XT_WAIT_FOR(xt_sysctl_int(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
 	    BALLOON_STAT_STATE) == 0);
+}
+
+/* Does the domain's console log hold the text? */
+bool
+xt_console_has(domid_t id, const char *text)
+{
+	char path[PATH_MAX + 64], *buf = NULL;
+	size_t len = 0;
+	bool found;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/domains/%u/console.log", xt_dir, id);
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	buf = malloc(1 << 20);
+	ATF_REQUIRE(buf != NULL);
+	len = fread(buf, 1, (1 << 20) - 1, fp);
+	fclose(fp);
+	buf[len] = '\0';
+	found = strstr(buf, text) != NULL;
+	free(buf);
+	return found;
+}
+
+/* Write the domain's memory/target as dom0 does (xenstore-write). */
+void
+xt_xs_target(domid_t id, const char *value)
+{
+	char path[64];
+	struct xs_handle *xs;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", id);
+	ATF_REQUIRE((xs = xs_open(0)) != NULL);
+	ATF_REQUIRE(xs_write(xs, XBT_NULL, path, value, strlen(value)));
+	xs_close(xs);
 }

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <balloon.h>
 #include <rumpsysctl.h>
@@ -263,7 +264,8 @@ domu_write(char **assigns, int nassigns)
 		new = a[i].kib;
 		len = sizeof(old);
 		if (sysctlbyname(name, &old, &len, &new, sizeof(new)) == -1) {
-			if (errno == EINVAL)
+			/* Out of range is EPERM, as for non-root. */
+			if (errno == EPERM && geteuid() == 0)
 				errx(1, "%s: %" PRIu64 " KiB refused by the "
 				    "driver (see dmesg for why)", name, new);
 			err(1, "%s", name);

@@ -107,7 +107,6 @@ log(int level, const char *fmt, ...)
 {
 	va_list ap;
 
-	(void)level;
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -169,7 +168,6 @@ void
 aprint_naive(const char *fmt, ...)
 {
 
-	(void)fmt;
 }
 
 void

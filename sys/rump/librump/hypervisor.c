@@ -39,8 +39,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/systm.h>
 
 #include <xen/xen.h>
-#include <xen/features.h>
-#include <xen/version.h>
 #include <xen/hypervisor.h>
 #include <xen/xenpmap.h>
 
@@ -50,8 +48,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 unsigned long *xpmap_phys_to_machine_mapping;
 
-/* XENVER_get_features submap 0, read once at boot. */
-static uint32_t xen_features;
+/* XENFEAT_*, read once at boot, as NetBSD's xen_init_features(). */
+bool xen_feature_tables[XENFEAT_NR_SUBMAPS * 32];
 
 /* Queued M2P updates, as NetBSD's x86_xpmap.c: flushed in one call. */
 #define XPQUEUE_SIZE	512
@@ -62,15 +60,13 @@ static u_int xpq_idx;				/* protected by xpq_lock */
 void
 rump_xen_init(bool pv, unsigned long *p2m)
 {
-
 	struct xen_feature_info fi;
 
+	xen_init_features();
+	/* No XENVER_get_features: the start info's word is all we have. */
 	memset(&fi, 0, sizeof(fi));
-	fi.submap_idx = 0;
-	if (HYPERVISOR_xen_version(XENVER_get_features, &fi) == 0)
-		xen_features = fi.submap;
-	else if (!pv)
-		xen_features = 1U << XENFEAT_auto_translated_physmap;
+	if (HYPERVISOR_xen_version(XENVER_get_features, &fi) < 0 && !pv)
+		xen_feature_tables[XENFEAT_auto_translated_physmap] = true;
 	if (pv != !xen_feature(XENFEAT_auto_translated_physmap))
 		panic("start info says %s, features say otherwise",
 		    pv ? "PV" : "PVH");
@@ -100,13 +96,21 @@ HYPERVISOR_xen_version(int cmd, void *arg)
 	return rumpuser_xen_version(cmd, arg);
 }
 
-bool
-xen_feature(int flag)
+void
+xen_init_features(void)
 {
+	struct xen_feature_info fi;
+	u_int sm, f;
 
-	if (flag < 0 || flag >= 32)
-		return false;
-	return (xen_features & (1U << flag)) != 0;
+	for (sm = 0; sm < XENFEAT_NR_SUBMAPS; sm++) {
+		memset(&fi, 0, sizeof(fi));
+		fi.submap_idx = sm;
+		if (HYPERVISOR_xen_version(XENVER_get_features, &fi) < 0)
+			break;
+		for (f = 0; f < 32; f++)
+			xen_feature_tables[sm * 32 + f] =
+			    (fi.submap & (1U << f)) != 0;
+	}
 }
 
 static void

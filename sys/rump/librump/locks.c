@@ -57,8 +57,6 @@ mutex_init(kmutex_t *mtx, kmutex_type_t type, int ipl)
 {
 	struct rumpuser_mtx *hmtx;
 
-	(void)type;
-	(void)ipl;
 	rumpuser_mutex_init(&hmtx);
 	mtx->mtx_hyp = hmtx;
 	OWNER_SET(mtx, 0);

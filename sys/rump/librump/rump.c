@@ -53,6 +53,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <rumpuser.h>
 
+#include "locators.h"
 #include "rump.h"
 #include "rump_private.h"
 
@@ -137,9 +138,6 @@ rump_shutdown_watcher(struct xenbus_watch *watch, const char **vec,
 {
 	char reason[32];
 
-	(void)watch;
-	(void)vec;
-	(void)len;
 	if (xenbus_read(NULL, "control", "shutdown", reason,
 	    sizeof(reason)) != 0 || reason[0] == '\0')
 		return;
@@ -161,7 +159,9 @@ rump_xen_main(void)
 {
 	struct rumpuser_xen_boot boot;
 	struct xenbusdev_attach_args xa;
-	struct cfdata cf = { .cf_name = "balloon", .cf_unit = 0 };
+	static const int balloon_loc[] = { XENBUSCF_ID_DEFAULT };
+	struct cfdata cf = { .cf_name = "balloon", .cf_unit = 0,
+	    .cf_loc = balloon_loc };
 	char dir[200], path[256];
 	device_t balloon;
 	int error;

@@ -68,8 +68,6 @@ kthread_create(int pri, int flags, struct cpu_info *ci,
 	va_list ap;
 	int error, join;
 
-	(void)pri;
-	(void)ci;
 	join = (flags & KTHREAD_MUSTJOIN) != 0;
 	KASSERT(!join || lp != NULL);
 	l = kmem_zalloc(sizeof(*l), KM_SLEEP);
@@ -95,7 +93,6 @@ void
 kthread_exit(int ecode)
 {
 
-	(void)ecode;
 	rumpuser_thread_exit();
 }
 

@@ -71,7 +71,7 @@ rump_uvm_init(void *ram, uint64_t npages)
 		vm_pages[i].phys_addr = (paddr_t)i << PAGE_SHIFT;
 		/* The domain builder hands over zeroed frames. */
 		vm_pages[i].flags = PG_FREE | PG_ZERO;
-		TAILQ_INSERT_TAIL(&uvm_freeq, &vm_pages[i], pageq);
+		TAILQ_INSERT_TAIL(&uvm_freeq, &vm_pages[i], pageq.queue);
 	}
 	physmem = npages;
 	uvmexp.pagesize = PAGE_SIZE;
@@ -99,9 +99,6 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	struct vm_page *pg;
 	bool zero;
 
-	(void)obj;
-	(void)off;
-	(void)anon;
 	mutex_enter(&uvm_fpageqlock);
 	pg = TAILQ_FIRST(&uvm_freeq);
 	if (pg == NULL) {
@@ -109,7 +106,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 		return NULL;
 	}
 	KASSERT(pg->flags & PG_FREE);
-	TAILQ_REMOVE(&uvm_freeq, pg, pageq);
+	TAILQ_REMOVE(&uvm_freeq, pg, pageq.queue);
 	zero = (pg->flags & PG_ZERO) != 0;
 	pg->flags &= ~(PG_FREE | PG_ZERO);
 	uvmexp.free--;
@@ -131,7 +128,7 @@ uvm_pagefree(struct vm_page *pg)
 	/* PG_ZERO stays only if the owner set it: it knows, we do not. */
 	pg->flags |= PG_FREE;
 	/* Tail: a frame just freed is handed out last. */
-	TAILQ_INSERT_TAIL(&uvm_freeq, pg, pageq);
+	TAILQ_INSERT_TAIL(&uvm_freeq, pg, pageq.queue);
 	uvmexp.free++;
 	mutex_exit(&uvm_fpageqlock);
 }
@@ -151,9 +148,9 @@ uvm_pglist_take(uint64_t pfn, uint64_t n, struct pglist *rlist)
 	for (i = 0; i < n; i++) {
 		pg = &vm_pages[pfn + i];
 		KASSERT(pg->flags & PG_FREE);
-		TAILQ_REMOVE(&uvm_freeq, pg, pageq);
+		TAILQ_REMOVE(&uvm_freeq, pg, pageq.queue);
 		pg->flags &= ~PG_FREE;
-		TAILQ_INSERT_TAIL(rlist, pg, pageq);
+		TAILQ_INSERT_TAIL(rlist, pg, pageq.queue);
 	}
 	uvmexp.free -= (int)n;
 }
@@ -172,7 +169,6 @@ uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
 {
 	uint64_t n, lo, hi, align, bound, pfn, run, i;
 
-	(void)waitok;
 	TAILQ_INIT(rlist);
 	n = atop(round_page(size));
 	align = alignment == 0 ? 1 : atop(alignment);
@@ -230,7 +226,7 @@ uvm_pglistfree(struct pglist *list)
 	struct vm_page *pg;
 
 	while ((pg = TAILQ_FIRST(list)) != NULL) {
-		TAILQ_REMOVE(list, pg, pageq);
+		TAILQ_REMOVE(list, pg, pageq.queue);
 		uvm_pagefree(pg);
 	}
 }

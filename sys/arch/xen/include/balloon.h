@@ -27,6 +27,7 @@
 #define BALLOON_STAT_RETRIES	"retries"	/* backoff retries */
 #define BALLOON_STAT_STATE	"state"		/* int: BALLOON_STATE_* */
 #define BALLOON_STAT_ERROR	"error"		/* int: errno of the last stall */
+#define BALLOON_STAT_DELAY	"delay"		/* int: retry delay now, ms */
 
 #define BALLOON_STATE_IDLE	0	/* at target */
 #define BALLOON_STATE_INFLATING	1	/* giving pages to Xen */

@@ -30,22 +30,19 @@
 #define _XEN_HYPERVISOR_H_
 
 /*
- * Hypercalls and the hypervisor's feature flags, as NetBSD's
- * <xen/hypervisor.h> declares them.  Each platform supplies them.
+ * Hypercalls, as NetBSD's <xen/hypervisor.h> declares them with the Xen
+ * public headers it includes.  Each platform supplies the calls.
  */
 
 #include <sys/types.h>
 
-#include <xen/xen.h>
-#include <xen/features.h>
-#include <xen/memory.h>
+#include <xen/include/public/xen.h>
+#include <xen/include/public/memory.h>
+#include <xen/include/public/version.h>
 
 int	HYPERVISOR_memory_op(unsigned int, void *);
 int	HYPERVISOR_mmu_update(mmu_update_t *, unsigned int, unsigned int *,
 	    domid_t);
 int	HYPERVISOR_xen_version(int, void *);
-
-/* XENFEAT_* of <xen/features.h>, read once at boot. */
-bool	xen_feature(int);
 
 #endif /* _XEN_HYPERVISOR_H_ */

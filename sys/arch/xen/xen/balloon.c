@@ -67,6 +67,8 @@
 #include <sys/cdefs.h>
 __KERNEL_RCSID(0, "$NetBSD$");
 
+#include "opt_xen.h"
+
 #include <sys/param.h>
 #include <sys/condvar.h>
 #include <sys/device.h>
@@ -83,12 +85,14 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <uvm/uvm.h>
 
 #include <xen/xen.h>
-#include <xen/memory.h>
-#include <xen/features.h>
 #include <xen/hypervisor.h>
 #include <xen/xenbus.h>
-#include <xen/xenpmap.h>
 #include <xen/balloon.h>
+#ifdef XENPV
+#include <xen/xenpmap.h>
+#endif
+
+#include "locators.h"
 
 /* Frame numbers per hypercall: one page of them. */
 #define BALLOON_DELTA		(PAGE_SIZE / sizeof(xen_pfn_t))
@@ -145,9 +149,11 @@ struct balloon_xenbus_softc {
 	uint64_t		sc_retries;
 	int			sc_state;	/* BALLOON_STATE_* */
 	int			sc_error;	/* errno of the last stall */
+	int			sc_delay_ms;	/* retry delay now, or 0 */
 
 	/* the thread's own */
 	u_int			sc_order;	/* largest order to use now */
+	const char		*sc_refused;	/* op short at order 9, or NULL */
 	struct balloon_stack	sc_pages;	/* single pages, top first */
 	struct balloon_stack	sc_runs;	/* first pages of whole runs */
 	uint64_t		sc_nruns;	/* runs held whole */
@@ -159,7 +165,6 @@ struct balloon_xenbus_softc {
 struct balloon_stat {
 	const char	*bs_name;
 	const char	*bs_descr;
-	int		bs_type;	/* CTLTYPE_QUAD or CTLTYPE_INT */
 	size_t		bs_off;
 	bool		bs_kb;		/* pages, shown in KiB */
 };
@@ -178,6 +183,10 @@ static size_t	balloon_inflate_super(struct balloon_xenbus_softc *, size_t,
 static size_t	balloon_give_run(struct balloon_xenbus_softc *,
 		    struct vm_page *);
 static bool	balloon_mcontig(struct vm_page *);
+static xen_pfn_t balloon_xen_frame(struct balloon_xenbus_softc *, paddr_t);
+static void	balloon_p2m_unmap(struct balloon_xenbus_softc *, paddr_t);
+static void	balloon_p2m_map(paddr_t, paddr_t);
+static void	balloon_p2m_flush(void);
 static size_t	balloon_deflate(struct balloon_xenbus_softc *, size_t, u_int,
 		    int *);
 static size_t	balloon_deflate_super(struct balloon_xenbus_softc *, size_t,
@@ -189,7 +198,6 @@ static void	balloon_push(struct balloon_stack *, struct vm_page *);
 static struct vm_page *balloon_pop(struct balloon_stack *);
 static size_t	balloon_peek(struct balloon_xenbus_softc *, size_t);
 static void	balloon_split(struct balloon_xenbus_softc *);
-static void	balloon_release(struct vm_page *);
 static void	balloon_free_stack(struct balloon_stack *);
 static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
 static void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
@@ -203,7 +211,8 @@ static int	balloon_sysctl_current(SYSCTLFN_PROTO);
 static int	balloon_sysctl_target(SYSCTLFN_PROTO);
 static int	balloon_sysctl_min(SYSCTLFN_PROTO);
 static int	balloon_sysctl_max(SYSCTLFN_PROTO);
-static int	balloon_sysctl_stat(SYSCTLFN_PROTO);
+static int	balloon_sysctl_qstat(SYSCTLFN_PROTO);
+static int	balloon_sysctl_istat(SYSCTLFN_PROTO);
 
 CFATTACH_DECL_NEW(balloon, sizeof(struct balloon_xenbus_softc),
     balloon_xenbus_match, balloon_xenbus_attach, balloon_xenbus_detach,
@@ -217,32 +226,31 @@ static struct xenbus_watch balloon_xenbus_watch = {
 /* There is one balloon per domain; the watch and sysctl find it here. */
 static struct balloon_xenbus_softc *balloon_sc;
 
-static const struct balloon_stat balloon_stats[] = {
+/* Counters: uint64_t members of the softc, CTLTYPE_QUAD nodes. */
+static const struct balloon_stat balloon_qstats[] = {
 	{ BALLOON_STAT_BALLOON, "Memory held by Xen now, in KiB",
-	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_npages),
-	    true },
+	    offsetof(struct balloon_xenbus_softc, sc_npages), true },
 	{ BALLOON_STAT_INFLATED, "Memory given to Xen in total, in KiB",
-	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_inflated),
-	    true },
+	    offsetof(struct balloon_xenbus_softc, sc_inflated), true },
 	{ BALLOON_STAT_DEFLATED, "Memory taken back in total, in KiB",
-	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_deflated),
-	    true },
+	    offsetof(struct balloon_xenbus_softc, sc_deflated), true },
 	{ BALLOON_STAT_HYPERCALLS, "Reservation hypercalls made",
-	    CTLTYPE_QUAD,
 	    offsetof(struct balloon_xenbus_softc, sc_hypercalls), false },
 	{ BALLOON_STAT_PARTIAL, "Hypercalls that did less than asked",
-	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_partial),
-	    false },
+	    offsetof(struct balloon_xenbus_softc, sc_partial), false },
 	{ BALLOON_STAT_RETRIES, "Retries after a backoff",
-	    CTLTYPE_QUAD, offsetof(struct balloon_xenbus_softc, sc_retries),
-	    false },
+	    offsetof(struct balloon_xenbus_softc, sc_retries), false },
+};
+
+/* States: int members of the softc, CTLTYPE_INT nodes. */
+static const struct balloon_stat balloon_istats[] = {
 	{ BALLOON_STAT_STATE, "Thread state: 0 idle, 1 inflating, "
 	    "2 deflating, 3 backoff, 4 stalled",
-	    CTLTYPE_INT, offsetof(struct balloon_xenbus_softc, sc_state),
-	    false },
+	    offsetof(struct balloon_xenbus_softc, sc_state), false },
 	{ BALLOON_STAT_ERROR, "errno of the last stall, or 0",
-	    CTLTYPE_INT, offsetof(struct balloon_xenbus_softc, sc_error),
-	    false },
+	    offsetof(struct balloon_xenbus_softc, sc_error), false },
+	{ BALLOON_STAT_DELAY, "Current retry delay, in ms, or 0",
+	    offsetof(struct balloon_xenbus_softc, sc_delay_ms), false },
 };
 
 static int
@@ -250,9 +258,12 @@ balloon_xenbus_match(device_t parent, cfdata_t match, void *aux)
 {
 	struct xenbusdev_attach_args *xa = aux;
 
-	(void)parent;
-	(void)match;
-	return strcmp(xa->xa_type, "balloon") == 0;
+	if (strcmp(xa->xa_type, "balloon") != 0)
+		return 0;
+	if (match->cf_loc[XENBUSCF_ID] != XENBUSCF_ID_DEFAULT &&
+	    match->cf_loc[XENBUSCF_ID] != xa->xa_id)
+		return 0;
+	return 1;
 }
 
 static void
@@ -262,12 +273,14 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	uint64_t current, max;
 	int error;
 
-	(void)parent;
-	(void)aux;
 	aprint_normal(": Xen Balloon driver\n");
 
 	sc->sc_dev = self;
+#ifdef XENPV
 	sc->sc_pv = !xen_feature(XENFEAT_auto_translated_physmap);
+#else
+	sc->sc_pv = false;
+#endif
 	sc->sc_order = BALLOON_SUPER_ORDER;
 	sc->sc_physmem = physmem;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
@@ -336,7 +349,6 @@ balloon_xenbus_detach(device_t self, int flags)
 {
 	struct balloon_xenbus_softc *sc = device_private(self);
 
-	(void)flags;
 	if (sc->sc_thread == NULL)
 		return 0;
 	unregister_xenbus_watch(&balloon_xenbus_watch);
@@ -447,9 +459,6 @@ balloon_xenbus_watcher(struct xenbus_watch *watch, const char **vec,
 	uint64_t kb, max_kb;
 	int error;
 
-	(void)watch;
-	(void)vec;
-	(void)len;
 	if (sc == NULL)
 		return;
 
@@ -493,7 +502,7 @@ balloon_thread(void *cookie)
 	uint64_t goal, tgen, stallgen = 0;
 	size_t want, done;
 	u_int order, fruitless = 0;
-	int delay = 0, error;
+	int error;
 	bool inflate, complained = false;
 
 	mutex_enter(&sc->sc_lock);
@@ -503,9 +512,10 @@ balloon_thread(void *cookie)
 			/* A new target: a fresh start. */
 			tgen = sc->sc_tgen;
 			fruitless = 0;
-			delay = 0;
+			sc->sc_delay_ms = 0;
 			complained = false;
 			sc->sc_order = BALLOON_SUPER_ORDER;
+			sc->sc_refused = NULL;
 		}
 		goal = balloon_goal(sc);
 		if (goal == sc->sc_npages ||
@@ -531,9 +541,17 @@ balloon_thread(void *cookie)
 
 		mutex_enter(&sc->sc_lock);
 		/* EAGAIN: superpages are out, the rest goes at order 0. */
+		if (done == want && sc->sc_refused != NULL) {
+			/* Single pages come: it was the order, not memory. */
+			device_printf(sc->sc_dev, "%s: order-%d extents "
+			    "refused, using single pages\n", sc->sc_refused,
+			    BALLOON_SUPER_ORDER);
+			sc->sc_refused = NULL;
+		} else if (done < want && error != EAGAIN)
+			sc->sc_refused = NULL;	/* the host is short */
 		if (done == want || error == EAGAIN) {
 			fruitless = 0;
-			delay = 0;
+			sc->sc_delay_ms = 0;
 			complained = false;
 			sc->sc_state = inflate ? BALLOON_STATE_INFLATING :
 			    BALLOON_STATE_DEFLATING;
@@ -554,13 +572,15 @@ balloon_thread(void *cookie)
 			    BALLOON_PAGES_TO_KB(sc->sc_target), error);
 			sc->sc_state = BALLOON_STATE_STALLED;
 			sc->sc_error = error;
+			sc->sc_delay_ms = 0;
 			stallgen = tgen;
 			continue;
 		}
-		delay = delay == 0 ? mstohz(BALLOON_BACKOFF_MS) :
-		    MIN(delay * 2, mstohz(BALLOON_BACKOFF_MAX_MS));
+		sc->sc_delay_ms = sc->sc_delay_ms == 0 ? BALLOON_BACKOFF_MS :
+		    MIN(sc->sc_delay_ms * 2, BALLOON_BACKOFF_MAX_MS);
 		sc->sc_state = BALLOON_STATE_BACKOFF;
-		(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, delay);
+		(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock,
+		    mstohz(sc->sc_delay_ms));
 		if (!sc->sc_dying && sc->sc_tgen == tgen)
 			sc->sc_retries++;
 	}
@@ -590,14 +610,17 @@ balloon_batch(struct balloon_xenbus_softc *sc, bool inflate, uint64_t want,
 	return (size_t)MIN(ext, BALLOON_DELTA) * BALLOON_SUPER_PAGES;
 }
 
-/* Xen did less than asked at order 9: order 0 until the target changes. */
+/*
+ * Xen did less than asked at order 9: order 0 until the target changes.
+ * Said only once single pages are seen to work, for a host merely out
+ * of memory refuses those too.
+ */
 static void
 balloon_refused(struct balloon_xenbus_softc *sc, const char *op)
 {
 
 	if (sc->sc_order != 0)
-		device_printf(sc->sc_dev, "%s: order-%d extents refused, "
-		    "using single pages\n", op, BALLOON_SUPER_ORDER);
+		sc->sc_refused = op;
 	sc->sc_order = 0;
 }
 
@@ -615,11 +638,11 @@ balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
 	int ret;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
+	/* No address_bits/mem_flags: the member differs by interface. */
 	memset(&res, 0, sizeof(res));
 	set_xen_guest_handle(res.extent_start, sc->sc_frames);
 	res.nr_extents = n;
 	res.extent_order = order;
-	res.mem_flags = 0;
 	res.domid = DOMID_SELF;
 
 	ret = HYPERVISOR_memory_op(cmd, &res);
@@ -642,7 +665,6 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
     int *errorp)
 {
 	struct vm_page *pg;
-	paddr_t pa;
 	size_t got, done, i;
 
 	if (order != 0)
@@ -653,10 +675,8 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		if (pg == NULL)
 			break;
-		pa = VM_PAGE_TO_PHYS(pg);
 		sc->sc_batch[got] = pg;
-		sc->sc_frames[got] = sc->sc_pv ?
-		    xpmap_ptom(pa) >> PAGE_SHIFT : pa >> PAGE_SHIFT;
+		sc->sc_frames[got] = balloon_xen_frame(sc, VM_PAGE_TO_PHYS(pg));
 	}
 	if (got == 0) {
 		*errorp = ENOMEM;
@@ -667,8 +687,7 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 	    0);
 	for (i = 0; i < done; i++) {
 		pg = sc->sc_batch[i];
-		if (sc->sc_pv)
-			xpmap_ptom_unmap(VM_PAGE_TO_PHYS(pg));
+		balloon_p2m_unmap(sc, VM_PAGE_TO_PHYS(pg));
 		balloon_push(&sc->sc_pages, pg);
 	}
 	/* Those Xen did not take are still zero, as uvm gave them. */
@@ -706,7 +725,7 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1, 0) != 0)
 			break;
 		/* Zero what is not known to be: Xen must see no data. */
-		TAILQ_FOREACH(pg, &pl, pageq) {
+		TAILQ_FOREACH(pg, &pl, pageq.queue) {
 			if (!(pg->flags & PG_ZERO))
 				pmap_zero_page(VM_PAGE_TO_PHYS(pg));
 			pg->flags &= ~PG_ZERO;
@@ -733,16 +752,15 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 		}
 	}
 	for (i = 0; i < nsuper; i++) {
-		pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
-		sc->sc_frames[i] = atop(sc->sc_pv ? xpmap_ptom(pa) : pa);
+		sc->sc_frames[i] = balloon_xen_frame(sc,
+		    VM_PAGE_TO_PHYS(sc->sc_batch[i]));
 	}
 	done = nsuper == 0 ? 0 : balloon_reservation_op(sc,
 	    XENMEM_decrease_reservation, nsuper, BALLOON_SUPER_ORDER);
 	for (i = 0; i < done; i++) {
 		pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
-		if (sc->sc_pv)
-			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-				xpmap_ptom_unmap(pa + ptoa(j));
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+			balloon_p2m_unmap(sc, pa + ptoa(j));
 		balloon_push(&sc->sc_runs, sc->sc_batch[i]);
 		sc->sc_nruns++;
 	}
@@ -785,10 +803,8 @@ balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
 	size_t done, j;
 
 	KASSERT(BALLOON_SUPER_PAGES <= BALLOON_DELTA);
-	for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
-		pa = base + ptoa(j);
-		sc->sc_frames[j] = atop(sc->sc_pv ? xpmap_ptom(pa) : pa);
-	}
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+		sc->sc_frames[j] = balloon_xen_frame(sc, base + ptoa(j));
 	done = balloon_reservation_op(sc, XENMEM_decrease_reservation,
 	    BALLOON_SUPER_PAGES, 0);
 	/* Taken whole, it stays a run: it may come back in one extent. */
@@ -800,8 +816,7 @@ balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
 		pa = base + ptoa(j);
 		pg = PHYS_TO_VM_PAGE(pa);
 		if (j < done) {
-			if (sc->sc_pv)
-				xpmap_ptom_unmap(pa);
+			balloon_p2m_unmap(sc, pa);
 			if (done < BALLOON_SUPER_PAGES)
 				balloon_push(&sc->sc_pages, pg);
 		} else {
@@ -821,6 +836,7 @@ balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
 static bool
 balloon_mcontig(struct vm_page *run)
 {
+#ifdef XENPV
 	paddr_t pa = VM_PAGE_TO_PHYS(run);
 	uint64_t mfn;
 	size_t j;
@@ -831,7 +847,55 @@ balloon_mcontig(struct vm_page *run)
 	for (j = 1; j < BALLOON_SUPER_PAGES; j++)
 		if (atop(xpmap_ptom_masked(pa + ptoa(j))) != mfn + j)
 			return false;
+#endif
 	return true;
+}
+
+/*
+ * The P2M of a PV guest, which exists only in XENPV kernels: elsewhere
+ * sc_pv is false and Xen knows a page by its own frame number.
+ */
+static xen_pfn_t
+balloon_xen_frame(struct balloon_xenbus_softc *sc, paddr_t pa)
+{
+
+#ifdef XENPV
+	if (sc->sc_pv)
+		return atop(xpmap_ptom_masked(pa));
+#endif
+	return atop(pa);
+}
+
+static void
+balloon_p2m_unmap(struct balloon_xenbus_softc *sc, paddr_t pa)
+{
+
+#ifdef XENPV
+	if (sc->sc_pv)
+		xpmap_ptom_unmap(pa);
+#endif
+}
+
+/* PV: machine frame ma backs pa again, in our P2M and in Xen's M2P. */
+static void
+balloon_p2m_map(paddr_t pa, paddr_t ma)
+{
+
+#ifdef XENPV
+	xpmap_ptom_map(pa, ma);
+	xpq_queue_machphys_update(ma, pa);
+#else
+	panic("balloon: P2M update in a kernel without XENPV");
+#endif
+}
+
+static void
+balloon_p2m_flush(void)
+{
+
+#ifdef XENPV
+	xpq_flush_queue();
+#endif
 }
 
 /*
@@ -864,11 +928,10 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 			pg = balloon_pop(&sc->sc_pages);
 			pa = VM_PAGE_TO_PHYS(pg);
 			ma = (paddr_t)sc->sc_frames[i] << PAGE_SHIFT;
-			xpmap_ptom_map(pa, ma);
-			xpq_queue_machphys_update(ma, pa);
+			balloon_p2m_map(pa, ma);
 			sc->sc_batch[i] = pg;
 		}
-		xpq_flush_queue();
+		balloon_p2m_flush();
 	} else {
 		/* Our own frame numbers, top of the balloon first. */
 		n = balloon_peek(sc, n);
@@ -888,11 +951,13 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 	sc->sc_deflated += done;
 	mutex_exit(&sc->sc_lock);
 
-	/* Xen hands frames back scrubbed: uvm need not zero them again. */
-	for (i = 0; i < done; i++) {
-		sc->sc_batch[i]->flags |= PG_ZERO;
+	/*
+	 * Xen does not promise to scrub what it hands out: the frames may
+	 * hold another domain's data.  Without PG_ZERO, uvm zeroes them
+	 * before anyone is promised a zeroed page.
+	 */
+	for (i = 0; i < done; i++)
 		uvm_pagefree(sc->sc_batch[i]);
-	}
 
 	if (done < n)
 		*errorp = ENOMEM;
@@ -946,7 +1011,7 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 		if (!sc->sc_pv) {
 			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
 			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-				balloon_release(PHYS_TO_VM_PAGE(pa + ptoa(j)));
+				uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
 			continue;
 		}
 		/* A run held whole keeps its pages in machine order. */
@@ -960,14 +1025,12 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			pg = run != NULL ?
 			    PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(run) + ptoa(j)) :
 			    balloon_pop(&sc->sc_pages);
-			pa = VM_PAGE_TO_PHYS(pg);
-			xpmap_ptom_map(pa, ma + ptoa(j));
-			xpq_queue_machphys_update(ma + ptoa(j), pa);
+			balloon_p2m_map(VM_PAGE_TO_PHYS(pg), ma + ptoa(j));
 			sc->sc_batch[j] = pg;
 		}
-		xpq_flush_queue();
+		balloon_p2m_flush();
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-			balloon_release(sc->sc_batch[j]);
+			uvm_pagefree(sc->sc_batch[j]);
 	}
 
 	if (done < n) {
@@ -975,15 +1038,6 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 		*errorp = EAGAIN;
 	}
 	return done * BALLOON_SUPER_PAGES;
-}
-
-/* A page back to uvm from Xen, which scrubbed it: no need to zero. */
-static void
-balloon_release(struct vm_page *pg)
-{
-
-	pg->flags |= PG_ZERO;
-	uvm_pagefree(pg);
 }
 
 /* A whole run from the top of the runs into the single pages. */
@@ -1086,36 +1140,47 @@ balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
 		    CTLFLAG_PERMANENT | CTLFLAG_READONLY, CTLTYPE_QUAD,
 		    BALLOON_NODE_CURRENT,
 		    SYSCTL_DESCR("Current memory reservation, in KiB"),
-		    balloon_sysctl_current, 0, sc, 0, CTL_CREATE, CTL_EOL);
+		    balloon_sysctl_current, 0, (void *)sc, 0,
+		    CTL_CREATE, CTL_EOL);
 	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
 		    BALLOON_NODE_TARGET,
 		    SYSCTL_DESCR("Target guest memory, in KiB"),
-		    balloon_sysctl_target, 0, sc, 0, CTL_CREATE, CTL_EOL);
+		    balloon_sysctl_target, 0, (void *)sc, 0,
+		    CTL_CREATE, CTL_EOL);
 	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
 		    BALLOON_NODE_MIN,
 		    SYSCTL_DESCR("Lowest target allowed, in KiB"),
-		    balloon_sysctl_min, 0, sc, 0, CTL_CREATE, CTL_EOL);
+		    balloon_sysctl_min, 0, (void *)sc, 0,
+		    CTL_CREATE, CTL_EOL);
 	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READONLY, CTLTYPE_QUAD,
 		    BALLOON_NODE_MAX,
 		    SYSCTL_DESCR("Maximum memory reservation, in KiB"),
-		    balloon_sysctl_max, 0, sc, 0, CTL_CREATE, CTL_EOL);
+		    balloon_sysctl_max, 0, (void *)sc, 0,
+		    CTL_CREATE, CTL_EOL);
 	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, &snode,
 		    CTLFLAG_PERMANENT, CTLTYPE_NODE, BALLOON_NODE_STATS,
 		    SYSCTL_DESCR("Balloon thread statistics"),
 		    NULL, 0, NULL, 0, CTL_CREATE, CTL_EOL);
-	for (i = 0; error == 0 && i < __arraycount(balloon_stats); i++)
+	for (i = 0; error == 0 && i < __arraycount(balloon_qstats); i++)
 		error = sysctl_createv(&sc->sc_log, 0, &snode, NULL,
-		    CTLFLAG_PERMANENT | CTLFLAG_READONLY,
-		    balloon_stats[i].bs_type, balloon_stats[i].bs_name,
-		    SYSCTL_DESCR(balloon_stats[i].bs_descr),
-		    balloon_sysctl_stat, 0, __UNCONST(&balloon_stats[i]), 0,
+		    CTLFLAG_PERMANENT | CTLFLAG_READONLY, CTLTYPE_QUAD,
+		    balloon_qstats[i].bs_name,
+		    SYSCTL_DESCR(balloon_qstats[i].bs_descr),
+		    balloon_sysctl_qstat, 0, __UNCONST(&balloon_qstats[i]), 0,
+		    CTL_CREATE, CTL_EOL);
+	for (i = 0; error == 0 && i < __arraycount(balloon_istats); i++)
+		error = sysctl_createv(&sc->sc_log, 0, &snode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READONLY, CTLTYPE_INT,
+		    balloon_istats[i].bs_name,
+		    SYSCTL_DESCR(balloon_istats[i].bs_descr),
+		    balloon_sysctl_istat, 0, __UNCONST(&balloon_istats[i]), 0,
 		    CTL_CREATE, CTL_EOL);
 	if (error != 0)
 		aprint_error_dev(sc->sc_dev,
@@ -1173,11 +1238,11 @@ balloon_sysctl_target(SYSCTLFN_ARGS)
 	if (kb < sc->sc_min_kb) {
 		device_printf(sc->sc_dev, "target %" PRIu64 " KiB below "
 		    "min %" PRIu64 " KiB, refused\n", kb, sc->sc_min_kb);
-		error = EINVAL;
+		error = EPERM;
 	} else if (kb > max_kb) {
 		device_printf(sc->sc_dev, "target %" PRIu64 " KiB above "
 		    "max %" PRIu64 " KiB, refused\n", kb, max_kb);
-		error = EINVAL;
+		error = EPERM;
 	} else
 		balloon_set_target(sc, BALLOON_KB_TO_PAGES(kb));
 	mutex_exit(&sc->sc_lock);
@@ -1209,40 +1274,52 @@ balloon_sysctl_min(SYSCTLFN_ARGS)
 	if (kb < floor_kb) {
 		device_printf(sc->sc_dev, "min %" PRIu64 " KiB below the "
 		    "floor of %" PRIu64 " KiB, refused\n", kb, floor_kb);
-		error = EINVAL;
+		error = EPERM;
 	} else if (kb > BALLOON_PAGES_TO_KB(sc->sc_target)) {
 		device_printf(sc->sc_dev, "min %" PRIu64 " KiB above the "
 		    "target %" PRIu64 " KiB, refused\n", kb,
 		    BALLOON_PAGES_TO_KB(sc->sc_target));
-		error = EINVAL;
+		error = EPERM;
 	} else
 		sc->sc_min_kb = kb;
 	mutex_exit(&sc->sc_lock);
 	return error;
 }
 
+/* A counter of the softc, read under its lock. */
 static int
-balloon_sysctl_stat(SYSCTLFN_ARGS)
+balloon_sysctl_qstat(SYSCTLFN_ARGS)
 {
 	const struct balloon_stat *bs = rnode->sysctl_data;
 	struct balloon_xenbus_softc *sc = balloon_sc;
 	struct sysctlnode node = *rnode;
-	const char *field;
-	u_quad_t q = 0;
-	int i = 0;
+	u_quad_t q;
 
 	if (sc == NULL)
 		return ENOENT;
-	field = (const char *)sc + bs->bs_off;
 	mutex_enter(&sc->sc_lock);
-	if (bs->bs_type == CTLTYPE_INT)
-		memcpy(&i, field, sizeof(i));
-	else
-		memcpy(&q, field, sizeof(q));
+	q = *(const uint64_t *)((const char *)sc + bs->bs_off);
 	mutex_exit(&sc->sc_lock);
 	if (bs->bs_kb)
 		q = BALLOON_PAGES_TO_KB(q);
-	node.sysctl_data = bs->bs_type == CTLTYPE_INT ? (void *)&i :
-	    (void *)&q;
+	node.sysctl_data = &q;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}
+
+/* A state of the softc, read under its lock. */
+static int
+balloon_sysctl_istat(SYSCTLFN_ARGS)
+{
+	const struct balloon_stat *bs = rnode->sysctl_data;
+	struct balloon_xenbus_softc *sc = balloon_sc;
+	struct sysctlnode node = *rnode;
+	int i;
+
+	if (sc == NULL)
+		return ENOENT;
+	mutex_enter(&sc->sc_lock);
+	i = *(const int *)((const char *)sc + bs->bs_off);
+	mutex_exit(&sc->sc_lock);
+	node.sysctl_data = &i;
 	return sysctl_lookup(SYSCTLFN_CALL(&node));
 }

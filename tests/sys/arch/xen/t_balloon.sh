@@ -608,6 +608,9 @@ pool()
 	settle "$d" $((131072 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.error)" 0
 	accounted "$d" "$1"
+	# Out of memory is not a refusal of superpages.
+	console_count "$d" "order-9 extents refused" 0 ||
+	    atf_fail "an empty pool was logged as refused superpages"
 }
 
 atf_test_case pv_pool cleanup

@@ -69,7 +69,7 @@ set(const char *node, uint64_t v)
 }
 
 XT_TC(target_range,
-    "A target below min or above max is EINVAL and changes nothing")
+    "A target below min or above max is EPERM and changes nothing")
 ATF_TC_BODY(target_range, tc)
 {
 	uint64_t min, max;
@@ -79,13 +79,106 @@ ATF_TC_BODY(target_range, tc)
 	max = get(NODE("max"));
 	ATF_CHECK_EQ(min, 2048);
 	ATF_CHECK_EQ(max, 525312);
-	ATF_CHECK_EQ(set(NODE("target"), min - 4), EINVAL);
-	ATF_CHECK_EQ(set(NODE("target"), 0), EINVAL);
-	ATF_CHECK_EQ(set(NODE("target"), max + 4), EINVAL);
-	ATF_CHECK_EQ(set(NODE("target"), UINT64_MAX), EINVAL);
+	ATF_CHECK_EQ(set(NODE("target"), min - 4), EPERM);
+	ATF_CHECK_EQ(set(NODE("target"), 0), EPERM);
+	ATF_CHECK_EQ(set(NODE("target"), max + 4), EPERM);
+	ATF_CHECK_EQ(set(NODE("target"), UINT64_MAX), EPERM);
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
 	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
 	ATF_CHECK_EQ(tot_pages(1), 131072);
+}
+
+XT_TC(target_edges,
+    "A sysctl target exactly at min or max is taken, one KiB below min "
+    "or one page above max is not")
+ATF_TC_BODY(target_edges, tc)
+{
+
+	start("pvh");
+	ATF_CHECK_EQ(set(NODE("target"), 2048 - 1), EPERM);
+	ATF_CHECK_EQ(get(NODE("target")), 524288);
+	ATF_CHECK_EQ(set(NODE("target"), 2048), 0);
+	ATF_CHECK_EQ(get(NODE("target")), 2048);
+	ATF_CHECK_EQ(set(NODE("target"), 525312 + 4), EPERM);
+	ATF_CHECK_EQ(get(NODE("target")), 2048);
+	ATF_CHECK_EQ(set(NODE("target"), 525312), 0);
+	ATF_CHECK_EQ(get(NODE("target")), 525312);
+	ATF_CHECK(xt_console_has(1, "target 2047 KiB below min 2048 KiB, "
+	    "refused"));
+	ATF_CHECK(xt_console_has(1, "target 525316 KiB above max 525312 KiB, "
+	    "refused"));
+}
+
+XT_TC(xenstore_edges,
+    "memory/target exactly at min or max is taken, one KiB below min "
+    "or one page above max is ignored")
+ATF_TC_BODY(xenstore_edges, tc)
+{
+
+	start("pv");
+	/* The watch reads the node's value then: one write at a time. */
+	xt_xs_target(1, "2047");
+	XT_WAIT_FOR(xt_console_has(1, "memory/target 2047 KiB below min "
+	    "2048 KiB, ignored"));
+	ATF_CHECK(xt_console_has(1, "memory/target 2047 KiB below min "
+	    "2048 KiB, ignored"));
+	ATF_CHECK_EQ(get(NODE("target")), 524288);
+	xt_xs_target(1, "2048");
+	XT_WAIT_FOR(get(NODE("target")) == 2048);
+	ATF_CHECK_EQ(get(NODE("target")), 2048);
+	xt_xs_target(1, "525316");
+	XT_WAIT_FOR(xt_console_has(1, "memory/target 525316 KiB above max "
+	    "525312 KiB, ignored"));
+	ATF_CHECK(xt_console_has(1, "memory/target 525316 KiB above max "
+	    "525312 KiB, ignored"));
+	ATF_CHECK_EQ(get(NODE("target")), 2048);
+	xt_xs_target(1, "525312");
+	XT_WAIT_FOR(get(NODE("target")) == 525312);
+	ATF_CHECK_EQ(get(NODE("target")), 525312);
+	ATF_CHECK(!xt_console_has(1, "memory/target 2048 KiB"));
+	ATF_CHECK(!xt_console_has(1, "memory/target 525312 KiB"));
+}
+
+XT_TC(backoff_delays,
+    "During an empty-pool stall the retry delay doubles from 50 ms to "
+    "1 s, and a new target or a success resets it")
+ATF_TC_BODY(backoff_delays, tc)
+{
+	static const int want[] = { 50, 100, 200, 400, 800, 1000 };
+	int seen[16], nseen = 0, d, i, tries;
+
+	start("pvh");
+	set(NODE("target"), 262144);
+	settle(1, 65536 + 16);
+	xt_ctl("fault 1 pool=empty");
+	ATF_CHECK_EQ(set(NODE("target"), 524288), 0);
+	/* Sample the node until the stall; keep each new value once. */
+	for (tries = 0; tries < 200000; tries++) {
+		if (xt_sysctl_int(NODE("stats.state")) == 4)
+			break;
+		d = xt_sysctl_int(NODE("stats.delay"));
+		if (d != 0 && (nseen == 0 || seen[nseen - 1] != d) &&
+		    nseen < (int)(sizeof(seen) / sizeof(seen[0])))
+			seen[nseen++] = d;
+		usleep(2000);
+	}
+	ATF_REQUIRE_EQ(xt_sysctl_int(NODE("stats.state")), 4);
+	ATF_CHECK_EQ(xt_sysctl_int(NODE("stats.delay")), 0);
+	ATF_REQUIRE_EQ_MSG(nseen, (int)(sizeof(want) / sizeof(want[0])),
+	    "%d distinct delays seen", nseen);
+	for (i = 0; i < nseen; i++)
+		ATF_CHECK_EQ_MSG(seen[i], want[i], "delay %d: %d ms", i,
+		    seen[i]);
+
+	/* A new target: a fresh start at 50 ms. */
+	ATF_CHECK_EQ(set(NODE("target"), 524284), 0);
+	XT_WAIT_FOR(xt_sysctl_int(NODE("stats.delay")) != 0);
+	ATF_CHECK_EQ(xt_sysctl_int(NODE("stats.delay")), 50);
+
+	/* Memory again: success resets the delay. */
+	xt_ctl("fault 1 clear");
+	settle(1, 131071 + 16);
+	ATF_CHECK_EQ(xt_sysctl_int(NODE("stats.delay")), 0);
 }
 
 XT_TC(min_floor,
@@ -94,13 +187,18 @@ ATF_TC_BODY(min_floor, tc)
 {
 
 	start("pvh");
-	ATF_CHECK_EQ(set(NODE("min"), 2044), EINVAL);
-	ATF_CHECK_EQ(set(NODE("min"), 0), EINVAL);
-	ATF_CHECK_EQ(set(NODE("min"), 524292), EINVAL);
+	ATF_CHECK_EQ(set(NODE("min"), 2047), EPERM);
+	ATF_CHECK_EQ(set(NODE("min"), 0), EPERM);
+	ATF_CHECK_EQ(set(NODE("min"), 524292), EPERM);
 	ATF_CHECK_EQ(get(NODE("min")), 2048);
+	ATF_CHECK_EQ(set(NODE("min"), 4096), 0);
+	ATF_CHECK_EQ(set(NODE("min"), 2048), 0);
+	ATF_CHECK_EQ(get(NODE("min")), 2048);
+	ATF_CHECK(xt_console_has(1, "min 2047 KiB below the floor of "
+	    "2048 KiB, refused"));
 	ATF_CHECK_EQ(set(NODE("min"), 131072), 0);
 	ATF_CHECK_EQ(get(NODE("min")), 131072);
-	ATF_CHECK_EQ(set(NODE("target"), 131068), EINVAL);
+	ATF_CHECK_EQ(set(NODE("target"), 131068), EPERM);
 	ATF_CHECK_EQ(set(NODE("target"), 131072), 0);
 	settle(1, 32768 + 16);
 	ATF_CHECK_EQ(get(NODE("current")), (32768 + 16) * 4);
@@ -222,7 +320,7 @@ ATF_TC_BODY(children, tc)
 	free(nodes);
 	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL "."
 	    BALLOON_NODE_STATS, &nodes, &n), 0);
-	ATF_CHECK_EQ(n, 8);
+	ATF_CHECK_EQ(n, 9);
 	free(nodes);
 	ATF_CHECK_EQ(get(NODE("current")), (131072 + 16) * 4);
 }
@@ -303,6 +401,9 @@ ATF_TC_BODY(hostile, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, target_range);
+	ATF_TP_ADD_TC(tp, target_edges);
+	ATF_TP_ADD_TC(tp, xenstore_edges);
+	ATF_TP_ADD_TC(tp, backoff_delays);
 	ATF_TP_ADD_TC(tp, min_floor);
 	ATF_TP_ADD_TC(tp, readonly);
 	ATF_TP_ADD_TC(tp, nonroot);
