@@ -41,7 +41,7 @@ LIBXENSIM	:= $(LIBDIR)/libxensim.a
 LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 
 MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
-		   sys sys/rump usr.sbin/balloonctl tests
+		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests
 
 PROGS		:=
 LIBS		:=
@@ -99,4 +99,4 @@ demo: deps
 clean:
 	rm -rf $(OBJ)
 
--include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+-include $(shell find $(OBJ) -name '*.d' -type f 2>/dev/null)

@@ -47,11 +47,13 @@
 #define EISDIR		21
 #define EINVAL		22
 #define ENOSPC		28
+#define EROFS		30
 #define ERANGE		34
 #define ENAMETOOLONG	36
 #define ENOSYS		38
 #define ENOTEMPTY	39
 #define EOPNOTSUPP	95
+#define EISCONN		106
 #define ETIMEDOUT	110
 #define EWOULDBLOCK	EAGAIN
 

@@ -107,6 +107,7 @@ struct rumpuser_xen_boot {
 	unsigned int	 domid;
 	int		 pv;		/* 1: PV (a P2M), 0: auto-translated */
 	uint64_t	 nr_pages;	/* RAM frames 0..nr_pages-1 */
+	uint64_t	 kern_pages;	/* frames 0..kern_pages-1: the kernel's */
 	void		*ram;		/* those frames, mapped */
 	unsigned long	*p2m;		/* PV: frame -> machine frame */
 };

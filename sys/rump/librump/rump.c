@@ -173,11 +173,12 @@ rump_xen_main(void)
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&shutdown_cv, "shutdown");
 
+	memset(&boot, 0, sizeof(boot));
 	if ((error = rumpuser_xen_boot(&boot)) != 0) {
 		printf("rump: cannot start as a Xen domain: error %d\n", error);
 		return 1;
 	}
-	rump_uvm_init(boot.ram, boot.nr_pages);
+	rump_uvm_init(boot.ram, boot.nr_pages, boot.kern_pages);
 	rump_xen_init(boot.pv != 0, boot.p2m);
 	rump_xenbus_init(boot.domid);
 

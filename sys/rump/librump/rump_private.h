@@ -36,7 +36,7 @@
 #include <sys/types.h>
 
 void	rump_cons_init(void);
-void	rump_uvm_init(void *, uint64_t);
+void	rump_uvm_init(void *, uint64_t, uint64_t);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);
 void	rump_xenbus_watch_fired(void *, const char *);

@@ -57,8 +57,12 @@ static TAILQ_HEAD(, vm_page) uvm_freeq;	/* protected by uvm_fpageqlock */
 static struct vm_page *vm_pages;
 static char *vm_ram;
 
+/*
+ * RAM frames 0..npages-1, mapped at ram; the first kpages hold the
+ * kernel itself (a guest kernel booted on Xen) and are never free.
+ */
 void
-rump_uvm_init(void *ram, uint64_t npages)
+rump_uvm_init(void *ram, uint64_t npages, uint64_t kpages)
 {
 	uint64_t i;
 
@@ -69,6 +73,8 @@ rump_uvm_init(void *ram, uint64_t npages)
 	/* Lowest frames last on the list: handed out high to low. */
 	for (i = npages; i-- > 0;) {
 		vm_pages[i].phys_addr = (paddr_t)i << PAGE_SHIFT;
+		if (i < kpages)
+			continue;
 		/* The domain builder hands over zeroed frames. */
 		vm_pages[i].flags = PG_FREE | PG_ZERO;
 		TAILQ_INSERT_TAIL(&uvm_freeq, &vm_pages[i], pageq.queue);
@@ -76,7 +82,7 @@ rump_uvm_init(void *ram, uint64_t npages)
 	physmem = npages;
 	uvmexp.pagesize = PAGE_SIZE;
 	uvmexp.npages = (int)npages;
-	uvmexp.free = (int)npages;
+	uvmexp.free = (int)(npages - kpages);
 	/* As uvm_pageout's default: 1/20 of RAM, within [16, 256] pages. */
 	uvmexp.freemin = (int)MAX(16, MIN(256, npages / 20));
 	uvmexp.freetarg = uvmexp.freemin * 4 / 3;

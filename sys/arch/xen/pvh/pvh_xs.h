@@ -1,0 +1,49 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The PVH guest kernel's xenstore client, for its other parts (the boot
+ * code, the sysctl server).  Paths without a leading '/' are under the
+ * domain's home.
+ */
+
+#ifndef _XEN_PVH_PVH_XS_H_
+#define _XEN_PVH_PVH_XS_H_
+
+#define PVH_XS_PATHMAX	256
+
+typedef void (*pvh_xs_watch_fn)(void *, const char *);
+
+int	pvh_xs_request(uint32_t, const char *, const char *, const char *,
+	    unsigned int);
+int	pvh_xs_read(const char *, char *, size_t, size_t *);
+int	pvh_xs_write(const char *, const char *);
+int	pvh_xs_watch(const char *, void *, pvh_xs_watch_fn);
+int	pvh_xs_unwatch(const char *, void *);
+
+#endif /* _XEN_PVH_PVH_XS_H_ */
