@@ -47,7 +47,10 @@ PROGS		:=
 LIBS		:=
 TESTPROGS	:=
 
-.PHONY: all build test check lint bench demo clean deps
+# The real-Xen harness boots Xen and a Debian dom0 under QEMU.
+XENDEPS		:= qemu-system-x86 xen-utils-4.17 xenstore-utils cpio
+
+.PHONY: all build test check test-xen lint bench demo clean deps deps-xen
 .DEFAULT_GOAL := all
 
 all: deps
@@ -55,6 +58,9 @@ all: deps
 
 deps:
 	@sh tools/deps.sh
+
+deps-xen:
+	@sh tools/deps.sh $(XENDEPS)
 
 include $(wildcard $(addsuffix /module.mk,$(MODULES)))
 
@@ -80,10 +86,15 @@ $(KINC)/.stamp: $(wildcard sys/arch/xen/include/*.h)
 		[ -e "$$h" ] && ln -sf "$$h" $(KINC)/xen/; done; true
 	@touch $@
 
-test check: deps
+test check: deps deps-xen
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory lint
 	@sh tools/kyua-run.sh $(OBJ)
+
+# Only the real-Xen scenarios (tests/sys/arch/xen/t_realxen).
+test-xen: deps deps-xen
+	@$(MAKE) --no-print-directory build
+	@sh tools/kyua-run.sh $(OBJ) sys/arch/xen/t_realxen
 
 lint: deps
 	@sh tools/manlint.sh

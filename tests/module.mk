@@ -22,7 +22,8 @@ TEST_CFLAGS	= $(UCFLAGS) -I$(CURDIR)/tests/lib -I$(CURDIR)/lib/libxensim \
 
 TEST_SUBST	= sed -e 's,@BINDIR@,$(BINDIR),g' \
 		      -e 's,@TESTLIB@,$(OBJ)/tests/lib,g' \
-		      -e 's,@OBJ@,$(OBJ),g'
+		      -e 's,@OBJ@,$(OBJ),g' \
+		      -e 's,@TOP@,$(CURDIR),g'
 
 $(OBJ)/tests/%/Kyuafile: tests/%/Kyuafile
 	@mkdir -p $(@D)

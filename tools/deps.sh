@@ -1,13 +1,13 @@
 #!/bin/sh
 #
-# Install the Debian packages the project builds and runs with, when they
-# are missing.  Runs before every top-level make target; quiet when nothing
-# is missing.
+# deps.sh [PACKAGE...]: install the Debian packages the project builds
+# and runs with, and the named ones, when they are missing.  Runs before
+# every top-level make target; quiet when nothing is missing.
 #
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev libxen-dev libxenstore4 xenstore-utils
-libatf-dev atf-sh kyua mandoc util-linux procps"
+libatf-dev atf-sh kyua mandoc util-linux procps $*"
 
 missing=
 for p in $PKGS; do

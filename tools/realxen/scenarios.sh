@@ -1,0 +1,285 @@
+#!/bin/sh
+#
+# The real-Xen scenarios, run by dom0's init (tools/realxen/dom0-init.sh)
+# with Debian's xl and xenstore tools against guests running pvhxen, the
+# PVH guest kernel with the balloon driver.  Each scenario prints
+#	XENTEST name ok		or	XENTEST name fail: why
+# and the guest's console lines it caused as "XENCON name line".  The
+# ATF program tests/sys/arch/xen/t_realxen turns these into results.
+#
+
+# Pages a PVH guest of pvhxen holds beyond its RAM: 8 special pages and
+# 9 ACPI pages (Linux guests free one of them: 16 there).
+SLACK=17
+SEQ=0
+XENLOG=/tmp/xen.log
+: >"$XENLOG"
+
+# Everything the hypervisor printed since the last call, kept in order.
+xen_read()
+{
+	xl dmesg -c >>"$XENLOG" 2>/dev/null
+}
+
+# The guest's console: Xen prints its debug-port lines as "(dN) text".
+guest_log()
+{
+	xen_read
+	sed -n "s/^(d$1) //p" "$XENLOG"
+}
+
+# tot_pages and max_pages as the hypervisor itself reports them.
+xen_pages()
+{
+	xl debug-keys q
+	xen_read
+	awk -v d="$1:" '
+	    /General information for domain/ { dom = $NF }
+	    dom == d && /nr_pages=/ {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^nr_pages=/) { sub(/.*=/, "", $i); t = $i }
+			if ($i ~ /^max_pages=/) { sub(/.*=/, "", $i); m = $i }
+		}
+	    }
+	    END { print t, m }' "$XENLOG"
+}
+
+# gsysctl D read NAME | gsysctl D write NAME VALUE: the guest's answer
+# over data/sysctl, "ERRNO" then "name = value" lines.
+gsysctl()
+{
+	local d=$1 r i=0
+	shift
+	SEQ=$((SEQ + 1))
+	xenstore-write /local/domain/$d/data/sysctl/request "$SEQ $*"
+	while [ $i -lt 100 ]; do
+		r=$(xenstore-read -R /local/domain/$d/data/sysctl/reply)
+		case "$r" in "$SEQ "*) break ;; esac
+		sleep 0.2
+		i=$((i + 1))
+	done
+	printf '%s\n' "$r" | sed '1s/^[0-9]* //'
+}
+
+# gval D NAME: one node's value from the guest.
+gval()
+{
+	gsysctl "$1" read "$2" | sed -n "s/^$2 = //p"
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds.
+wait_for()
+{
+	local n=$(($1 * 4))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.25
+		n=$((n - 1))
+	done
+	return 1
+}
+
+current_is()
+{
+	[ "$(gval "$1" machdep.xen.balloon.current)" = "$2" ]
+}
+
+console_has()
+{
+	guest_log "$1" | grep -qF -- "$2"
+}
+
+FAIL=
+fail()
+{
+	[ -n "$FAIL" ] || FAIL=$*
+}
+
+# reached D NAME MiB: the guest settled at MiB, seen from every side.
+reached()
+{
+	local d=$1 name=$2 mib=$3 kb want pages
+	kb=$((mib * 1024))
+	want=$((kb + SLACK * 4))
+	if ! wait_for 60 current_is "$d" "$want"; then
+		fail "$name: current $(gval "$d" machdep.xen.balloon.current)" \
+		    "KiB, not $want, for $mib MiB"
+		return 1
+	fi
+	pages=$(xen_pages "$d")
+	[ "${pages% *}" = $((mib * 256 + SLACK)) ] ||
+	    fail "$name: Xen tot_pages ${pages% *}, not" \
+	    "$((mib * 256 + SLACK)) for $mib MiB"
+	[ "$(xl list "$name" | awk 'NR == 2 { print $3 }')" = "$mib" ] ||
+	    fail "$name: xl list says $(xl list "$name" |
+	    awk 'NR == 2 { print $3 }') MiB, not $mib"
+	[ "$(gval "$d" machdep.xen.balloon.stats.state)" = 0 ] ||
+	    fail "$name: balloon thread not idle at $mib MiB"
+	echo "XENINFO $name at $mib MiB: tot_pages ${pages% *}," \
+	    "max_pages ${pages#* }, current $want KiB"
+}
+
+# mem_set NAME MiB: xl mem-set, then reached.
+mem_set()
+{
+	xl mem-set "$1" "$2" || fail "xl mem-set $1 $2 failed"
+	reached "$(xl domid "$1")" "$1" "$2"
+	[ "$(xenstore-read /local/domain/$(xl domid "$1")/memory/target)" = \
+	    $(($2 * 1024)) ] || fail "$1: memory/target is not $(($2 * 1024))"
+}
+
+# create NAME MiB: a PVH guest with memory = maxmem = MiB, balloon0 up.
+create()
+{
+	cat >/tmp/$1.cfg <<EOC
+name = "$1"
+type = "pvh"
+kernel = "/guest/pvhxen"
+memory = $2
+maxmem = $2
+vcpus = 1
+EOC
+	xl create -q /tmp/$1.cfg || { fail "xl create $1 failed"; return 1; }
+	D=$(xl domid "$1")
+	wait_for 60 console_has "$D" "balloon0: auto-translated" ||
+	    { fail "$1: balloon0 did not attach"; return 1; }
+	wait_for 30 current_is "$D" $(($2 * 1024 + SLACK * 4)) ||
+	    { fail "$1: no sysctl answers over data/sysctl"; return 1; }
+}
+
+# Scenario bracket: the guest console lines from con_mark on are the
+# scenario's.
+begin()
+{
+	CASE=$1
+	FAIL=
+	CONDOM=
+}
+
+con_mark()
+{
+	CONDOM=$1
+	CONSTART=${2:-$(guest_log "$1" | wc -l)}
+}
+
+end()
+{
+	[ -z "$CONDOM" ] || guest_log "$CONDOM" |
+	    tail -n +$((CONSTART + 1)) | sed "s/^/XENCON $CASE /"
+	if [ -z "$FAIL" ]; then
+		echo "XENTEST $CASE ok"
+	else
+		echo "XENTEST $CASE fail: $FAIL"
+	fi
+}
+
+# --- memory = maxmem = 256: 256 -> 128 -> 256 MiB.
+begin pvh_256
+if create g256 256; then
+	G=$D
+	con_mark "$G" 0
+	reached "$G" g256 256 && mem_set g256 128 && mem_set g256 256
+fi
+end
+
+# --- the control/feature-balloon node: libxl gives the guest none.
+begin feature_balloon
+con_mark "$G"
+if xenstore-read /local/domain/$G/control/feature-balloon >/dev/null 2>&1
+then
+	fail "control/feature-balloon exists"
+fi
+n=$(guest_log "$G" | grep -c 'feature-balloon')
+[ "$n" = 1 ] || fail "$n console lines about feature-balloon, not 1"
+console_has "$G" \
+    "balloon0: control/feature-balloon not writable, not advertised" ||
+    fail "no quiet line about control/feature-balloon"
+guest_log "$G" | grep 'feature-balloon' | sed 's/^/XENCON feature_balloon /'
+end
+
+# --- min: a target below it is refused, with the reason on the console.
+begin below_min
+con_mark "$G"
+r=$(gsysctl "$G" write machdep.xen.balloon.min 1)
+[ "$r" = 1 ] || fail "min 1 answered \"$r\", not EPERM"
+wait_for 10 console_has "$G" "min 1 KiB below the floor of 2048 KiB, refused" ||
+    fail "no console line for min below the floor"
+r=$(gsysctl "$G" write machdep.xen.balloon.min 65536)
+[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
+    fail "min 65536 answered \"$r\""
+[ "$(gval "$G" machdep.xen.balloon.min)" = 65536 ] || fail "min not set"
+xl mem-set g256 32
+wait_for 20 console_has "$G" \
+    "memory/target 32768 KiB below min 65536 KiB, ignored" ||
+    fail "no console line for a target below min"
+[ "$(gval "$G" machdep.xen.balloon.target)" = 262144 ] ||
+    fail "target moved to $(gval "$G" machdep.xen.balloon.target)"
+[ "$(gval "$G" machdep.xen.balloon.current)" = $((262144 + SLACK * 4)) ] ||
+    fail "current moved to $(gval "$G" machdep.xen.balloon.current)"
+gsysctl "$G" write machdep.xen.balloon.min 2048 >/dev/null
+mem_set g256 256
+end
+
+# --- malformed memory/target values are refused; the next good one wins.
+begin malformed
+con_mark "$G"
+for v in 12x -5 "" 0x100 " 64" 99999999999999999999999; do
+	xenstore-write -- /local/domain/$G/memory/target "$v"
+	wait_for 20 console_has "$G" "memory/target \"$v\" not a KiB value" ||
+	    fail "no console line for memory/target \"$v\""
+done
+[ "$(gval "$G" machdep.xen.balloon.target)" = 262144 ] ||
+    fail "target moved to $(gval "$G" machdep.xen.balloon.target)"
+xenstore-write /local/domain/$G/memory/target 196608
+reached "$G" g256 192
+end
+
+# --- a sysctl write from dom0 over data/sysctl, then xl mem-set wins.
+begin sysctl_target
+con_mark "$G"
+r=$(gsysctl "$G" write machdep.xen.balloon.target 163840)
+[ "$r" = "0
+machdep.xen.balloon.target = 163840" ] || fail "target write answered \"$r\""
+reached "$G" g256 160
+r=$(gsysctl "$G" write machdep.xen.balloon.current 1)
+[ "$r" = 1 ] || fail "a write to current answered \"$r\", not EPERM"
+r=$(gsysctl "$G" write machdep.xen.balloon.target 100)
+[ "$r" = 1 ] || fail "target 100 answered \"$r\", not EPERM"
+wait_for 10 console_has "$G" "target 100 KiB below min 2048 KiB, refused" ||
+    fail "no console line for target 100"
+r=$(gsysctl "$G" write machdep.xen.balloon.target 12ab)
+[ "$r" = 22 ] || fail "target 12ab answered \"$r\", not EINVAL"
+mem_set g256 224
+end
+
+# --- every node readable from dom0, with the hypervisor's numbers.
+begin sysctl_read
+con_mark "$G"
+gsysctl "$G" read machdep.xen.balloon >/tmp/tree
+sed 's/^/XENINFO sysctl /' /tmp/tree
+[ "$(head -n 1 /tmp/tree)" = 0 ] || fail "read answered $(head -n 1 /tmp/tree)"
+for n in current target min max stats.balloon stats.inflated \
+    stats.deflated stats.hypercalls stats.partial stats.retries \
+    stats.state stats.error stats.delay; do
+	grep -q "^machdep.xen.balloon.$n = [0-9][0-9]*\$" /tmp/tree ||
+	    fail "no node $n"
+done
+grep -qx "machdep.xen.balloon.target = 229376" /tmp/tree || fail "target"
+grep -qx "machdep.xen.balloon.max = 230400" /tmp/tree ||
+    fail "max is not (224 + 1) MiB"
+grep -qx "machdep.xen.balloon.stats.balloon = 32768" /tmp/tree ||
+    fail "the balloon does not hold 32 MiB"
+r=$(gsysctl "$G" read machdep.xen.nosuch)
+[ "$r" = 2 ] || fail "an unknown node answered \"$r\", not ENOENT"
+end
+xl destroy g256
+
+# --- memory = maxmem = 1024: 1024 -> 128 -> 1024 MiB.
+begin pvh_1024
+if create g1024 1024; then
+	con_mark "$D" 0
+	reached "$D" g1024 1024 && mem_set g1024 128 && mem_set g1024 1024
+fi
+end
+xl destroy g1024
