@@ -35,11 +35,14 @@
  */
 
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -56,6 +59,9 @@
 #define HV_MAX_DOMID	(DOMID_FIRST_RESERVED - 1)
 
 const char		*hv_dir;
+char			 hv_bootdir[PATH_MAX];
+int			 hv_live_rfd = -1;
+static int		 hv_live_wfd = -1;
 static struct hv_domain	*domains[DOMID_FIRST_RESERVED];
 static domid_t		 next_domid = 1;
 
@@ -288,7 +294,11 @@ hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
 		domain_free(d);
 		return error;
 	}
-	snprintf(d->d_dir, sizeof(d->d_dir), "%s/domains/%u", hv_dir, d->d_id);
+	if ((size_t)snprintf(d->d_dir, sizeof(d->d_dir), "%s/%u", hv_bootdir,
+	    d->d_id) >= sizeof(d->d_dir)) {
+		error = ENAMETOOLONG;
+		goto fail;
+	}
 	if (mkdir(d->d_dir, 0755) == -1 && errno != EEXIST) {
 		error = errno;
 		goto fail;
@@ -365,12 +375,77 @@ hv_reap(void)
 	}
 }
 
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+
+	(void)st;
+	(void)ftw;
+	if (flag == FTW_DP)
+		(void)rmdir(path);
+	else
+		(void)unlink(path);
+	return 0;
+}
+
+/*
+ * What a previous daemon left: its domains' sockets and logs.  Its
+ * guests hold paths in there; with the names gone, none of them can
+ * reach this daemon, nor write the console log of a new domain.
+ */
+static void
+remove_stale(const char *dir)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *dp;
+
+	snprintf(path, sizeof(path), "%s/domains", dir);
+	if (unlink(path) == -1 && errno == EISDIR)
+		(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	if ((dp = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, "boot.", 5) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	}
+	closedir(dp);
+}
+
+/*
+ * This boot's identity: the domains' sockets live in <dir>/boot.<id>,
+ * a name no earlier daemon used, and <dir>/domains points there.
+ */
+static int
+make_bootdir(const char *dir)
+{
+	unsigned char id[8];
+	char name[32], path[PATH_MAX + 16];
+
+	if (getrandom(id, sizeof(id), 0) != (ssize_t)sizeof(id))
+		return errno != 0 ? errno : EIO;
+	snprintf(name, sizeof(name), "boot.%02x%02x%02x%02x%02x%02x%02x%02x",
+	    id[0], id[1], id[2], id[3], id[4], id[5], id[6], id[7]);
+	remove_stale(dir);
+	if ((size_t)snprintf(hv_bootdir, sizeof(hv_bootdir), "%s/%s", dir,
+	    name) >= sizeof(hv_bootdir))
+		return ENAMETOOLONG;
+	if (mkdir(hv_bootdir, 0755) == -1)
+		return errno;
+	snprintf(path, sizeof(path), "%s/domains", dir);
+	if (symlink(name, path) == -1)
+		return errno;
+	return 0;
+}
+
 int
 hv_init(const char *dir, uint64_t host_pages)
 {
 	static char absdir[PATH_MAX];
 	char path[PATH_MAX + 16];
-	int error, fd;
+	int error, fd, live[2];
 
 	/* Guests get paths under it in their environment: make it absolute. */
 	if (realpath(dir, absdir) == NULL)
@@ -379,9 +454,16 @@ hv_init(const char *dir, uint64_t host_pages)
 	dir = absdir;
 	if ((error = hv_mem_init(host_pages)) != 0)
 		return error;
-	snprintf(path, sizeof(path), "%s/domains", dir);
-	if (mkdir(path, 0755) == -1 && errno != EEXIST)
+	if ((error = make_bootdir(dir)) != 0)
+		return error;
+	/*
+	 * Every guest holds the read end; only the daemon holds the write
+	 * end, so the guests see EOF the moment the daemon dies.
+	 */
+	if (pipe2(live, O_CLOEXEC) == -1)
 		return errno;
+	hv_live_rfd = live[0];
+	hv_live_wfd = live[1];
 	snprintf(path, sizeof(path), "%s/privcmd", dir);
 	if ((fd = hv_conn_listen(path, 0, true)) < 0)
 		return -fd;

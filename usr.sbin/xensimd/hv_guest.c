@@ -30,9 +30,15 @@
  * The guest program: what the domain builder's kernel= runs.  Its
  * environment names the domain's sockets; its output goes to the
  * domain's console log, as xenconsoled's guest log; it inherits no
- * other descriptor of the daemon.
+ * other descriptor of the daemon but the read end of the liveness pipe,
+ * as descriptor 3 ($XENSIM_HOSTFD).
+ *
+ * A guest does not outlive its host: it gets SIGKILL when the daemon
+ * dies (PR_SET_PDEATHSIG), and a guest program that is not the
+ * daemon's own child (started by a wrapper) sees EOF on descriptor 3.
  */
 
+#include <sys/prctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -46,6 +52,7 @@
 #include "hvvar.h"
 
 #define MAX_ARGS	64
+#define HOST_FD		3
 
 int
 hv_guest_start(struct hv_domain *d)
@@ -54,7 +61,7 @@ hv_guest_start(struct hv_domain *d)
 	char *argv[MAX_ARGS + 2], *p;
 	sigset_t none;
 	int argc, fd, nul;
-	pid_t pid;
+	pid_t pid, daemon;
 
 	strcpy(cmdline, d->d_cmdline);
 	argc = 0;
@@ -74,16 +81,25 @@ hv_guest_start(struct hv_domain *d)
 		close(fd);
 		return errno;
 	}
+	daemon = getpid();
 	if ((pid = fork()) == -1) {
 		close(fd);
 		close(nul);
 		return errno;
 	}
 	if (pid == 0) {
+		/* The daemon may have died before the signal was armed. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != daemon)
+			_exit(127);
 		dup2(nul, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
-		closefrom(STDERR_FILENO + 1);
+		if (hv_live_rfd == HOST_FD)
+			fcntl(HOST_FD, F_SETFD, 0);
+		else
+			dup2(hv_live_rfd, HOST_FD);
+		closefrom(HOST_FD + 1);
 		/* The daemon blocks its signals for signalfd: undo that. */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
@@ -95,6 +111,8 @@ hv_guest_start(struct hv_domain *d)
 		snprintf(id, sizeof(id), "%u", d->d_id);
 		setenv("XENSIM_DOMID", id, 1);
 		setenv("XENSIM_DOMDIR", d->d_dir, 1);
+		snprintf(id, sizeof(id), "%d", HOST_FD);
+		setenv("XENSIM_HOSTFD", id, 1);
 		execv(d->d_kernel, argv);
 		fprintf(stderr, "xensimd: exec %s: %s\n", d->d_kernel,
 		    strerror(errno));

@@ -66,7 +66,7 @@ struct hv_domain {
 	char			 d_uuid[37];
 	char			 d_kernel[256];
 	char			 d_cmdline[256];
-	char			 d_dir[PATH_MAX];	/* <dir>/domains/N */
+	char			 d_dir[PATH_MAX];	/* <dir>/boot.<id>/N */
 	uint64_t		 d_memory_kib;
 	uint64_t		 d_maxmem_kib;
 	uint64_t		 d_tot_pages;
@@ -86,6 +86,8 @@ struct hv_domain {
 };
 
 extern const char	*hv_dir;
+extern char		 hv_bootdir[];	/* <dir>/boot.<id>: this boot's */
+extern int		 hv_live_rfd;	/* EOF in the guests: we died */
 
 /* hv.c: the host's frames and the domains. */
 struct hv_domain *hv_domain_lookup(domid_t);

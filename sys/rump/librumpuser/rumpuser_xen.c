@@ -29,13 +29,17 @@
 /*
  * The Xen domain this process runs as: xensimd's hypercall socket (the
  * path in $XENSIM_HYPERCALL), the start info, and the guest's RAM, the
- * memfd the domain builder made, mapped shared.
+ * memfd the domain builder made, mapped shared.  A domain does not
+ * outlive its host: EOF on the liveness descriptor xensimd passes
+ * ($XENSIM_HOSTFD) halts the guest at once.
  */
 
 #include <sys/types.h>
 #include <sys/mman.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -59,12 +63,62 @@ static struct xensim *xen_handle;
 /* One request at a time on the hypercall socket. */
 static pthread_mutex_t xen_lock = PTHREAD_MUTEX_INITIALIZER;
 
+static void *
+xen_host_watch(void *arg)
+{
+	struct pollfd pfd;
+	char c;
+
+	pthread_setname_np(pthread_self(), "hostwatch");
+	pfd.fd = (int)(intptr_t)arg;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (poll(&pfd, 1, -1) == -1)
+			continue;
+		/* Nobody writes: readable means the host is gone. */
+		if (read(pfd.fd, &c, 1) != -1 || errno != EINTR)
+			break;
+	}
+	fprintf(stderr, "rumpuser: host gone, halting\n");
+	_exit(1);
+}
+
+/* Follow the host's liveness descriptor, if it gave us one. */
+static int
+xen_host_follow(void)
+{
+	pthread_t t;
+	const char *s;
+	char *ep;
+	long fd;
+	int error;
+
+	if ((s = getenv("XENSIM_HOSTFD")) == NULL)
+		return 0;
+	fd = strtol(s, &ep, 10);
+	if (*s == '\0' || *ep != '\0' || fd < 0 || fd > INT32_MAX ||
+	    fcntl((int)fd, F_SETFD, FD_CLOEXEC) == -1) {
+		fprintf(stderr, "rumpuser: XENSIM_HOSTFD %s: not a "
+		    "descriptor\n", s);
+		return EBADF;
+	}
+	if ((error = pthread_create(&t, NULL, xen_host_watch,
+	    (void *)(intptr_t)fd)) != 0)
+		return error;
+	pthread_detach(t);
+	return 0;
+}
+
 int
 rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 {
 	struct xensim_start_info si;
 	const char *path;
 	void *ram;
+	int error;
+
+	if ((error = xen_host_follow()) != 0)
+		return error;
 
 	if ((path = getenv("XENSIM_HYPERCALL")) == NULL) {
 		fprintf(stderr, "rumpuser: XENSIM_HYPERCALL not set\n");

@@ -51,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <xenstore.h>
 
@@ -192,6 +193,16 @@ xs_reconnect(void)
 
 	fprintf(stderr, "rumpuser: xenstore connection lost, reconnecting\n");
 	while ((nh = xs_open(0)) == NULL) {
+		/*
+		 * No socket, or nobody listening: the domain or the daemon
+		 * that made it is gone, and a new daemon's sockets are not
+		 * ours.  A domain does not outlive its host.
+		 */
+		if (errno == ENOENT || errno == ECONNREFUSED) {
+			fprintf(stderr, "rumpuser: xenstore: %s, halting\n",
+			    strerror(errno));
+			_exit(1);
+		}
 		xs_sleep_ms(ms);
 		if ((ms *= 2) > XS_BACKOFF_MAX)
 			ms = XS_BACKOFF_MAX;
