@@ -2,7 +2,7 @@
 #
 # run.sh OBJ: one real-Xen run.  Fetches the Debian packages (cached in
 # OBJ/realxen/pkgs), builds dom0's initramfs with the guest kernel
-# (OBJ/bin/pvhxen) and the scenarios, boots QEMU once and leaves the
+# (OBJ/bin/pvhxen), balloonctl and the scenarios, boots QEMU once and leaves the
 # serial console in OBJ/realxen/console.log.  Exit status: 0 when dom0
 # ran every scenario, 2 when QEMU or the packages cannot be had (the
 # reason on stderr), 1 otherwise.
@@ -28,7 +28,7 @@ sh "$here/fetch.sh" "$dir/pkgs" || {
 	exit 2
 }
 sh "$here/initramfs.sh" "$dir/pkgs" "$dir/dom0.gz" "$obj/bin/pvhxen" \
-    "$here/scenarios.sh" || exit 1
+    "$obj/bin/balloonctl" "$here/scenarios.sh" || exit 1
 start=$(date +%s)
 sh "$here/boot.sh" "$dir/pkgs" "$dir/dom0.gz" "$dir/console.log.new"
 rc=$?

@@ -273,6 +273,44 @@ grep -qx "machdep.xen.balloon.stats.balloon = 32768" /tmp/tree ||
 r=$(gsysctl "$G" read machdep.xen.nosuch)
 [ "$r" = 2 ] || fail "an unknown node answered \"$r\", not ENOENT"
 end
+
+# --- balloonctl's dom0 commands on the real hypervisor (libxenctrl).
+begin balloonctl
+con_mark "$G"
+/guest/balloonctl mem-set g256 192 || fail "balloonctl mem-set g256 192 failed"
+reached "$G" g256 192
+pages=$(xen_pages "$G")
+[ "${pages#* }" = $(((192 + 1) * 256)) ] ||
+    fail "max_pages ${pages#* } after balloonctl mem-set 192"
+[ "$(xenstore-read /local/domain/$G/memory/target)" = 196608 ] ||
+    fail "memory/target is not 196608"
+[ "$(xenstore-read "$(xenstore-read /local/domain/$G/vm)/memory")" = 192 ] ||
+    fail "/vm/.../memory is not 192"
+/guest/balloonctl list >/tmp/bl
+sed 's/^/XENINFO balloonctl list: /' /tmp/bl
+xl list | sed 's/^/XENINFO xl list: /'
+for n in Domain-0 g256; do
+	[ "$(awk -v n=$n '$1 == n { print $2, $3 }' /tmp/bl)" = \
+	    "$(xl list | awk -v n=$n '$1 == n { print $2, $3 }')" ] ||
+	    fail "balloonctl list and xl list disagree on $n"
+done
+[ "$(awk '$1 == "g256" { print $4, $5 }' /tmp/bl)" = "192 256" ] ||
+    fail "balloonctl list: target and max of g256 not 192 256"
+/guest/balloonctl mem-max g256 300 || fail "balloonctl mem-max g256 300 failed"
+pages=$(xen_pages "$G")
+[ "${pages#* }" = $(((300 + 1) * 256)) ] ||
+    fail "max_pages ${pages#* } after balloonctl mem-max 300"
+[ "$(xenstore-read /local/domain/$G/memory/static-max)" = 307200 ] ||
+    fail "memory/static-max is not 307200"
+if /guest/balloonctl mem-max g256 100 2>/tmp/err; then
+	fail "balloonctl mem-max below the target succeeded"
+fi
+grep -q "memory_static_max must be greater than or or equal to" /tmp/err ||
+    fail "mem-max 100: $(cat /tmp/err)"
+sed 's/^/XENINFO balloonctl mem-max g256 100: /' /tmp/err
+pages=$(xen_pages "$G")
+[ "${pages#* }" = $(((300 + 1) * 256)) ] || fail "a refused mem-max moved max_pages"
+end
 xl destroy g256
 
 # --- memory = maxmem = 1024: 1024 -> 128 -> 1024 MiB.

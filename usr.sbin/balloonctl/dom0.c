@@ -29,7 +29,8 @@
 /*
  * From dom0: what xl mem-set, xl mem-max and xl list do for memory, with
  * libxl's rules (tools/libs/light/libxl_mem.c), through the real
- * libxenstore and xensimd's privileged hypervisor socket.
+ * libxenstore and the hypervisor of hv.c (Xen's libxenctrl on a real
+ * dom0, xensimd's privileged socket on the bench).
  */
 
 #include <ctype.h>
@@ -44,9 +45,9 @@
 #include <string.h>
 
 #include <xenstore.h>
-#include <xensim.h>
 
 #include "balloonctl.h"
+#include "hv.h"
 #include "size.h"
 
 /* libxl's LIBXL_MAXMEM_CONSTANT: max_pages is always 1 MiB above. */
@@ -56,32 +57,19 @@ static void	abort_errx(xs_transaction_t, const char *, ...)
     __attribute__((__noreturn__, __format__(__printf__, 2, 3)));
 
 static struct xs_handle *xsh;
-static struct xensim *xh;
 
 static void
 dom0_open(void)
 {
-	char path[PATH_MAX];
-	const char *dir;
 
-	dir = xensim_dir();
-	if (getenv("XENSTORED_PATH") == NULL) {
-		snprintf(path, sizeof(path), "%s/socket", dir);
-		if (setenv("XENSTORED_PATH", path, 1) == -1)
-			err(1, "setenv");
-	}
-	if ((xsh = xs_open(XS_OPEN_SOCKETONLY)) == NULL)
-		err(1, "cannot connect to xenstored at %s",
-		    getenv("XENSTORED_PATH"));
-	if ((xh = xensim_open_privcmd(dir)) == NULL)
-		err(1, "cannot open the hypervisor in %s", dir);
+	xsh = hv_open();
 }
 
 static void
 dom0_close(void)
 {
 
-	xensim_close(xh);
+	hv_close();
 	xs_close(xsh);
 }
 
@@ -89,7 +77,7 @@ dom0_close(void)
 static domid_t
 resolve(const char *dom)
 {
-	struct xensim_dominfo info;
+	struct hv_dominfo info;
 	char path[64], *name, **ents;
 	unsigned int i, n, len;
 	unsigned long id;
@@ -105,7 +93,7 @@ resolve(const char *dom)
 		errno = 0;
 		id = strtoul(dom, NULL, 10);
 		if (errno != 0 || id >= DOMID_FIRST_RESERVED ||
-		    xensim_domain_getinfo(xh, (domid_t)id, &info) == -1)
+		    hv_getinfo((domid_t)id, &info) == -1)
 			errx(1, "%s: no such domain", dom);
 		return (domid_t)id;
 	}
@@ -223,7 +211,7 @@ again:
 		abort_errx(t, "%s", "memory_dynamic_max must be less than or "
 		    "equal to memory_static_max");
 
-	if (xensim_domain_setmaxmem(xh, domid,
+	if (hv_setmaxmem(domid,
 	    newtarget + videoram + MAXMEM_SLACK_KIB) == -1) {
 		(void)xs_transaction_end(xsh, t, true);
 		err(1, "cannot set the maximum memory of domain %u", domid);
@@ -267,7 +255,7 @@ again:
 	if (kib < target)
 		abort_errx(t, "%s", "memory_static_max must be greater than "
 		    "or or equal to memory_dynamic_max");
-	if (xensim_domain_setmaxmem(xh, domid, kib + MAXMEM_SLACK_KIB) == -1) {
+	if (hv_setmaxmem(domid, kib + MAXMEM_SLACK_KIB) == -1) {
 		(void)xs_transaction_end(xsh, t, true);
 		err(1, "cannot set the maximum memory of domain %u", domid);
 	}
@@ -286,7 +274,7 @@ again:
 static int
 cmp_domid(const void *a, const void *b)
 {
-	const struct xensim_dominfo *x = a, *y = b;
+	const struct hv_dominfo *x = a, *y = b;
 
 	return (int)x->domid - (int)y->domid;
 }
@@ -309,12 +297,12 @@ print_mib(const char *path, int width)
 int
 dom0_list(void)
 {
-	struct xensim_dominfo *infos;
+	struct hv_dominfo *infos;
 	char path[128], *s;
 	unsigned int i, n, len;
 
 	dom0_open();
-	if (xensim_domain_list(xh, &infos, &n) == -1)
+	if (hv_list(&infos, &n) == -1)
 		err(1, "cannot list domains");
 	qsort(infos, n, sizeof(*infos), cmp_domid);
 	printf("%-40s %5s %5s %6s %5s %s\n", "Name", "ID", "Mem", "Target",

@@ -9,6 +9,6 @@ $(BALLOONCTL_OBJS): CPPFLAGS += -Iusr.sbin/balloonctl -Ilib/libxensim \
 $(BINDIR)/balloonctl: $(BALLOONCTL_OBJS) $(LIBXENSIM) $(LIBRUMPSYSCTL)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $(BALLOONCTL_OBJS) $(LIBXENSIM) \
-	    $(LIBRUMPSYSCTL) -lxenstore
+	    $(LIBRUMPSYSCTL) -lxenctrl -lxenstore
 
 PROGS		+= $(BINDIR)/balloonctl

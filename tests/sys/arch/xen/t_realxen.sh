@@ -93,6 +93,8 @@ realxen_case sysctl_target \
     "a target written from dom0 over data/sysctl, then xl mem-set wins"
 realxen_case sysctl_read \
     "dom0 reads every node of machdep.xen.balloon over data/sysctl"
+realxen_case balloonctl \
+    "balloonctl mem-set, mem-max and list on a real dom0 agree with xl"
 realxen_case pvh_1024 \
     "memory=maxmem=1024: xl mem-set 1024 -> 128 -> 1024 MiB, each reached"
 
@@ -104,5 +106,6 @@ atf_init_test_cases()
 	atf_add_test_case malformed
 	atf_add_test_case sysctl_target
 	atf_add_test_case sysctl_read
+	atf_add_test_case balloonctl
 	atf_add_test_case pvh_1024
 }
