@@ -51,6 +51,9 @@
 #include "hvvar.h"
 #include "xenstored.h"
 
+#define HV_DOMU_CONNS	64	/* open hypercall connections per domU */
+#define HV_ACCEPT_ROUND	256	/* accepts per poll round */
+
 struct hv_conn {
 	int		 c_fd;
 	domid_t		 c_domid;
@@ -142,17 +145,38 @@ hv_conn_listen(const char *path, domid_t domid, bool priv)
 	return fd;
 }
 
+/*
+ * A domU gets HV_DOMU_CONNS connections and never the descriptors kept
+ * for dom0; the excess is refused at once (accepted and closed).
+ */
 static void
 on_accept(int fd, short revents, void *arg)
 {
-	struct hv_conn *l = arg;
+	struct hv_conn *l = arg, *c;
+	unsigned int i, n = 0;
 	int cfd;
 
 	(void)revents;
-	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) == -1)
-		return;
-	if (conn_new(cfd, l->c_domid, l->c_priv, false) == NULL)
-		close(cfd);
+	if (!l->c_priv)
+		for (c = conns; c != NULL; c = c->c_next)
+			if (!c->c_listener && c->c_domid == l->c_domid)
+				n++;
+	for (i = 0; i < HV_ACCEPT_ROUND; i++) {
+		if ((cfd = ev_accept(fd, l->c_priv ? 0 :
+		    EV_DOM0_RESERVE)) == -1) {
+			if (errno == EMFILE)
+				continue;
+			break;
+		}
+		if (!l->c_priv && n >= HV_DOMU_CONNS) {
+			close(cfd);
+			continue;
+		}
+		if (conn_new(cfd, l->c_domid, l->c_priv, false) == NULL)
+			close(cfd);
+		else
+			n++;
+	}
 }
 
 static uint32_t

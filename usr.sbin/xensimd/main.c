@@ -157,6 +157,7 @@ main(int argc, char **argv)
 	char path[PATH_MAX];
 	uint64_t host_mib = DEFAULT_HOST_MIB;
 	bool foreground = false;
+	unsigned long fd_limit;
 	char *ep;
 	int ch, error;
 
@@ -185,6 +186,8 @@ main(int argc, char **argv)
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		err(1, "%s", dir);
+	/* Every connection is a descriptor: take all we may have. */
+	fd_limit = ev_accept_init();
 	if (setup_signals() == -1)
 		err(1, "signals");
 	if ((error = xsd_init()) != 0)
@@ -197,8 +200,8 @@ main(int argc, char **argv)
 
 	if (!foreground)
 		daemonize(dir);
-	fprintf(stderr, "xensimd: host of %" PRIu64 " MiB ready in %s\n",
-	    host_mib, dir);
+	fprintf(stderr, "xensimd: host of %" PRIu64 " MiB ready in %s, "
+	    "%lu descriptors\n", host_mib, dir, fd_limit);
 
 	ev_run(&stop);
 

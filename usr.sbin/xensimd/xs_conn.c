@@ -55,6 +55,7 @@ struct xs_listener {
 	int			 l_fd;
 	unsigned int		 l_domid;
 	char			*l_path;
+	unsigned long		 l_refused;	/* over XS_DOMU_CONNS */
 };
 
 struct xs_connq	xs_conns = TAILQ_HEAD_INITIALIZER(xs_conns);
@@ -267,20 +268,54 @@ xs_conn_cb(int fd, short revents, void *arg)
 	xs_reap();
 }
 
+static unsigned int
+xs_domain_conns(unsigned int domid)
+{
+	struct xs_conn *c;
+	unsigned int n = 0;
+
+	TAILQ_FOREACH(c, &xs_conns, c_list)
+		if (c->c_domid == domid && !c->c_dead)
+			n++;
+	return n;
+}
+
+/*
+ * A domU gets XS_DOMU_CONNS connections and never the last descriptors,
+ * which are dom0's; the excess is refused at once (accepted and
+ * closed), so that no domU can make dom0 wait.  A round takes a
+ * bounded number, so one busy socket cannot hold the loop.
+ */
 static void
 xs_accept_cb(int fd, short revents, void *arg)
 {
 	struct xs_listener *l = arg;
 	struct xs_conn *c;
+	unsigned int i, reserve, n;
 	int cfd;
 
 	(void)revents;
-	while ((cfd = accept4(fd, NULL, NULL,
-	    SOCK_NONBLOCK | SOCK_CLOEXEC)) != -1) {
+	reserve = l->l_domid == 0 ? 0 : EV_DOM0_RESERVE;
+	n = l->l_domid == 0 ? 0 : xs_domain_conns(l->l_domid);
+	for (i = 0; i < XS_ACCEPT_ROUND; i++) {
+		if ((cfd = ev_accept(fd, reserve)) == -1) {
+			if (errno == EMFILE)
+				continue;
+			break;
+		}
+		if (l->l_domid != 0 && n >= XS_DOMU_CONNS) {
+			if (l->l_refused++ % 1000 == 0)
+				xs_log("domain %u: more than %u connections, "
+				    "refused (%lu so far)", l->l_domid,
+				    XS_DOMU_CONNS, l->l_refused);
+			close(cfd);
+			continue;
+		}
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
 			close(cfd);
 			continue;
 		}
+		n++;
 		c->c_fd = cfd;
 		c->c_domid = l->l_domid;
 		c->c_next_txid = 1;

@@ -50,6 +50,10 @@
 #define XS_QUOTA_PERMS		5	/* entries in a node's perm list */
 #define XS_QUOTA_ENTRY_SIZE	2048	/* bytes of one node record */
 
+/* Ours: more connections from one domU are refused at once. */
+#define XS_DOMU_CONNS		64	/* open connections per domU */
+#define XS_ACCEPT_ROUND		256	/* accepts per poll round */
+
 /* A client that lets this much output pile up is dropped. */
 #define XS_OUTQ_MAX		(1024 * 1024)
 /* Requests are not read from a client while its output exceeds this. */

@@ -30,6 +30,11 @@
  * The sysctl server: serves the kernel's sysctl tree on a unix socket,
  * in the wire format of <rumpsysctl_wire.h>, one thread per client.
  * Only a peer with uid 0 may write (SO_PEERCRED); others get EPERM.
+ *
+ * The socket is open to every user, so no user may hold root out: each
+ * uid other than 0 gets SP_PER_UID connections, all of them together
+ * SP_OTHERS, root SP_ROOT of its own; a connection beyond its budget is
+ * closed as soon as it is accepted.
  */
 
 #include <sys/types.h>
@@ -39,10 +44,12 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rumpuser.h>
@@ -52,6 +59,79 @@
 #include "rumpuser_int.h"
 
 #define SP_MAXNODES	(RUMPSYSCTL_DATAMAX / sizeof(struct rumpsysctl_node))
+#define SP_PER_UID	16	/* connections of one uid other than 0 */
+#define SP_OTHERS	64	/* of all uids other than 0 together */
+#define SP_ROOT		64	/* root's own */
+
+struct sp_client {
+	int	fd;
+	uid_t	uid;
+};
+
+/* Open connections; sp_uids[i] holds sp_count[i] of them. */
+static pthread_mutex_t sp_lock = PTHREAD_MUTEX_INITIALIZER;
+static uid_t sp_uids[SP_OTHERS];
+static unsigned int sp_count[SP_OTHERS];
+static unsigned int sp_root, sp_others;
+static unsigned long sp_refused;
+
+/* Take a slot for uid; false if its budget is spent. */
+static bool
+sp_admit(uid_t uid)
+{
+	unsigned int i, free_i = SP_OTHERS;
+	bool ok = false;
+
+	pthread_mutex_lock(&sp_lock);
+	if (uid == 0) {
+		if ((ok = sp_root < SP_ROOT))
+			sp_root++;
+		goto out;
+	}
+	if (sp_others >= SP_OTHERS)
+		goto out;
+	for (i = 0; i < SP_OTHERS; i++) {
+		if (sp_count[i] > 0 && sp_uids[i] == uid)
+			break;
+		if (sp_count[i] == 0 && free_i == SP_OTHERS)
+			free_i = i;
+	}
+	if (i == SP_OTHERS)
+		i = free_i;	/* there is one: sp_others < SP_OTHERS */
+	if (sp_count[i] < SP_PER_UID) {
+		sp_uids[i] = uid;
+		sp_count[i]++;
+		sp_others++;
+		ok = true;
+	}
+out:
+	if (!ok && sp_refused++ % 1000 == 0)
+		fprintf(stderr, "rumpuser: sysctl: uid %u over its connection "
+		    "budget, refused (%lu so far)\n", (unsigned int)uid,
+		    sp_refused);
+	pthread_mutex_unlock(&sp_lock);
+	return ok;
+}
+
+static void
+sp_leave(uid_t uid)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&sp_lock);
+	if (uid == 0)
+		sp_root--;
+	else {
+		for (i = 0; i < SP_OTHERS; i++) {
+			if (sp_count[i] > 0 && sp_uids[i] == uid) {
+				sp_count[i]--;
+				sp_others--;
+				break;
+			}
+		}
+	}
+	pthread_mutex_unlock(&sp_lock);
+}
 
 /* All of len bytes, in (out == 0) or out; -1 on error or hangup. */
 static int
@@ -151,44 +231,73 @@ sp_request(int fd, int root, char *data, struct rumpuser_sysctl_node *kn)
 static void *
 sp_client(void *arg)
 {
+	struct sp_client *cl = arg;
 	struct rumpuser_sysctl_node *kn;
-	struct ucred cred;
-	socklen_t credlen = sizeof(cred);
-	int fd = (int)(intptr_t)arg, root;
 	char *data;
 
-	root = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &credlen) == 0 &&
-	    cred.uid == 0;
 	data = malloc(2 * RUMPSYSCTL_DATAMAX);
 	kn = calloc(SP_MAXNODES, sizeof(*kn));
 	if (data != NULL && kn != NULL)
-		while (sp_request(fd, root, data, kn) == 0)
+		while (sp_request(cl->fd, cl->uid == 0, data, kn) == 0)
 			continue;
 	free(kn);
 	free(data);
-	close(fd);
+	close(cl->fd);
+	sp_leave(cl->uid);
+	free(cl);
 	return NULL;
+}
+
+static void
+sp_pause(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
 }
 
 static void *
 sp_server(void *arg)
 {
 	int s = (int)(intptr_t)arg, fd;
+	struct sp_client *cl;
+	struct ucred cred;
+	socklen_t credlen;
 	pthread_t t;
 
 	pthread_setname_np(pthread_self(), "sysctl_sp");
 	for (;;) {
 		fd = accept4(s, NULL, NULL, SOCK_CLOEXEC);
 		if (fd == -1) {
-			if (errno == EINTR || errno == ECONNABORTED ||
-			    errno == EMFILE || errno == ENFILE)
+			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
+			/* Out of descriptors: wait for some, do not spin. */
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM) {
+				sp_pause();
+				continue;
+			}
 			return NULL;
 		}
-		if (pthread_create(&t, NULL, sp_client,
-		    (void *)(intptr_t)fd) != 0)
+		credlen = sizeof(cred);
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred,
+		    &credlen) == -1 || !sp_admit(cred.uid)) {
 			close(fd);
-		else
+			continue;
+		}
+		if ((cl = malloc(sizeof(*cl))) == NULL) {
+			sp_leave(cred.uid);
+			close(fd);
+			continue;
+		}
+		cl->fd = fd;
+		cl->uid = cred.uid;
+		if (pthread_create(&t, NULL, sp_client, cl) != 0) {
+			sp_leave(cred.uid);
+			close(fd);
+			free(cl);
+		} else
 			pthread_detach(t);
 	}
 }
