@@ -30,6 +30,8 @@
 #define _UVM_UVM_H_
 
 #include <uvm/uvm_extern.h>
+#include <uvm/uvm_map.h>
 #include <uvm/uvm_page.h>
+#include <uvm/uvm_pdaemon.h>
 
 #endif /* _UVM_UVM_H_ */

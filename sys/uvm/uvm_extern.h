@@ -35,6 +35,7 @@ struct uvm_object;
 struct vm_anon;
 struct vm_page;
 struct pglist;
+struct vm_map;
 typedef int64_t voff_t;
 
 /* Bytes and pages, as <uvm/uvm_param.h>. */
@@ -53,12 +54,15 @@ struct uvmexp {
 	int	npages;		/* managed pages */
 	int	free;		/* free pages */
 	int	freemin;	/* keep at least this many free */
-	int	freetarg;
-	int	reserve_kernel;
+	int	freetarg;	/* the page daemon works up to this many */
+	int	reserve_kernel;	/* only UVM_PGA_USERESERVE gets these */
+	int	reserve_pagedaemon;
+	int	pdwoke;		/* times the page daemon woke */
 };
 
 extern struct uvmexp uvmexp;
 extern psize_t physmem;		/* RAM frames at boot */
+extern struct vm_map *kernel_map;
 
 struct vm_page	*uvm_pagealloc(struct uvm_object *, voff_t,
 		    struct vm_anon *, int);
@@ -66,6 +70,12 @@ void		 uvm_pagefree(struct vm_page *);
 int		 uvm_pglistalloc(psize_t, paddr_t, paddr_t, paddr_t, paddr_t,
 		    struct pglist *, int, int);
 void		 uvm_pglistfree(struct pglist *);
+
+int		 uvm_availmem(bool);
+
+/* uvm_pdaemon.c */
+void		 uvm_pageout(void *);
+void		 uvm_kick_pdaemon(void);
 
 /* pmap(9): zero a physical page. */
 void		 pmap_zero_page(paddr_t);

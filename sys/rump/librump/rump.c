@@ -181,6 +181,8 @@ rump_xen_main(void)
 	rump_uvm_init(boot.ram, boot.nr_pages, boot.kern_pages);
 	rump_xen_init(boot.pv != 0, boot.p2m);
 	rump_xenbus_init(boot.domid);
+	rump_memhog_init();
+	rump_meminfo_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
 	printf("total memory = %" PRIu64 " KiB\n",

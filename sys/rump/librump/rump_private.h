@@ -37,6 +37,10 @@
 
 void	rump_cons_init(void);
 void	rump_uvm_init(void *, uint64_t, uint64_t);
+void	uvm_pagecounts(u_int *, u_int *);
+void	uvmpd_init(void);
+void	rump_memhog_init(void);
+void	rump_meminfo_init(void);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);
 void	rump_xenbus_watch_fired(void *, const char *);

@@ -54,6 +54,8 @@ psize_t physmem;
 
 static kmutex_t uvm_fpageqlock;
 static TAILQ_HEAD(, vm_page) uvm_freeq;	/* protected by uvm_fpageqlock */
+static u_int uvm_pagealloc_fails;	/* protected by uvm_fpageqlock */
+static u_int uvm_freetarg_reached;	/* protected by uvm_fpageqlock */
 static struct vm_page *vm_pages;
 static char *vm_ram;
 
@@ -87,6 +89,34 @@ rump_uvm_init(void *ram, uint64_t npages, uint64_t kpages)
 	uvmexp.freemin = (int)MAX(16, MIN(256, npages / 20));
 	uvmexp.freetarg = uvmexp.freemin * 4 / 3;
 	uvmexp.reserve_kernel = 5;
+	uvmexp.reserve_pagedaemon = 1;
+	uvmpd_init();
+}
+
+/* uvm_availmem(9): free pages now (the bench has no per-CPU caches). */
+int
+uvm_availmem(bool cached)
+{
+	int n;
+
+	mutex_enter(&uvm_fpageqlock);
+	n = uvmexp.free;
+	mutex_exit(&uvm_fpageqlock);
+	return n;
+}
+
+/*
+ * For the page daemon's out-of-memory episodes: allocations that found
+ * no page since boot, and times free pages climbed back to freetarg.
+ */
+void
+uvm_pagecounts(u_int *failsp, u_int *reachedp)
+{
+
+	mutex_enter(&uvm_fpageqlock);
+	*failsp = uvm_pagealloc_fails;
+	*reachedp = uvm_freetarg_reached;
+	mutex_exit(&uvm_fpageqlock);
 }
 
 struct vm_page *
@@ -106,9 +136,17 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	bool zero;
 
 	mutex_enter(&uvm_fpageqlock);
+	/*
+	 * As uvm_pagealloc_strat: the last reserve_kernel pages only for
+	 * those who ask for the reserve, then fail and let the page
+	 * daemon know.
+	 */
 	pg = TAILQ_FIRST(&uvm_freeq);
-	if (pg == NULL) {
+	if (pg == NULL || (uvmexp.free <= uvmexp.reserve_kernel &&
+	    !(flags & UVM_PGA_USERESERVE))) {
+		uvm_pagealloc_fails++;
 		mutex_exit(&uvm_fpageqlock);
+		uvm_kick_pdaemon();
 		return NULL;
 	}
 	KASSERT(pg->flags & PG_FREE);
@@ -117,6 +155,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	pg->flags &= ~(PG_FREE | PG_ZERO);
 	uvmexp.free--;
 	mutex_exit(&uvm_fpageqlock);
+	uvm_kick_pdaemon();
 
 	/* Never touch a page known to be zero: it may not be backed yet. */
 	if ((flags & UVM_PGA_ZERO) && !zero)
@@ -135,7 +174,8 @@ uvm_pagefree(struct vm_page *pg)
 	pg->flags |= PG_FREE;
 	/* Tail: a frame just freed is handed out last. */
 	TAILQ_INSERT_TAIL(&uvm_freeq, pg, pageq.queue);
-	uvmexp.free++;
+	if (++uvmexp.free == uvmexp.freetarg)
+		uvm_freetarg_reached++;
 	mutex_exit(&uvm_fpageqlock);
 }
 

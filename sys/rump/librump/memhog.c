@@ -1,0 +1,227 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * A workload for the bench guest, not part of any driver: a kernel
+ * thread that holds as much memory as debug.memhog asks (KiB), taking
+ * pages from uvm and writing every one, so that the host really backs
+ * them, or giving them back.  When uvm has no page for it, it counts
+ * the failure in debug.memhog_failed and tries again a little later;
+ * it never panics and holds nothing the rest of the guest waits for
+ * while it waits.
+ */
+
+#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD$");
+
+#include <sys/param.h>
+#include <sys/condvar.h>
+#include <sys/errno.h>
+#include <sys/kernel.h>
+#include <sys/kthread.h>
+#include <sys/mutex.h>
+#include <sys/queue.h>
+#include <sys/sysctl.h>
+#include <sys/systm.h>
+
+#include <uvm/uvm.h>
+
+#include "rump_private.h"
+
+#define MEMHOG_BATCH	256		/* pages per turn of the lock */
+#define MEMHOG_RETRY_MS	10		/* after an allocation failed */
+#define MEMHOG_MAX_KIB	(1ULL << 40)	/* anything more is a typo */
+#define KIB_PER_PAGE	(PAGE_SIZE / 1024)
+
+static kmutex_t memhog_lock;
+static kcondvar_t memhog_cv;		/* target changed; memhog_lock */
+static struct pglist memhog_pages;	/* the thread's own */
+static uint64_t memhog_target;		/* pages; protected by memhog_lock */
+static uint64_t memhog_held;		/* pages; protected by memhog_lock */
+static uint64_t memhog_failed;		/* protected by memhog_lock */
+static struct sysctllog *memhog_log;
+
+static void	memhog_thread(void *);
+static int	sysctl_debug_memhog(SYSCTLFN_PROTO);
+static int	sysctl_debug_memhog_held(SYSCTLFN_PROTO);
+static int	sysctl_debug_memhog_failed(SYSCTLFN_PROTO);
+
+void
+rump_memhog_init(void)
+{
+	const struct sysctlnode *rnode = NULL;
+	int error;
+
+	mutex_init(&memhog_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&memhog_cv, "memhog");
+	TAILQ_INIT(&memhog_pages);
+
+	error = sysctl_createv(&memhog_log, 0, NULL, &rnode,
+	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
+	    SYSCTL_DESCR("Debugging"),
+	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&memhog_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
+		    "memhog",
+		    SYSCTL_DESCR("KiB the memory workload thread should hold"),
+		    sysctl_debug_memhog, 0, NULL, 0, CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&memhog_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT, CTLTYPE_QUAD, "memhog_held",
+		    SYSCTL_DESCR("KiB the memory workload thread holds now"),
+		    sysctl_debug_memhog_held, 0, NULL, 0,
+		    CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&memhog_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT, CTLTYPE_QUAD, "memhog_failed",
+		    SYSCTL_DESCR("Allocations of the memory workload that "
+		    "found no free page"),
+		    sysctl_debug_memhog_failed, 0, NULL, 0,
+		    CTL_CREATE, CTL_EOL);
+	if (error != 0) {
+		printf("memhog: cannot create debug.memhog: error %d\n",
+		    error);
+		return;
+	}
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL, memhog_thread,
+	    NULL, NULL, "memhog");
+	if (error != 0)
+		printf("memhog: cannot start its thread: error %d\n", error);
+}
+
+/* One page more, written all over; false if uvm had none. */
+static bool
+memhog_grow(void)
+{
+	struct vm_page *pg;
+
+	KASSERT(mutex_owned(&memhog_lock));
+	if ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) == NULL)
+		return false;
+	pmap_zero_page(VM_PAGE_TO_PHYS(pg));
+	TAILQ_INSERT_TAIL(&memhog_pages, pg, pageq.queue);
+	memhog_held++;
+	return true;
+}
+
+static void
+memhog_shrink(void)
+{
+	struct vm_page *pg;
+
+	KASSERT(mutex_owned(&memhog_lock));
+	pg = TAILQ_FIRST(&memhog_pages);
+	KASSERT(pg != NULL);
+	TAILQ_REMOVE(&memhog_pages, pg, pageq.queue);
+	memhog_held--;
+	/* We zeroed it and wrote nothing else: uvm need not again. */
+	pg->flags |= PG_ZERO;
+	uvm_pagefree(pg);
+}
+
+static void
+memhog_thread(void *arg)
+{
+	int i;
+
+	mutex_enter(&memhog_lock);
+	for (;;) {
+		if (memhog_held == memhog_target) {
+			cv_wait(&memhog_cv, &memhog_lock);
+			continue;
+		}
+		for (i = 0; i < MEMHOG_BATCH && memhog_held > memhog_target;
+		    i++)
+			memhog_shrink();
+		for (i = 0; i < MEMHOG_BATCH && memhog_held < memhog_target;
+		    i++) {
+			if (!memhog_grow()) {
+				memhog_failed++;
+				(void)cv_timedwait(&memhog_cv, &memhog_lock,
+				    mstohz(MEMHOG_RETRY_MS));
+				break;
+			}
+		}
+		/* Let the sysctl handlers in between batches. */
+		mutex_exit(&memhog_lock);
+		mutex_enter(&memhog_lock);
+	}
+}
+
+static int
+sysctl_debug_memhog(SYSCTLFN_ARGS)
+{
+	struct sysctlnode node;
+	u_quad_t kib;
+	int error;
+
+	node = *rnode;
+	mutex_enter(&memhog_lock);
+	kib = memhog_target * KIB_PER_PAGE;
+	mutex_exit(&memhog_lock);
+	node.sysctl_data = &kib;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+	if (kib > MEMHOG_MAX_KIB)
+		return EINVAL;
+	mutex_enter(&memhog_lock);
+	memhog_target = howmany(kib, KIB_PER_PAGE);
+	cv_broadcast(&memhog_cv);
+	mutex_exit(&memhog_lock);
+	return 0;
+}
+
+static int
+sysctl_debug_memhog_held(SYSCTLFN_ARGS)
+{
+	struct sysctlnode node;
+	u_quad_t kib;
+
+	node = *rnode;
+	mutex_enter(&memhog_lock);
+	kib = memhog_held * KIB_PER_PAGE;
+	mutex_exit(&memhog_lock);
+	node.sysctl_data = &kib;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}
+
+static int
+sysctl_debug_memhog_failed(SYSCTLFN_ARGS)
+{
+	struct sysctlnode node;
+	u_quad_t n;
+
+	node = *rnode;
+	mutex_enter(&memhog_lock);
+	n = memhog_failed;
+	mutex_exit(&memhog_lock);
+	node.sysctl_data = &n;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}

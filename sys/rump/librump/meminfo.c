@@ -1,0 +1,168 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The guest's memory figures for dom0, under its own xenstore data/
+ * directory (guest-writable under libxl), with the names and unit (KiB)
+ * XenServer's guest agent uses: data/meminfo_total, data/meminfo_free.
+ * A thread looks four times a second and writes what changed, so dom0
+ * sees a figure at most a quarter second old and xenstored gets at
+ * most four writes a second per figure.
+ *
+ * A figure is a line of meminfo_fields: a function of the platform, or
+ * a sysctl node in KiB that a driver creates (not published while the
+ * node does not exist).
+ */
+
+#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD$");
+
+#include <sys/param.h>
+#include <sys/condvar.h>
+#include <sys/inttypes.h>
+#include <sys/kernel.h>
+#include <sys/kthread.h>
+#include <sys/mutex.h>
+#include <sys/sysctl.h>
+#include <sys/systm.h>
+
+#include <uvm/uvm.h>
+
+#include <xen/xenbus.h>
+
+#include "rump_private.h"
+
+#define MEMINFO_PERIOD_MS	250
+
+static bool	meminfo_total(uint64_t *);
+static bool	meminfo_free(uint64_t *);
+static void	meminfo_thread(void *);
+
+static const struct meminfo_field {
+	const char	*mf_node;		/* under data/ */
+	bool		(*mf_get)(uint64_t *);	/* KiB, or NULL: */
+	const char	*mf_sysctl;		/* a KiB sysctl node */
+} meminfo_fields[] = {
+	{ "meminfo_total",	meminfo_total,	NULL },
+	{ "meminfo_free",	meminfo_free,	NULL },
+};
+
+/* The thread's own: what xenstore holds now. */
+static uint64_t meminfo_written[__arraycount(meminfo_fields)];
+static bool meminfo_valid[__arraycount(meminfo_fields)];
+
+static kmutex_t meminfo_lock;
+static kcondvar_t meminfo_cv;		/* never signalled: a clock */
+
+void
+rump_meminfo_init(void)
+{
+	int error;
+
+	mutex_init(&meminfo_lock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&meminfo_cv, "meminfo");
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL,
+	    meminfo_thread, NULL, NULL, "meminfo");
+	if (error != 0)
+		printf("xenbus0: cannot publish memory figures: error %d\n",
+		    error);
+}
+
+static bool
+meminfo_total(uint64_t *kib)
+{
+
+	*kib = (uint64_t)uvmexp.npages * (PAGE_SIZE / 1024);
+	return true;
+}
+
+static bool
+meminfo_free(uint64_t *kib)
+{
+
+	*kib = (uint64_t)uvm_availmem(false) * (PAGE_SIZE / 1024);
+	return true;
+}
+
+/* An int or quad sysctl node; false if there is none (yet). */
+static bool
+meminfo_sysctl(const char *name, uint64_t *kib)
+{
+	union {
+		u_quad_t	q;
+		int		i;
+	} v;
+	size_t len = sizeof(v);
+
+	v.q = 0;
+	if (sysctl_byname(name, &v, &len, NULL, 0) != 0)
+		return false;
+	if (len == sizeof(v.q))
+		*kib = v.q;
+	else if (len == sizeof(v.i) && v.i >= 0)
+		*kib = (uint64_t)v.i;
+	else
+		return false;
+	return true;
+}
+
+static void
+meminfo_publish(void)
+{
+	const struct meminfo_field *mf;
+	char buf[32];
+	uint64_t kib;
+	size_t i;
+	bool ok;
+
+	for (i = 0; i < __arraycount(meminfo_fields); i++) {
+		mf = &meminfo_fields[i];
+		ok = mf->mf_get != NULL ? (*mf->mf_get)(&kib) :
+		    meminfo_sysctl(mf->mf_sysctl, &kib);
+		if (!ok || (meminfo_valid[i] && meminfo_written[i] == kib))
+			continue;
+		snprintf(buf, sizeof(buf), "%" PRIu64, kib);
+		/* A failed write is tried again next time round. */
+		meminfo_valid[i] = xenbus_write(NULL, "data", mf->mf_node,
+		    buf) == 0;
+		meminfo_written[i] = kib;
+	}
+}
+
+static void
+meminfo_thread(void *arg)
+{
+
+	for (;;) {
+		meminfo_publish();
+		mutex_enter(&meminfo_lock);
+		(void)cv_timedwait(&meminfo_cv, &meminfo_lock,
+		    mstohz(MEMINFO_PERIOD_MS));
+		mutex_exit(&meminfo_lock);
+	}
+}

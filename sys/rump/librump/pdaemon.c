@@ -1,0 +1,171 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The page daemon.  The bench has nothing to page out, so what it does
+ * when free pages fall below uvmexp.freemin is what NetBSD's does with
+ * its kernel subsystems: run the kernel map's reclaim callbacks, which
+ * may give memory back, until free pages reach uvmexp.freetarg.  When
+ * an allocation found no page and that did not help, it prints one
+ * out-of-memory line, which others may extend (<uvm/uvm_pdaemon.h>).
+ */
+
+#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD$");
+
+#include <sys/param.h>
+#include <sys/callback.h>
+#include <sys/condvar.h>
+#include <sys/inttypes.h>
+#include <sys/kthread.h>
+#include <sys/mutex.h>
+#include <sys/systm.h>
+
+#include <uvm/uvm.h>
+
+#include <stdarg.h>
+
+#include "rump_private.h"
+
+static struct vm_map_kernel kernel_map_store;
+struct vm_map *kernel_map = &kernel_map_store.vmk_map;
+struct callback_head uvm_oomreport_callback;
+
+static kmutex_t uvmpd_lock;
+static kcondvar_t uvmpd_cv;		/* the daemon sleeps here */
+static bool uvmpd_wanted;		/* protected by uvmpd_lock */
+
+/* The daemon's own: out-of-memory episodes (uvm_pagecounts()). */
+static u_int uvmpd_fails_seen;		/* failures, at the last pass */
+static u_int uvmpd_reached_seen;	/* back to freetarg, at the report */
+static bool uvmpd_oom_reported;		/* until free is back to freetarg */
+
+static void	uvmpd_oomcheck(void);
+
+void
+uvmpd_init(void)
+{
+	int error;
+
+	mutex_init(&uvmpd_lock, MUTEX_DEFAULT, IPL_VM);
+	cv_init(&uvmpd_cv, "pgdaemon");
+	callback_head_init(&kernel_map_store.vmk_reclaim_callback, IPL_VM);
+	callback_head_init(&uvm_oomreport_callback, IPL_VM);
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL, uvm_pageout,
+	    NULL, NULL, "pgdaemon");
+	if (error != 0)
+		panic("fork pagedaemon: error %d", error);
+}
+
+/* Wake the page daemon if free pages are short. */
+void
+uvm_kick_pdaemon(void)
+{
+
+	if (uvm_availmem(false) >= uvmexp.freemin)
+		return;
+	mutex_enter(&uvmpd_lock);
+	uvmpd_wanted = true;
+	cv_signal(&uvmpd_cv);
+	mutex_exit(&uvmpd_lock);
+}
+
+void
+uvm_pageout(void *arg)
+{
+
+	for (;;) {
+		mutex_enter(&uvmpd_lock);
+		while (!uvmpd_wanted)
+			cv_wait(&uvmpd_cv, &uvmpd_lock);
+		uvmpd_wanted = false;
+		uvmexp.pdwoke++;
+		mutex_exit(&uvmpd_lock);
+
+		if (uvm_availmem(false) < uvmexp.freetarg)
+			(void)callback_run_roundrobin(
+			    &vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
+			    NULL);
+		uvmpd_oomcheck();
+	}
+}
+
+void
+uvm_oomreport_printf(struct uvm_oomreport *or, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (or->or_len + 1 >= sizeof(or->or_buf))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(or->or_buf + or->or_len,
+	    sizeof(or->or_buf) - or->or_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		or->or_len = MIN(or->or_len + (size_t)n,
+		    sizeof(or->or_buf) - 1);
+}
+
+/*
+ * One line per episode: an allocation failed since the last pass, and
+ * the guest is still down to its reserve after the reclaim callbacks.
+ */
+static void
+uvmpd_oomcheck(void)
+{
+	struct uvm_oomreport or;
+	u_int fails, reached;
+	int free;
+
+	uvm_pagecounts(&fails, &reached);
+	free = uvm_availmem(false);
+	/* The episode ended when free pages climbed back to freetarg. */
+	if (reached != uvmpd_reached_seen)
+		uvmpd_oom_reported = false;
+	if (fails == uvmpd_fails_seen || uvmpd_oom_reported ||
+	    free > uvmexp.reserve_kernel) {
+		uvmpd_fails_seen = fails;
+		return;
+	}
+	uvmpd_fails_seen = fails;
+	uvmpd_reached_seen = reached;
+	uvmpd_oom_reported = true;
+
+	or.or_len = 0;
+	or.or_buf[0] = '\0';
+	uvm_oomreport_printf(&or, "pagedaemon: out of memory:"
+	    " Total:%" PRIu64 "kB Free:%" PRIu64 "kB Min:%" PRIu64 "kB"
+	    " Target:%" PRIu64 "kB",
+	    (uint64_t)uvmexp.npages * (PAGE_SIZE / 1024),
+	    (uint64_t)free * (PAGE_SIZE / 1024),
+	    (uint64_t)uvmexp.freemin * (PAGE_SIZE / 1024),
+	    (uint64_t)uvmexp.freetarg * (PAGE_SIZE / 1024));
+	(void)callback_run_roundrobin(&uvm_oomreport_callback, &or);
+	printf("%s\n", or.or_buf);
+}

@@ -1,0 +1,53 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+#ifndef _UVM_UVM_PDAEMON_H_
+#define _UVM_UVM_PDAEMON_H_
+
+/*
+ * The page daemon's out-of-memory report.  When an allocation found no
+ * page and reclaiming left the guest at its last reserve pages, the
+ * page daemon prints one line, once until free pages are back above
+ * uvmexp.freetarg.  Each entry of uvm_oomreport_callback is run with
+ * the report as its argument and may append its own figures with
+ * uvm_oomreport_printf() (" Name:NkB" by convention).
+ */
+
+#include <sys/callback.h>
+
+struct uvm_oomreport {
+	char	or_buf[384];
+	size_t	or_len;
+};
+
+extern struct callback_head uvm_oomreport_callback;
+
+void	uvm_oomreport_printf(struct uvm_oomreport *, const char *, ...)
+	    __printflike(2, 3);
+
+#endif /* _UVM_UVM_PDAEMON_H_ */
