@@ -41,6 +41,7 @@ LIBXENSIM	:= $(LIBDIR)/libxensim.a
 LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 
 MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
+		   usr.sbin/rump.sysctl \
 		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests
 
 PROGS		:=

@@ -178,8 +178,8 @@ rumpsysctl_children(const char *sname, struct rumpsysctl_node **nodesp,
 	struct rumpsysctl_node *nodes;
 	size_t namelen;
 
-	if (sname == NULL || (namelen = strlen(sname)) == 0 ||
-	    namelen > RUMPSYSCTL_NAMEMAX) {
+	/* An empty name is the root (sysctl -a). */
+	if (sname == NULL || (namelen = strlen(sname)) > RUMPSYSCTL_NAMEMAX) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -21,6 +21,8 @@
 #define RUMPSYSCTL_INT		2
 #define RUMPSYSCTL_STRING	3
 #define RUMPSYSCTL_QUAD		4
+#define RUMPSYSCTL_STRUCT	5
+#define RUMPSYSCTL_BOOL		6
 
 struct rumpsysctl_node {
 	char		name[32];	/* last component */
@@ -34,9 +36,44 @@ int	sysctlbyname(const char *sname, void *oldp, size_t *oldlenp,
 
 /*
  * The children of a node, in creation order (what sysctl(8) walks to
- * print a subtree).  *nodesp is malloc'd.  0 or -1 with errno.
+ * print a subtree); "" names the root.  *nodesp is malloc'd.  0 or -1
+ * with errno.
  */
 int	rumpsysctl_children(const char *sname, struct rumpsysctl_node **nodesp,
 	    size_t *nnodesp);
+
+/*
+ * sysctl(8) over the same server (rumpsysctl_print.c), for rump.sysctl
+ * and balloonctl.  Output and messages are sysctl(8)'s, on stdout and
+ * through warn(3).
+ */
+#define RUMPSYSCTL_PRINT_VALUE	0x01	/* -n: values only */
+#define RUMPSYSCTL_PRINT_EQ	0x02	/* -e: "name=value" */
+
+/*
+ * One node by name, resolved level by level as sysctl(8) does.  0, or
+ * -1 with errno; ENOENT sets *badlevelp to the 0-based level that does
+ * not exist.
+ */
+int	rumpsysctl_getnode(const char *sname, struct rumpsysctl_node *nodep,
+	    int *badlevelp);
+
+/* Why rumpsysctl_getnode failed, in sysctl(8)'s words, through warn(3). */
+void	rumpsysctl_warn_node(const char *sname, int badlevel);
+
+/*
+ * Print a leaf ("name = value"), or every leaf below a node, "" being
+ * the whole tree (-a).  0; -1 with errno if sname itself cannot be
+ * found or read (nothing printed); 1 if a node below it failed (each
+ * failure warned).
+ */
+int	rumpsysctl_print(const char *sname, int flags);
+
+/*
+ * sysctl -w: parse value for the node's type, write it, print
+ * "name: old -> new" (the new value alone with -n).  0, or -1 with
+ * the reason warned.
+ */
+int	rumpsysctl_write(const char *sname, const char *value, int flags);
 
 #endif /* _LIBRUMPSYSCTL_RUMPSYSCTL_H_ */

@@ -49,9 +49,6 @@
 
 #define PREFIX		BALLOON_SYSCTL "."
 
-static int	print_tree(const char *);
-static int	print_leaf(const char *, int);
-
 void
 domu_check_guest(void)
 {
@@ -109,71 +106,15 @@ tree_err(const char *name)
 	err(1, "%s", name);
 }
 
-static int
-print_leaf(const char *name, int type)
-{
-	char buf[1024];
-	uint64_t q;
-	int32_t i;
-	size_t len;
-
-	switch (type) {
-	case RUMPSYSCTL_INT:
-		len = sizeof(i);
-		if (sysctlbyname(name, &i, &len, NULL, 0) == -1)
-			tree_err(name);
-		printf("%s = %" PRId32 "\n", name, i);
-		break;
-	case RUMPSYSCTL_QUAD:
-		len = sizeof(q);
-		if (sysctlbyname(name, &q, &len, NULL, 0) == -1)
-			tree_err(name);
-		printf("%s = %" PRIu64 "\n", name, q);
-		break;
-	case RUMPSYSCTL_STRING:
-		len = sizeof(buf) - 1;
-		if (sysctlbyname(name, buf, &len, NULL, 0) == -1)
-			tree_err(name);
-		buf[len < sizeof(buf) ? len : sizeof(buf) - 1] = '\0';
-		printf("%s = %s\n", name, buf);
-		break;
-	default:
-		warnx("%s: unknown node type %d", name, type);
-		return -1;
-	}
-	return 0;
-}
-
-/* Depth first, in creation order: what sysctl(8) prints for a subtree. */
-static int
-print_tree(const char *name)
-{
-	struct rumpsysctl_node *nodes;
-	char child[512];
-	size_t i, n;
-	int rv;
-
-	if (rumpsysctl_children(name, &nodes, &n) == -1)
-		tree_err(name);
-	rv = 0;
-	for (i = 0; i < n; i++) {
-		snprintf(child, sizeof(child), "%s.%.*s", name,
-		    (int)sizeof(nodes[i].name), nodes[i].name);
-		if (nodes[i].type == RUMPSYSCTL_NODE) {
-			if (print_tree(child) == -1)
-				rv = -1;
-		} else if (print_leaf(child, nodes[i].type) == -1)
-			rv = -1;
-	}
-	free(nodes);
-	return rv;
-}
-
+/* The balloon's subtree as sysctl(8) prints it (librumpsysctl). */
 int
 domu_show(void)
 {
+	int rv;
 
-	return print_tree(BALLOON_SYSCTL) == 0 ? 0 : 1;
+	if ((rv = rumpsysctl_print(BALLOON_SYSCTL, 0)) == -1)
+		tree_err(BALLOON_SYSCTL);
+	return rv == 0 ? 0 : 1;
 }
 
 struct assign {

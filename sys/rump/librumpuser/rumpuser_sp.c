@@ -179,7 +179,9 @@ sp_request(int fd, int root, char *data, struct rumpuser_sysctl_node *kn)
 
 	if (sp_io(fd, &req, sizeof(req), 0) == -1)
 		return -1;
-	if (req.namelen == 0 || req.namelen > RUMPSYSCTL_NAMEMAX ||
+	/* Only a list of children may name the root, with "". */
+	if ((req.namelen == 0 && req.op != RUMPSYSCTL_OP_CHILDREN) ||
+	    req.namelen > RUMPSYSCTL_NAMEMAX ||
 	    req.newlen > RUMPSYSCTL_DATAMAX)
 		return -1;	/* not speaking the protocol: hang up */
 	if (sp_io(fd, name, req.namelen, 0) == -1)
