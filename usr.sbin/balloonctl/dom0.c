@@ -291,8 +291,34 @@ print_mib(const char *path, int width)
 }
 
 /*
+ * The guest's free memory (MiB), from the KiB figure it publishes in its
+ * own data/meminfo_free (as XenServer's guest agent names it), or "-".
+ * The guest writes that node: anything but a number is shown as "-".
+ */
+static void
+print_guest_free(domid_t domid)
+{
+	char path[128], *s, *ep;
+	unsigned long long kib;
+	unsigned int len;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/meminfo_free",
+	    domid);
+	s = xs_read(xsh, XBT_NULL, path, &len);
+	errno = 0;
+	kib = s != NULL ? strtoull(s, &ep, 10) : 0;
+	if (s == NULL || !isdigit((unsigned char)*s) || *ep != '\0' ||
+	    errno != 0)
+		printf(" %5s", "-");
+	else
+		printf(" %5llu", kib / 1024);
+	free(s);
+}
+
+/*
  * xl list's memory columns, and the balloon's: target and static-max
- * (MiB) and whether the guest advertises control/feature-balloon.
+ * (MiB), whether the guest advertises control/feature-balloon, and the
+ * free memory it reports.
  */
 int
 dom0_list(void)
@@ -305,8 +331,8 @@ dom0_list(void)
 	if (hv_list(&infos, &n) == -1)
 		err(1, "cannot list domains");
 	qsort(infos, n, sizeof(*infos), cmp_domid);
-	printf("%-40s %5s %5s %6s %5s %s\n", "Name", "ID", "Mem", "Target",
-	    "Max", "Balloon");
+	printf("%-40s %5s %5s %6s %5s %-7s %5s\n", "Name", "ID", "Mem",
+	    "Target", "Max", "Balloon", "Free");
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "/local/domain/%u/name",
 		    infos[i].domid);
@@ -323,8 +349,10 @@ dom0_list(void)
 		snprintf(path, sizeof(path),
 		    "/local/domain/%u/control/feature-balloon", infos[i].domid);
 		s = xs_read(xsh, XBT_NULL, path, &len);
-		printf(" %s\n", s != NULL && strcmp(s, "1") == 0 ? "yes" : "no");
+		printf(" %-7s", s != NULL && strcmp(s, "1") == 0 ? "yes" : "no");
 		free(s);
+		print_guest_free(infos[i].domid);
+		printf("\n");
 	}
 	free(infos);
 	dom0_close();

@@ -307,12 +307,13 @@ list_body()
 	atf_check -s exit:0 -o empty -e empty balloonctl mem-set beta 200
 	atf_check -s exit:0 -o save:list -e empty balloonctl list
 	atf_check -s exit:0 \
-	    -o inline:"Name                                        ID   Mem Target   Max Balloon\n" \
+	    -o inline:"Name                                        ID   Mem Target   Max Balloon  Free\n" \
 	    head -1 list
-	atf_check -s exit:0 -o inline:"alpha $d1 512 1024 no\n" \
-	    awk '$1 == "alpha" { print $1, $2, $4, $5, $6 }' list
-	atf_check -s exit:0 -o inline:"beta $d2 200 256 no\n" \
-	    awk '$1 == "beta" { print $1, $2, $4, $5, $6 }' list
+	# No guest runs in these domains: no free memory is published.
+	atf_check -s exit:0 -o inline:"alpha $d1 512 1024 no -\n" \
+	    awk '$1 == "alpha" { print $1, $2, $4, $5, $6, $7 }' list
+	atf_check -s exit:0 -o inline:"beta $d2 200 256 no -\n" \
+	    awk '$1 == "beta" { print $1, $2, $4, $5, $6, $7 }' list
 	# Mem is the hypervisor's tot_pages, in MiB.
 	tot=$(xensimctl list -l | awk -v d="$d1" \
 	    'NR > 1 && $2 == d { print int($4 * 4 / 1024) }')
@@ -325,6 +326,52 @@ list_body()
 	    sh -c "balloonctl list | awk '\$1 == \"alpha\" { print \$6 }'"
 }
 list_cleanup()
+{
+	xensim_stop
+}
+
+# freecol NAME: the Free column of balloonctl list for a domain.
+freecol()
+{
+	balloonctl list | awk -v n="$1" '$1 == n { print $7 }'
+}
+
+# freeis NAME MIB: the Free column shows MIB.
+freeis()
+{
+	[ "$(freecol "$1")" = "$2" ]
+}
+
+atf_test_case list_free cleanup
+list_free_head()
+{
+	atf_set "descr" "list shows the free memory a guest publishes in" \
+	    "data/meminfo_free, following its workload, and - for a guest" \
+	    "that publishes none or garbage"
+}
+list_free_body()
+{
+	[ -x "$BINDIR/rumpxen" ] || atf_skip "no rumpxen guest built"
+	xensim_start
+	g=$(mkdom g1 memory=256 maxmem=256 type=pv kernel="$BINDIR/rumpxen")
+	e=$(mkdom e1 memory=64 type=pvh)
+	wait_for freeis g1 256 || atf_fail "free: $(freecol g1), not 256"
+	freeis e1 - || atf_fail "free: $(freecol e1), not -"
+	RUMP_SERVER=$XENSIM_DIR/domains/$g/sysctl
+	export RUMP_SERVER
+	atf_check -s exit:0 -o ignore rump.sysctl -w debug.memhog=102400
+	wait_for freeis g1 156 || atf_fail "free: $(freecol g1), not 156"
+	atf_check -s exit:0 -o inline:"262144\n" \
+	    xenstore-read /local/domain/$g/data/meminfo_total
+	# What a guest writes there is not trusted.
+	atf_check -s exit:0 xenstore-write /local/domain/$e/data/meminfo_free 12x
+	freeis e1 - || atf_fail "free: $(freecol e1), not -"
+	atf_check -s exit:0 xenstore-write /local/domain/$e/data/meminfo_free 99999999999999999999999
+	freeis e1 - || atf_fail "free: $(freecol e1), not -"
+	atf_check -s exit:0 xenstore-write /local/domain/$e/data/meminfo_free 10240
+	freeis e1 10 || atf_fail "free: $(freecol e1), not 10"
+}
+list_free_cleanup()
 {
 	xensim_stop
 }
@@ -671,6 +718,7 @@ atf_init_test_cases()
 	atf_add_test_case write_refused
 	atf_add_test_case dom0_pvh
 	atf_add_test_case list_guests
+	atf_add_test_case list_free
 	atf_add_test_case dom0_pv
 	atf_add_test_case write_min
 	atf_add_test_case write_unprivileged
