@@ -40,6 +40,7 @@ realxen()
 {
 	local rc verdict
 	if [ ! -f "$LOG" ] && [ ! -f "$OBJ/realxen/skip" ]; then
+		mkdir -p "$OBJ/realxen"
 		sh "$TOP/tools/realxen/run.sh" "$OBJ" 2>"$OBJ/realxen/run.err"
 		rc=$?
 		[ $rc = 2 ] && cp "$OBJ/realxen/run.err" "$OBJ/realxen/skip"
