@@ -36,6 +36,14 @@ enum xensim_toolstack {
 	XENSIM_XAPI = 1		/* control/feature-balloon pre-created, guest-writable */
 };
 
+/*
+ * The largest maxmem of a domain, in MiB: a PVH domain's RAM ends below
+ * the builder pages at GFN 0xfeff0; a PV domain has 2^24 guest frames.
+ * A create above it fails with EFBIG.
+ */
+#define XENSIM_PVH_MAXMEM_MIB	4079
+#define XENSIM_PV_MAXMEM_MIB	65536
+
 struct xensim;
 
 /* The directory of the running xensimd: $XENSIM_DIR or the default. */

@@ -62,11 +62,13 @@ struct sample {
 	uint64_t	target;
 	uint64_t	state;
 	uint64_t	error;
+	uint64_t	moved;		/* KiB inflated + deflated, total */
 };
 
 static void
 sample(struct sample *s)
 {
+	uint64_t in, out;
 
 	if (domu_read(BALLOON_NODE_CURRENT, &s->current) == -1)
 		err(1, BALLOON_SYSCTL "." BALLOON_NODE_CURRENT);
@@ -80,6 +82,15 @@ sample(struct sample *s)
 	    &s->error) == -1)
 		err(1, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
 		    BALLOON_STAT_ERROR);
+	if (domu_read(BALLOON_NODE_STATS "." BALLOON_STAT_INFLATED,
+	    &in) == -1)
+		err(1, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+		    BALLOON_STAT_INFLATED);
+	if (domu_read(BALLOON_NODE_STATS "." BALLOON_STAT_DEFLATED,
+	    &out) == -1)
+		err(1, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+		    BALLOON_STAT_DEFLATED);
+	s->moved = in + out;
 }
 
 static double
@@ -148,9 +159,13 @@ bar(FILE *fp, double frac, const struct sample *s, double rate)
 	fputs("\r[", fp);
 	for (i = 0; i < BAR_WIDTH; i++)
 		fputc(i < fill ? '#' : '.', fp);
-	fprintf(fp, "] %3d%%  %6.1f MiB -> %6.1f MiB  %7.1f MiB/s %-9s",
-	    (int)(frac * 100 + 0.5), s->current / 1024.0, s->target / 1024.0,
-	    rate, domu_state_name(s->state));
+	fprintf(fp, "] %3d%%  %6.1f MiB -> %6.1f MiB  ",
+	    (int)(frac * 100 + 0.5), s->current / 1024.0, s->target / 1024.0);
+	if (rate >= 0)
+		fprintf(fp, "%7.1f MiB/s", rate);
+	else
+		fprintf(fp, "%7s MiB/s", "-");
+	fprintf(fp, " %-9s", domu_state_name(s->state));
 	fflush(fp);
 }
 
@@ -158,7 +173,7 @@ int
 domu_wait(const char *size)
 {
 	struct sample s;
-	uint64_t want, start_dist, dist, start_cur;
+	uint64_t want, start_dist, dist, start_moved;
 	double t0, t, rate, frac;
 	uint64_t min;
 	int tty, polls, idle, done, elsewhere;
@@ -177,7 +192,7 @@ domu_wait(const char *size)
 	}
 	elsewhere = 0;
 	sample(&s);
-	start_cur = s.current;
+	start_moved = s.moved;
 	start_dist = 0;
 	t0 = now();
 	idle = 0;
@@ -211,8 +226,12 @@ domu_wait(const char *size)
 				fflush(stdout);
 			}
 		}
-		rate = t > t0 ? absdiff(s.current, start_cur) / 1024.0 /
-		    (t - t0) : 0;
+		/*
+		 * The driver's own count of what moved since we began: a
+		 * move that ended before the first sample has no rate.
+		 */
+		rate = t > t0 && s.moved > start_moved ?
+		    (s.moved - start_moved) / 1024.0 / (t - t0) : -1;
 		frac = start_dist == 0 ? 1 :
 		    (double)(start_dist - (dist < start_dist ? dist :
 		    start_dist)) / start_dist;
@@ -222,8 +241,11 @@ domu_wait(const char *size)
 			bar(stdout, frac, &s, rate);
 		else if (polls % PLAIN_EVERY == 0) {
 			printf("current %" PRIu64 " KiB, target %" PRIu64
-			    " KiB, %s, %.1f MiB/s\n", s.current, s.target,
-			    domu_state_name(s.state), rate);
+			    " KiB, %s", s.current, s.target,
+			    domu_state_name(s.state));
+			if (rate >= 0)
+				printf(", %.1f MiB/s", rate);
+			putchar('\n');
 			fflush(stdout);
 		}
 		usleep(POLL_MS * 1000);
@@ -233,8 +255,11 @@ domu_wait(const char *size)
 		fputc('\n', stdout);
 	}
 	printf("at target %" PRIu64 " KiB (%" PRIu64 " MiB): current %"
-	    PRIu64 " KiB, %.1f s, %.1f MiB/s\n", s.target, s.target / 1024,
-	    s.current, t - t0, rate);
+	    PRIu64 " KiB, ", s.target, s.target / 1024, s.current);
+	if (rate >= 0)
+		printf("%.1f s, %.1f MiB/s\n", t - t0, rate);
+	else
+		printf("nothing moved while waiting\n");
 	if (dist > SLACK_KIB)
 		printf("note: the driver is idle %" PRIu64 " KiB %s its "
 		    "target (a target beyond the guest's boot memory is "

@@ -38,15 +38,19 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xenstore.h>
 
 #include "xensim.h"
+
+#define UP_WAIT_S	60	/* seconds a guest may take to come up */
 
 static const char	*dir;
 static bool		 dflag;
@@ -76,6 +80,22 @@ connect_host(void)
 
 	if ((h = xensim_open_privcmd(dir)) == NULL)
 		err(1, "cannot reach xensimd at %s/privcmd", dir);
+}
+
+/* The host's xenstored, unless the caller named another. */
+static struct xs_handle *
+connect_xs(void)
+{
+	struct xs_handle *xs;
+	char sock[PATH_MAX];
+
+	if (dflag || getenv("XENSTORED_PATH") == NULL) {
+		snprintf(sock, sizeof(sock), "%s/socket", dir);
+		setenv("XENSTORED_PATH", sock, 1);
+	}
+	if ((xs = xs_open(0)) == NULL)
+		err(1, "xenstore");
+	return xs;
 }
 
 static bool
@@ -137,11 +157,64 @@ mib(const char *key, const char *val)
 	return v;
 }
 
+/*
+ * Wait until the guest program is up: it announces its PV control
+ * interface (control/feature-poweroff = "1"), as a guest's drivers do
+ * once they run; rumpxen(8) does so once its balloon has read the first
+ * memory/target and its sysctl server listens.  A guest that exits
+ * first fails the create, and so does one that is silent for UP_WAIT_S.
+ */
+static void
+wait_up(domid_t id)
+{
+	struct xensim_dominfo di;
+	struct xs_handle *xs;
+	struct pollfd pfd;
+	char path[64], **ev;
+	struct timespec t0, t;
+	unsigned int len;
+	char *v;
+	bool up;
+
+	xs = connect_xs();
+	snprintf(path, sizeof(path), "/local/domain/%u/control/"
+	    "feature-poweroff", id);
+	if (!xs_watch(xs, path, "up") || !xs_watch(xs, "@releaseDomain",
+	    "gone"))
+		err(1, "xenstore watch");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		v = xs_read(xs, XBT_NULL, path, &len);
+		up = v != NULL && strcmp(v, "1") == 0;
+		free(v);
+		if (up)
+			break;
+		if (xensim_domain_getinfo(h, id, &di) == -1 || !di.running)
+			errx(1, "domain %u: the guest exited before it was up; "
+			    "see %s/domains/%u/console.log", id, dir, id);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec >= UP_WAIT_S)
+			errx(1, "domain %u: the guest is not up after %d s "
+			    "(it announces control/feature-poweroff when it "
+			    "is); see %s/domains/%u/console.log", id,
+			    UP_WAIT_S, dir, id);
+		/* A watch event, or a second: look again. */
+		pfd.fd = xs_fileno(xs);
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 1000) == 1 &&
+		    (ev = xs_read_watch(xs, &len)) != NULL)
+			free(ev);
+	}
+	xs_close(xs);
+}
+
 static int
 cmd_create(int argc, char **argv)
 {
 	struct xensim_domcfg cfg;
 	struct xensim_dominfo *list;
+	struct xensim_hostinfo hi;
+	uint64_t maxmem, limit;
 	unsigned int n, i;
 	bool quiet = false;
 	char *key, *val;
@@ -199,6 +272,17 @@ cmd_create(int argc, char **argv)
 	if (cfg.maxmem_kib != 0 && cfg.maxmem_kib < cfg.memory_kib)
 		errx(1, "memory (%" PRIu64 " MiB) is above maxmem (%" PRIu64
 		    " MiB)", cfg.memory_kib / 1024, cfg.maxmem_kib / 1024);
+	maxmem = (cfg.maxmem_kib != 0 ? cfg.maxmem_kib : cfg.memory_kib) /
+	    1024;
+	limit = cfg.kind == XENSIM_PVH ? XENSIM_PVH_MAXMEM_MIB :
+	    XENSIM_PV_MAXMEM_MIB;
+	if (maxmem > limit)
+		errx(1, "%s %" PRIu64 " MiB is above the %" PRIu64 " MiB a "
+		    "%s domain can have%s", cfg.maxmem_kib != 0 ? "maxmem" :
+		    "memory", maxmem, limit,
+		    cfg.kind == XENSIM_PVH ? "PVH" : "PV",
+		    cfg.kind == XENSIM_PVH ? " (its RAM must end below the "
+		    "builder pages)" : "");
 	if (cfg.kernel[0] != '\0' && access(cfg.kernel, X_OK) == -1)
 		err(1, "kernel: %s", cfg.kernel);
 	connect_host();
@@ -212,12 +296,15 @@ cmd_create(int argc, char **argv)
 	if (xensim_domain_create(h, &cfg, &id) == -1) {
 		if (errno == EINVAL)
 			errx(1, "invalid domain configuration (name: letters, "
-			    "digits, '-', '_', '.'; PVH maxmem below 4080 MiB)");
-		if (errno == ENOMEM)
+			    "digits, '-', '_', '.', not all digits)");
+		if (errno == ENOMEM && xensim_host_info(h, &hi) == 0)
 			errx(1, "not enough free host memory for %" PRIu64
-			    " MiB", cfg.memory_kib / 1024);
+			    " MiB: the host has %" PRIu64 " MiB free",
+			    cfg.memory_kib / 1024, hi.free_pages / 256);
 		err(1, "create %s", cfg.name);
 	}
+	if (cfg.kernel[0] != '\0')
+		wait_up(id);
 	if (!quiet)
 		printf("%u\n", id);
 	return 0;
@@ -241,20 +328,14 @@ static int
 cmd_shutdown(int argc, char **argv)
 {
 	struct xs_handle *xs;
-	char path[64], sock[PATH_MAX];
+	char path[64];
 	domid_t id;
 
 	if (argc != 2)
 		usage();
 	connect_host();
 	id = lookup(argv[1]);
-	/* The host's xenstored, unless the caller named another. */
-	if (dflag || getenv("XENSTORED_PATH") == NULL) {
-		snprintf(sock, sizeof(sock), "%s/socket", dir);
-		setenv("XENSTORED_PATH", sock, 1);
-	}
-	if ((xs = xs_open(0)) == NULL)
-		err(1, "xenstore");
+	xs = connect_xs();
 	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", id);
 	if (!xs_write(xs, XBT_NULL, path, "poweroff", strlen("poweroff")))
 		err(1, "%s", path);
@@ -276,9 +357,31 @@ cmd_domid(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * memory/static-max, which xl mem-max (balloonctl mem-max) moves; the
+ * maxmem the domain was created with if the node cannot be read.
+ */
+static uint64_t
+static_max_kib(struct xs_handle *xs, const struct xensim_dominfo *di)
+{
+	char path[64], *v;
+	unsigned int len;
+	uint64_t kib;
+	bool ok;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max",
+	    di->domid);
+	if ((v = xs_read(xs, XBT_NULL, path, &len)) == NULL)
+		return di->maxmem_kib;
+	ok = parse_u64(v, &kib);
+	free(v);
+	return ok ? kib : di->maxmem_kib;
+}
+
 static int
 cmd_list(int argc, char **argv)
 {
+	struct xs_handle *xs;
 	struct xensim_dominfo *list;
 	unsigned int n, i;
 	bool lflag = false;
@@ -296,6 +399,7 @@ cmd_list(int argc, char **argv)
 	if (xensim_domain_list(h, &list, &n) == -1)
 		err(1, "list");
 	if (lflag) {
+		xs = connect_xs();
 		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s\n", "Name", "ID",
 		    "Type", "TotPages", "MaxPages", "RAMPages", "StaticMax",
 		    "Pid");
@@ -305,13 +409,19 @@ cmd_list(int argc, char **argv)
 			    list[i].domid, list[i].kind == XENSIM_PV ? "pv" :
 			    "pvh", list[i].tot_pages, list[i].max_pages,
 			    list[i].ram_allocated_pages,
-			    list[i].maxmem_kib / 4, list[i].pid);
+			    static_max_kib(xs, &list[i]) / 4, list[i].pid);
+		xs_close(xs);
 		free(list);
 		return 0;
 	}
-	/* xl list's own columns. */
+	/*
+	 * xl list's own columns, dom0 first.  The simulated dom0 has no
+	 * memory of its own (xensimd(8)), so its Mem reads 0.
+	 */
 	printf("%-40s %5s %5s %5s     %-6s %9s\n", "Name", "ID", "Mem",
 	    "VCPUs", "State", "Time(s)");
+	printf("%-40s %5u %5u %5d     %-6s %8.1f\n", "Domain-0", 0, 0, 1,
+	    "r-----", 0.0);
 	for (i = 0; i < n; i++)
 		printf("%-40s %5u %5" PRIu64 " %5d     %-6s %8.1f\n",
 		    list[i].name, list[i].domid, list[i].tot_pages / 256, 1,

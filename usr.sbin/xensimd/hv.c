@@ -171,7 +171,7 @@ check_cfg(const struct xensim_domcfg *cfg, uint64_t *maxmemp)
 		return EINVAL;
 	if (maxmem / 4 > (cfg->kind == XENSIM_PVH ? HV_BUILDER_GFN :
 	    HV_MAX_GFN))
-		return EINVAL;
+		return EFBIG;
 	if (cfg->kernel[0] != '\0' && access(cfg->kernel, X_OK) == -1)
 		return errno;
 	*maxmemp = maxmem;

@@ -64,6 +64,7 @@ extern struct cfattach balloon_ca;
 static kmutex_t shutdown_lock;
 static kcondvar_t shutdown_cv;		/* with shutdown_lock */
 static bool shutdown_requested;		/* protected by shutdown_lock */
+static bool shutdown_watched;		/* protected by shutdown_lock */
 
 static struct device hypervisor_dev = { .dv_xname = "hypervisor0" };
 static struct device xenbus_dev = { .dv_xname = "xenbus0" };
@@ -138,6 +139,10 @@ rump_shutdown_watcher(struct xenbus_watch *watch, const char **vec,
 {
 	char reason[32];
 
+	mutex_enter(&shutdown_lock);
+	shutdown_watched = true;
+	cv_broadcast(&shutdown_cv);
+	mutex_exit(&shutdown_lock);
 	if (xenbus_read(NULL, "control", "shutdown", reason,
 	    sizeof(reason)) != 0 || reason[0] == '\0')
 		return;
@@ -192,21 +197,34 @@ rump_xen_main(void)
 	printf("xenbus0 at hypervisor0: Xen Virtual Bus Interface\n");
 	xenbus_dev.dv_parent = &hypervisor_dev;
 
+	memset(&xa, 0, sizeof(xa));
+	xa.xa_type = "balloon";
+	balloon = config_attach(&xenbus_dev, &cf, &xa, &balloon_ca);
+
+	/*
+	 * Watches fire in the order they were set, one at a time: once
+	 * this one's first event is through, the balloon has read its
+	 * first memory/target.
+	 */
+	if ((error = register_xenbus_watch(&rump_shutdown_watch)) != 0)
+		printf("xenbus0: cannot watch control/shutdown: error %d\n",
+		    error);
+	mutex_enter(&shutdown_lock);
+	while (error == 0 && !shutdown_watched)
+		cv_wait(&shutdown_cv, &shutdown_lock);
+	mutex_exit(&shutdown_lock);
+
 	if (rumpuser_getparam("XENSIM_DOMDIR", dir, sizeof(dir)) == 0) {
 		snprintf(path, sizeof(path), "%s/sysctl", dir);
 		if ((error = rumpuser_sp_init(path)) != 0)
 			printf("rump: no sysctl server at %s: error %d\n",
 			    path, error);
 	}
-
-	memset(&xa, 0, sizeof(xa));
-	xa.xa_type = "balloon";
-	balloon = config_attach(&xenbus_dev, &cf, &xa, &balloon_ca);
-
+	/*
+	 * Up: announce the PV control interface, as a guest's drivers do
+	 * when they are ready; xensimctl create waits for it.
+	 */
 	(void)xenbus_write(NULL, "control", "feature-poweroff", "1");
-	if ((error = register_xenbus_watch(&rump_shutdown_watch)) != 0)
-		printf("xenbus0: cannot watch control/shutdown: error %d\n",
-		    error);
 
 	mutex_enter(&shutdown_lock);
 	while (!shutdown_requested)

@@ -397,6 +397,29 @@ guest()
 	echo $d
 }
 
+atf_test_case wait_after_move cleanup
+wait_after_move_head()
+{
+	atf_set "descr" "wait after a move that ended before it began " \
+	    "shows no rate rather than 0.0 MiB/s"
+}
+wait_after_move_body()
+{
+	xensim_start
+	guest g1 256 256 pv >domid
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g1 128
+	wait_for sh -c "balloonctl | grep -qx \
+	    'machdep.xen.balloon.current = 131072'" ||
+	    atf_fail "the guest never reached 128 MiB"
+	atf_check -s exit:0 -e empty \
+	    -o match:"^at target 131072 KiB \(128 MiB\): current 131072 KiB, nothing moved while waiting$" \
+	    -o not-match:"MiB/s" balloonctl wait
+}
+wait_after_move_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case tree cleanup
 tree_head()
 {
@@ -723,4 +746,5 @@ atf_init_test_cases()
 	atf_add_test_case write_min
 	atf_add_test_case write_unprivileged
 	atf_add_test_case wait_stalled
+	atf_add_test_case wait_after_move
 }

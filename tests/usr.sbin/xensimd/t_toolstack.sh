@@ -144,6 +144,8 @@ echo "domid=$XENSIM_DOMID args=$*"
 test -S "$XENSIM_HYPERCALL" && echo hypercall ok
 test -S "$XENSTORED_PATH" && echo xenstore ok
 echo "sockets $(ls -l /proc/$$/fd | grep -c socket)"
+# up: xensimctl create returns
+xenstore-write /local/domain/$XENSIM_DOMID/control/feature-poweroff 1
 while [ "$(xenstore-read /local/domain/$XENSIM_DOMID/control/shutdown)" \
     != poweroff ]; do
 	sleep 0.1
@@ -153,7 +155,9 @@ EOG
 	chmod +x guest
 	atf_check -s exit:0 -o inline:"1\n" xensimctl create name=g \
 	    memory=16 kernel=$(pwd)/guest "cmdline=a b"
-	wait_for grep -q "sockets" xensim/domains/1/console.log
+	# create returned: the guest is up
+	atf_check -s exit:0 -o match:"^1\$" \
+	    xenstore-read /local/domain/1/control/feature-poweroff
 	# none of the daemon's sockets leaks into the guest
 	atf_check -s exit:0 \
 	    -o inline:"domid=1 args=a b\nhypercall ok\nxenstore ok\nsockets 0\n" \
