@@ -133,7 +133,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
     int flags)
 {
 	struct vm_page *pg;
-	bool zero;
+	bool zero, kick;
 
 	mutex_enter(&uvm_fpageqlock);
 	/*
@@ -153,9 +153,10 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	TAILQ_REMOVE(&uvm_freeq, pg, pageq.queue);
 	zero = (pg->flags & PG_ZERO) != 0;
 	pg->flags &= ~(PG_FREE | PG_ZERO);
-	uvmexp.free--;
+	kick = --uvmexp.free < uvmexp.freemin;
 	mutex_exit(&uvm_fpageqlock);
-	uvm_kick_pdaemon();
+	if (kick)
+		uvm_kick_pdaemon();
 
 	/* Never touch a page known to be zero: it may not be backed yet. */
 	if ((flags & UVM_PGA_ZERO) && !zero)
@@ -245,6 +246,7 @@ uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
 				n--;
 			}
 		mutex_exit(&uvm_fpageqlock);
+		uvm_kick_pdaemon();
 		return 0;
 	}
 
@@ -257,6 +259,7 @@ uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
 		if (i == n) {
 			uvm_pglist_take(pfn, n, rlist);
 			mutex_exit(&uvm_fpageqlock);
+			uvm_kick_pdaemon();
 			return 0;
 		}
 		pfn = roundup(pfn + i + 1, align) - align;
