@@ -50,7 +50,7 @@ size_parse_unit(const char *s, unsigned int bareshift, uint64_t *kibp,
 {
 	const char *p;
 	uint64_t n, kib;
-	unsigned int shift;
+	unsigned int shift, d;
 	int bytes;
 
 	if (*s == '\0') {
@@ -66,13 +66,15 @@ size_parse_unit(const char *s, unsigned int bareshift, uint64_t *kibp,
 		return -1;
 	}
 
+	/* Only overflow stops the digits; the unit decides what is too large. */
 	n = 0;
 	for (p = s; isdigit((unsigned char)*p); p++) {
-		if (n > (SIZE_MAX_KIB << 10) / 10) {
+		d = (unsigned int)(*p - '0');
+		if (n > (UINT64_MAX - d) / 10) {
 			*whyp = "too large";
 			return -1;
 		}
-		n = n * 10 + (unsigned int)(*p - '0');
+		n = n * 10 + d;
 	}
 
 	bytes = 0;

@@ -68,6 +68,9 @@ static const struct {
 	{ "1048576t",		UINT64_C(1) << 50 },	/* the largest */
 	{ "1073741824g",	UINT64_C(1) << 50 },
 	{ "1125899906842624k",	UINT64_C(1) << 50 },
+	/* 1 EiB of bytes, and the most bytes that truncate to it */
+	{ "1152921504606846976b", UINT64_C(1) << 50 },
+	{ "1152921504606847999b", UINT64_C(1) << 50 },
 };
 
 static const struct {
@@ -104,6 +107,9 @@ static const struct {
 	{ "18446744073709551616", "too large" },
 	{ "99999999999999999999999999999999", "too large" },
 	{ "9223372036854775807k", "too large" },
+	{ "1152921504606848000b", "too large" },
+	{ "18446744073709551615b", "too large" },
+	{ "18446744073709551616b", "too large" },
 };
 
 ATF_TC(good_sizes);
