@@ -116,7 +116,9 @@ rs_call(const struct rumpsysctl_req *req, const char *name, const void *newp,
 	    rs_io(fd, (void *)(uintptr_t)newp, req->newlen, 1) == -1) ||
 	    rs_io(fd, rep, sizeof(*rep), 0) == -1)
 		goto fail;
-	if (rep->datalen > RUMPSYSCTL_DATAMAX) {
+	/* The server is another program: believe only what can be so. */
+	if (rep->datalen > RUMPSYSCTL_DATAMAX || rep->error < 0 ||
+	    rep->error > RUMPSYSCTL_ERRMAX) {
 		errno = EPROTO;
 		goto fail;
 	}
@@ -160,6 +162,11 @@ sysctlbyname(const char *sname, void *oldp, size_t *oldlenp,
 	if (rs_call(&req, sname, newp, &rep, oldp,
 	    req.wantold ? *oldlenp : 0) == -1)
 		return -1;
+	/* A value that fit cannot be longer than the room given for it. */
+	if (rep.error == 0 && req.wantold && rep.oldlen > req.oldlen) {
+		errno = EPROTO;
+		return -1;
+	}
 	if (oldlenp != NULL)
 		*oldlenp = (size_t)rep.oldlen;
 	if (rep.error != 0) {
@@ -176,7 +183,7 @@ rumpsysctl_children(const char *sname, struct rumpsysctl_node **nodesp,
 	struct rumpsysctl_req req;
 	struct rumpsysctl_rep rep;
 	struct rumpsysctl_node *nodes;
-	size_t namelen;
+	size_t namelen, i;
 
 	/* An empty name is the root (sysctl -a). */
 	if (sname == NULL || (namelen = strlen(sname)) > RUMPSYSCTL_NAMEMAX) {
@@ -196,6 +203,15 @@ rumpsysctl_children(const char *sname, struct rumpsysctl_node **nodesp,
 		free(nodes);
 		errno = rep.error;
 		return -1;
+	}
+	for (i = 0; i < rep.datalen / sizeof(*nodes); i++) {
+		if (memchr(nodes[i].name, '\0', sizeof(nodes[i].name)) ==
+		    NULL || memchr(nodes[i].descr, '\0',
+		    sizeof(nodes[i].descr)) == NULL) {
+			free(nodes);
+			errno = EPROTO;
+			return -1;
+		}
 	}
 	*nodesp = nodes;
 	*nnodesp = rep.datalen / sizeof(*nodes);

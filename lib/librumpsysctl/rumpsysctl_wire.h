@@ -26,6 +26,7 @@
 
 #define RUMPSYSCTL_NAMEMAX	256
 #define RUMPSYSCTL_DATAMAX	65536
+#define RUMPSYSCTL_ERRMAX	4095	/* rep.error: 0 or an errno value */
 
 struct rumpsysctl_req {
 	uint32_t	op;
