@@ -1,4 +1,4 @@
-#	Makefile: build, test, bench, demo, lint, clean.
+#	Makefile: build, test, fuzz, bench, demo, lint, clean.
 #
 # Every public target first makes sure the Debian packages are installed
 # (tools/deps.sh), then builds into obj/.  Components add themselves with a
@@ -42,7 +42,8 @@ LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 
 MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
 		   usr.sbin/rump.sysctl \
-		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests
+		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests \
+		   tests/fuzz
 
 PROGS		:=
 LIBS		:=
@@ -87,10 +88,21 @@ $(KINC)/.stamp: $(wildcard sys/arch/xen/include/*.h)
 		[ -e "$$h" ] && ln -sf "$$h" $(KINC)/xen/; done; true
 	@touch $@
 
+# make test also builds with ASan+UBSan into $(SANOBJ) and runs these
+# there first; the last line counts both runs.
+SANOBJ		:= $(OBJ)-san
+SANTESTS	:= usr.sbin/xensimd/t_xs_wire usr.sbin/xensimd/t_hv_wire \
+		   usr.sbin/balloonctl/t_size lib/librumpsysctl/t_rumpsysctl \
+		   sys/arch/xen/t_balloon_maxpages
+
 test check: deps deps-xen
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory lint
-	@sh tools/kyua-run.sh $(OBJ)
+	@$(MAKE) --no-print-directory -j2 fuzz-build
+	@$(MAKE) --no-print-directory -j2 OBJ=$(SANOBJ) \
+	    SANITIZE=address,undefined build
+	@sh tools/kyua-run.sh -c $(SANOBJ)/counts $(SANOBJ) $(SANTESTS)
+	@sh tools/kyua-run.sh -a $(SANOBJ)/counts $(OBJ)
 
 # Only the real-Xen scenarios (tests/sys/arch/xen/t_realxen).
 test-xen: deps deps-xen
@@ -109,6 +121,6 @@ demo: deps
 	@sh tools/demo.sh $(OBJ)
 
 clean:
-	rm -rf $(OBJ)
+	rm -rf $(OBJ) $(SANOBJ)
 
 -include $(shell find $(OBJ) -name '*.d' -type f 2>/dev/null)

@@ -1,10 +1,20 @@
 #!/bin/sh
 #
-# kyua-run.sh OBJ [TEST...]: run the ATF suite (or the named test
-# programs) under kyua from the built test tree and end with the
-# one-line summary "N passed, M failed".  Exit status is kyua's.
+# kyua-run.sh [-c FILE | -a FILE] OBJ [TEST...]: run the ATF suite (or
+# the named test programs) under kyua from the built test tree and end
+# with the one-line summary "N passed, M failed".  Exit status is kyua's.
+#
+#   -c FILE	keep this run's counts and status in FILE instead of
+#		printing the summary, and exit 0 (an earlier pass)
+#   -a FILE	add the counts kept in FILE to the summary; fail if that
+#		pass failed
 #
 set -u
+keep= add=
+case ${1:-} in
+-c)	keep=$2; shift 2 ;;
+-a)	add=$2; shift 2 ;;
+esac
 obj=$1
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,9 +33,21 @@ if [ "$rc" != 0 ]; then
 	    --results-filter=broken,failed 2>&1 | tail -n 200
 fi
 # kyua ends with "P/T passed (F failed)".
-sed -n 's,^\([0-9]*\)/\([0-9]*\) passed (\([0-9]*\) failed).*,\1 \2 \3,p' \
-    "$obj/kyua.log" | tail -n 1 | {
-	read -r passed total failed || { echo "0 passed, 1 failed"; exit 1; }
-	echo "$passed passed, $((total - passed)) failed"
-}
+counts=$(sed -n 's,^\([0-9]*\)/\([0-9]*\) passed (\([0-9]*\) failed).*,\1 \2,p' \
+    "$obj/kyua.log" | tail -n 1)
+set -- $counts
+passed=${1:-0}
+failed=$(( ${2:-1} - passed ))
+[ -n "$counts" ] || rc=1
+if [ -n "$keep" ]; then
+	echo "$passed $failed $rc" >"$keep"
+	exit 0
+fi
+if [ -n "$add" ]; then
+	read -r p f r <"$add" || { p=0 f=1 r=1; }
+	passed=$((passed + p))
+	failed=$((failed + f))
+	[ "$r" = 0 ] || [ "$rc" != 0 ] || rc=$r
+fi
+echo "$passed passed, $failed failed"
 exit "$rc"

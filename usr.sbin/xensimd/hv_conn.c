@@ -406,12 +406,35 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 	}
 }
 
+size_t
+hv_conn_packet(domid_t domid, bool priv, unsigned char *pkt, size_t n,
+    unsigned char *reply, int *sfdp)
+{
+	struct hv_conn c = { .c_fd = -1, .c_domid = domid, .c_priv = priv };
+	struct xw_hdr h;
+	struct xw_rhdr rh;
+	size_t outlen;
+
+	memset(&h, 0, sizeof(h));
+	memset(&rh, 0, sizeof(rh));
+	memcpy(&h, pkt, sizeof(h) < n ? sizeof(h) : n);
+	outlen = 0;
+	*sfdp = -1;
+	if (n > sizeof(rbuf) || n < sizeof(h) ||
+	    h.magic != XW_MAGIC || h.len != n - sizeof(h))
+		rh.rc = -EINVAL;
+	else
+		rh.rc = dispatch(&c, h.op, pkt + sizeof(h), h.len,
+		    reply + sizeof(rh), &outlen, sfdp);
+	rh.len = (uint32_t)outlen;
+	memcpy(reply, &rh, sizeof(rh));
+	return sizeof(rh) + outlen;
+}
+
 static void
 on_request(int fd, short revents, void *arg)
 {
 	struct hv_conn *c = arg;
-	struct xw_hdr h;
-	struct xw_rhdr rh;
 	struct msghdr msg;
 	struct iovec iov;
 	union {
@@ -419,7 +442,6 @@ on_request(int fd, short revents, void *arg)
 		char		buf[CMSG_SPACE(sizeof(int))];
 	} cmsg;
 	ssize_t n;
-	size_t outlen;
 	int sfd;
 
 	(void)revents;
@@ -430,22 +452,10 @@ on_request(int fd, short revents, void *arg)
 		conn_close(c);
 		return;
 	}
-	memset(&rh, 0, sizeof(rh));
-	memcpy(&h, rbuf, sizeof(h) < (size_t)n ? sizeof(h) : (size_t)n);
-	outlen = 0;
-	sfd = -1;
-	if ((size_t)n > sizeof(rbuf) || (size_t)n < sizeof(h) ||
-	    h.magic != XW_MAGIC || h.len != (size_t)n - sizeof(h))
-		rh.rc = -EINVAL;
-	else
-		rh.rc = dispatch(c, h.op, rbuf + sizeof(h), h.len,
-		    wbuf + sizeof(rh), &outlen, &sfd);
-	rh.len = (uint32_t)outlen;
-	memcpy(wbuf, &rh, sizeof(rh));
-
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = wbuf;
-	iov.iov_len = sizeof(rh) + outlen;
+	iov.iov_len = hv_conn_packet(c->c_domid, c->c_priv, rbuf, (size_t)n,
+	    wbuf, &sfd);
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	if (sfd != -1) {

@@ -116,6 +116,14 @@ void	hv_mem_fini(void);
 
 /* hv_conn.c: the sockets. */
 int	hv_conn_listen(const char *path, domid_t domid, bool priv);
+/*
+ * One request packet of n bytes (more than XW_MAX_PACKET + header when
+ * recv(2) truncated it; pkt 8-aligned) from domain domid, answered into
+ * reply (XW_MAX_PACKET + header bytes); *sfdp is a descriptor to pass
+ * with the reply, or -1.  Returns the reply's length.
+ */
+size_t	hv_conn_packet(domid_t domid, bool priv, unsigned char *pkt,
+	    size_t n, unsigned char *reply, int *sfdp);
 void	hv_conn_drop_domain(domid_t);
 
 /* hv_guest.c: the guest program. */

@@ -214,7 +214,7 @@ xs_domain_listening(unsigned int domid)
 }
 
 /* Take whole messages from the front of the input buffer. */
-static void
+void
 xs_process(struct xs_conn *c)
 {
 	struct xsd_sockmsg req;

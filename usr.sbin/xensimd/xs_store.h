@@ -179,6 +179,8 @@ void	xs_send(struct xs_conn *, uint32_t, uint32_t, uint32_t,
 void	xs_send_event(struct xs_conn *, const char *, const char *);
 void	xs_reap(void);
 bool	xs_domain_listening(unsigned int);
+/* Answer the whole requests in c_rbuf (tests/fuzz feeds it directly). */
+void	xs_process(struct xs_conn *);
 
 /* xs_wire.c */
 int	xs_dispatch(struct xs_conn *, const struct xsd_sockmsg *,

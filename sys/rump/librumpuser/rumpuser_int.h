@@ -35,4 +35,13 @@
 
 extern const struct rumpuser_hyperup *rumpuser_hyp;
 
+/*
+ * rumpuser_sp.c: read one request from fd and answer it; -1 ends the
+ * connection.  data holds 2 * RUMPSYSCTL_DATAMAX bytes, kn as many
+ * nodes as fit in RUMPSYSCTL_DATAMAX (tests/fuzz calls it directly).
+ */
+struct rumpuser_sysctl_node;
+int	sp_request(int fd, int root, char *data,
+	    struct rumpuser_sysctl_node *kn);
+
 #endif /* _RUMPUSER_INT_H_ */

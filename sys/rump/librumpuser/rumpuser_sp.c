@@ -168,7 +168,7 @@ sp_reply(int fd, int error, const void *data, uint32_t datalen,
 }
 
 /* One request; -1 ends the connection. */
-static int
+int
 sp_request(int fd, int root, char *data, struct rumpuser_sysctl_node *kn)
 {
 	struct rumpsysctl_req req;
