@@ -7,7 +7,7 @@
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev libxen-dev libxenstore4 xenstore-utils
-libatf-dev atf-sh kyua mandoc util-linux procps $*"
+libatf-dev atf-sh kyua mandoc util-linux procps clang libclang-rt-14-dev $*"
 
 missing=
 for p in $PKGS; do

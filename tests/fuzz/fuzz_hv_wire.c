@@ -42,8 +42,10 @@
  */
 
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -171,17 +173,39 @@ check_reply(const struct hv_domain *d, size_t n, size_t rlen, int sfd)
 	}
 }
 
+static char	hostdir[] = "/tmp/fuzz_hv_wire.XXXXXX";
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	(void)remove(path);
+	return 0;
+}
+
+/* The host's directory goes with the run. */
+static void
+cleanup(void)
+{
+
+	hv_fini();
+	(void)nftw(hostdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	char dir[] = "/tmp/fuzz_hv_wire.XXXXXX";
 
 	(void)argc;
 	(void)argv;
 	fuzz_init();
-	FUZZ_CHECK(mkdtemp(dir) != NULL, "mkdtemp");
-	FUZZ_CHECK(xsd_init() == 0 && hv_init(dir, HOST_PAGES) == 0,
-	    "host in %s", dir);
+	FUZZ_CHECK(mkdtemp(hostdir) != NULL, "mkdtemp");
+	FUZZ_CHECK(xsd_init() == 0 && hv_init(hostdir, HOST_PAGES) == 0,
+	    "host in %s", hostdir);
+	atexit(cleanup);
 	doms[0] = mkdom("pv", XENSIM_PV);
 	doms[1] = mkdom("pvh", XENSIM_PVH);
 	return 0;
