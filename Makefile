@@ -52,7 +52,8 @@ TESTPROGS	:=
 # The real-Xen harness boots Xen and a Debian dom0 under QEMU.
 XENDEPS		:= qemu-system-x86 xen-utils-4.17 xenstore-utils cpio
 
-.PHONY: all build test check test-xen lint bench demo clean deps deps-xen
+.PHONY: all build san-build test check test-xen lint bench demo clean \
+		deps deps-xen
 .DEFAULT_GOAL := all
 
 all: deps
@@ -67,6 +68,19 @@ deps-xen:
 include $(wildcard $(addsuffix /module.mk,$(MODULES)))
 
 build: $(LIBS) $(PROGS) $(TESTPROGS)
+
+# make test also builds with ASan+UBSan into $(SANOBJ) and runs these
+# there first; the last line counts both runs.
+SANOBJ		:= $(OBJ)-san
+SANTESTS	:= usr.sbin/xensimd/t_xs_wire usr.sbin/xensimd/t_hv_wire \
+		   usr.sbin/balloonctl/t_size lib/librumpsysctl/t_rumpsysctl \
+		   sys/arch/xen/t_balloon_maxpages
+
+# Only what the tests of the sanitizer pass need, and their Kyuafile.san.
+san-build: $(BINDIR)/xensimd $(BINDIR)/xensimctl $(BINDIR)/rumpxen \
+	   $(filter $(OBJ)/tests/lib/% $(SANTESTS:%=$(OBJ)/tests/%), \
+	   $(TESTPROGS))
+	@sh tools/san-kyuafile.sh $(OBJ)/tests $(SANTESTS)
 
 # Kernel-style objects: $(OBJ)/k/<path>.o
 $(OBJ)/k/%.o: %.c $(KINC)/.stamp
@@ -88,20 +102,14 @@ $(KINC)/.stamp: $(wildcard sys/arch/xen/include/*.h)
 		[ -e "$$h" ] && ln -sf "$$h" $(KINC)/xen/; done; true
 	@touch $@
 
-# make test also builds with ASan+UBSan into $(SANOBJ) and runs these
-# there first; the last line counts both runs.
-SANOBJ		:= $(OBJ)-san
-SANTESTS	:= usr.sbin/xensimd/t_xs_wire usr.sbin/xensimd/t_hv_wire \
-		   usr.sbin/balloonctl/t_size lib/librumpsysctl/t_rumpsysctl \
-		   sys/arch/xen/t_balloon_maxpages
-
 test check: deps deps-xen
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory lint
 	@$(MAKE) --no-print-directory -j2 fuzz-build
 	@$(MAKE) --no-print-directory -j2 OBJ=$(SANOBJ) \
-	    SANITIZE=address,undefined build
-	@sh tools/kyua-run.sh -c $(SANOBJ)/counts $(SANOBJ) $(SANTESTS)
+	    SANITIZE=address,undefined san-build
+	@sh tools/kyua-run.sh -c $(SANOBJ)/counts $(SANOBJ) \
+	    --kyuafile=Kyuafile.san
 	@sh tools/kyua-run.sh -a $(SANOBJ)/counts $(OBJ)
 
 # Only the real-Xen scenarios (tests/sys/arch/xen/t_realxen).

@@ -1,8 +1,9 @@
 #!/bin/sh
 #
-# kyua-run.sh [-c FILE | -a FILE] OBJ [TEST...]: run the ATF suite (or
-# the named test programs) under kyua from the built test tree and end
-# with the one-line summary "N passed, M failed".  Exit status is kyua's.
+# kyua-run.sh [-c FILE | -a FILE] OBJ [ARG...]: run the ATF suite under
+# kyua from the built test tree (ARG: test programs to run, or kyua test
+# options such as --kyuafile=) and end with the one-line summary
+# "N passed, M failed".  Exit status is kyua's.
 #
 #   -c FILE	keep this run's counts and status in FILE instead of
 #		printing the summary, and exit 0 (an earlier pass)

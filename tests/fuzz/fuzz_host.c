@@ -88,16 +88,23 @@ static size_t		 targetlen;
 static bool		 has_target;
 static void		*ram;
 
-/* threads: recorded, never run */
+/* threads: recorded, never run (their records stay reachable) */
+#define MAXTHREAD	32
+static void	*threads[MAXTHREAD];
+static int	 nthreads;
+
 int
 rumpuser_thread_create(void *(*f)(void *), void *arg, const char *name,
     int joinable, void **tptr)
 {
 
 	(void)f;
-	(void)arg;
 	(void)name;
 	(void)joinable;
+	pthread_mutex_lock(&host_lock);
+	if (nthreads < MAXTHREAD)
+		threads[nthreads++] = arg;
+	pthread_mutex_unlock(&host_lock);
 	*tptr = NULL;
 	return 0;
 }

@@ -114,7 +114,9 @@ check_replies(const unsigned char *in, size_t inlen, bool root)
 		if (inlen - ioff < sizeof(req))
 			break;
 		memcpy(&req, in + ioff, sizeof(req));
-		if (req.namelen == 0 || req.namelen > RUMPSYSCTL_NAMEMAX ||
+		/* Only a list of children may name the root, with "". */
+		if ((req.namelen == 0 && req.op != RUMPSYSCTL_OP_CHILDREN) ||
+		    req.namelen > RUMPSYSCTL_NAMEMAX ||
 		    req.newlen > RUMPSYSCTL_DATAMAX ||
 		    inlen - ioff - sizeof(req) < (size_t)req.namelen +
 		    req.newlen)
