@@ -44,6 +44,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,47 @@ daemonize(const char *dir)
 	close(pfd[1]);
 }
 
+/*
+ * One daemon per directory: a second would take the first one's
+ * sockets away from it.  A pid file left by a daemon that died (kill
+ * -9) names no live process and is no obstacle.
+ */
+static bool
+running(long pid)
+{
+	char path[64], buf[256], *p;
+	FILE *fp;
+	size_t n;
+
+	if (kill((pid_t)pid, 0) == -1 && errno != EPERM)
+		return false;
+	/* A zombie waiting for its reaper is dead. */
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return true;
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	return (p = strrchr(buf, ')')) == NULL || p[1] == '\0' ||
+	    (p[2] != 'Z' && p[2] != 'X');
+}
+
+static void
+check_alone(const char *dir)
+{
+	char path[PATH_MAX];
+	long pid;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/xensimd.pid", dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return;
+	if (fscanf(fp, "%ld", &pid) == 1 && pid > 0 && pid != getpid() &&
+	    running(pid))
+		errx(1, "already running in %s (pid %ld)", dir, pid);
+	fclose(fp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,6 +228,7 @@ main(int argc, char **argv)
 
 	if (mkdir(dir, 0755) == -1 && errno != EEXIST)
 		err(1, "%s", dir);
+	check_alone(dir);
 	/* Every connection is a descriptor: take all we may have. */
 	fd_limit = ev_accept_init();
 	if (setup_signals() == -1)

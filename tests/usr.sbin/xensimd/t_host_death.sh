@@ -49,10 +49,13 @@ EOF
 	chmod +x escaper
 }
 
+# kill -9 the daemon; its pid file stays, as it would.
 kill_daemon()
 {
-	kill -9 "$(cat xensim/xensimd.pid)"
-	rm -f xensim/xensimd.pid
+	local pid
+	pid=$(cat xensim/xensimd.pid)
+	kill -9 $pid
+	wait_for gone $pid || atf_fail "xensimd $pid survived SIGKILL"
 }
 
 atf_test_case guests_die cleanup
@@ -117,6 +120,12 @@ restart_refuses_body()
 	oldhc=$(tr '\0' '\n' </proc/$pid/environ | sed -n 's/^XENSIM_HYPERCALL=//p')
 	[ -S "$oldxs" ] && [ -S "$oldhc" ] || atf_fail "no sockets in env"
 
+	# One daemon per directory while it lives ...
+	atf_check -s exit:1 -e match:"already running in" \
+	    xensimd -d "$XENSIM_DIR"
+	atf_check -s exit:0 -o inline:"1\n" xenstore-read \
+	    /local/domain/1/control/feature-poweroff
+	# ... and a new one once it is dead.
 	kill_daemon
 	xensim_start -m 512
 	atf_check -s exit:0 -o inline:"1\n" xensimctl create name=new \

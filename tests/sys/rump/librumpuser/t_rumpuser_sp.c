@@ -121,7 +121,6 @@ ATF_TC_BODY(uid_flood, tc)
 	ATF_REQUIRE(getrlimit(RLIMIT_NOFILE, &rl) == 0);
 	rl.rlim_cur = rl.rlim_max;
 	ATF_REQUIRE(setrlimit(RLIMIT_NOFILE, &rl) == 0);
-	xt_start(256);
 	(void)xt_balloon_guest("pv", 64);
 	snprintf(path, sizeof(path), "%s/domains/1/sysctl", xt_dir);
 
