@@ -25,7 +25,7 @@ export LSAN_OPTIONS="suppressions=$top/tools/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 rm -f "$obj/kyua.db"
 # The real-Xen run is made once per suite run, by its first test case.
-rm -f "$obj/realxen/console.log" "$obj/realxen/skip"
+rm -f "$obj/realxen/console.log" "$obj/realxen/skip" "$obj/realxen/run.err"
 kyua test --results-file="$obj/kyua.db" "$@" >"$obj/kyua.log" 2>&1
 rc=$?
 cat "$obj/kyua.log"

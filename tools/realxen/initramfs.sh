@@ -32,8 +32,9 @@ for t in /usr/bin/xenstore /usr/bin/xenstore-*; do
 	[ -L "$t" ] && continue
 	cp "$t" "$root/usr/bin/"
 done
-# Every shared library the tools load, at the same path.
-for f in "$root"/usr/lib/xen-4.17/bin/* "$root"/usr/bin/xenstore*; do
+# Every shared library the tools (and our programs) load, at the same
+# path: a sanitizer build's balloonctl brings its runtime along.
+for f in "$root"/usr/lib/xen-4.17/bin/* "$root"/usr/bin/xenstore* "$@"; do
 	ldd "$f" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib/{print $1}'
 done | sort -u | while read -r l; do
 	mkdir -p "$root$(dirname "$l")"
