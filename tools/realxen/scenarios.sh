@@ -45,20 +45,26 @@ xen_pages()
 }
 
 # gsysctl D read NAME | gsysctl D write NAME VALUE: the guest's answer
-# over data/sysctl, "ERRNO" then "name = value" lines.
+# over data/sysctl, "ERRNO" then "name = value" lines; "timeout" when
+# none came in 60 s (emulation on a loaded machine is slow).
 gsysctl()
 {
 	local d=$1 r i=0
 	shift
 	SEQ=$((SEQ + 1))
 	xenstore-write /local/domain/$d/data/sysctl/request "$SEQ $*"
-	while [ $i -lt 100 ]; do
+	while [ $i -lt 300 ]; do
 		r=$(xenstore-read -R /local/domain/$d/data/sysctl/reply)
-		case "$r" in "$SEQ "*) break ;; esac
+		case "$r" in
+		"$SEQ "*)
+			printf '%s\n' "$r" | sed '1s/^[0-9]* //'
+			return 0
+			;;
+		esac
 		sleep 0.2
 		i=$((i + 1))
 	done
-	printf '%s\n' "$r" | sed '1s/^[0-9]* //'
+	echo timeout
 }
 
 # gval D NAME: one node's value from the guest.
@@ -83,6 +89,11 @@ wait_for()
 current_is()
 {
 	[ "$(gval "$1" machdep.xen.balloon.current)" = "$2" ]
+}
+
+state_is()
+{
+	[ "$(gval "$1" machdep.xen.balloon.stats.state)" = "$2" ]
 }
 
 console_has()
@@ -114,8 +125,9 @@ reached()
 	[ "$(xl list "$name" | awk 'NR == 2 { print $3 }')" = "$mib" ] ||
 	    fail "$name: xl list says $(xl list "$name" |
 	    awk 'NR == 2 { print $3 }') MiB, not $mib"
-	[ "$(gval "$d" machdep.xen.balloon.stats.state)" = 0 ] ||
-	    fail "$name: balloon thread not idle at $mib MiB"
+	wait_for 30 state_is "$d" 0 ||
+	    fail "$name: balloon thread state" \
+	    "$(gval "$d" machdep.xen.balloon.stats.state), not idle, at $mib MiB"
 	echo "XENINFO $name at $mib MiB: tot_pages ${pages% *}," \
 	    "max_pages ${pages#* }, current $want KiB"
 }
