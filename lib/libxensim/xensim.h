@@ -98,6 +98,7 @@ struct xensim_dominfo {
 	uint64_t		 ram_allocated_pages;	/* memfd's backed pages */
 	uint64_t		 memory_kib;	/* created with memory= */
 	uint64_t		 maxmem_kib;	/* created with maxmem= */
+	uint64_t		 dirty_given;	/* frames given back not zero */
 };
 
 struct xensim_hostinfo {
@@ -122,6 +123,9 @@ int	xensim_host_info(struct xensim *, struct xensim_hostinfo *);
  * when pool_empty is set.  With limit_order set, the domain's
  * reservation calls of an extent order above max_order do nothing, as
  * under Xen's memop-max-order (0 here: superpages refused).
+ * With limit_extents set, each reservation call of the domain stops
+ * after max_extents extents, whatever it does (as Xen stops at the
+ * first frame it cannot take).
  * With xs_drop set, xenstored closes every current connection of the
  * domain once (its socket keeps listening); with mem_keep set, the
  * memory faults above are left as they were.
@@ -134,6 +138,8 @@ struct xensim_fault {
 	unsigned int		 max_order;
 	int			 xs_drop;
 	int			 mem_keep;
+	int			 limit_extents;	/* 0: no limit (the default) */
+	uint64_t		 max_extents;
 };
 int	xensim_fault(struct xensim *, const struct xensim_fault *);
 

@@ -53,6 +53,7 @@
 #include "xensim_test.h"
 
 char xt_dir[PATH_MAX];
+const char *xt_xensimd_flag;
 
 /*
  * Start xensimd -d ./xensim (with -m host_mib unless 0); XENSIM_DIR and
@@ -70,12 +71,20 @@ xt_start(unsigned int host_mib)
 	snprintf(mib, sizeof(mib), "%u", host_mib);
 	ATF_REQUIRE((pid = fork()) != -1);
 	if (pid == 0) {
-		if (host_mib != 0)
-			execl(BINDIR "/xensimd", "xensimd", "-d", xt_dir,
-			    "-m", mib, (char *)NULL);
-		else
-			execl(BINDIR "/xensimd", "xensimd", "-d", xt_dir,
-			    (char *)NULL);
+		char *argv[8];
+		int argc = 0;
+
+		argv[argc++] = (char *)(uintptr_t)"xensimd";
+		argv[argc++] = (char *)(uintptr_t)"-d";
+		argv[argc++] = xt_dir;
+		if (host_mib != 0) {
+			argv[argc++] = (char *)(uintptr_t)"-m";
+			argv[argc++] = mib;
+		}
+		if (xt_xensimd_flag != NULL)
+			argv[argc++] = (char *)(uintptr_t)xt_xensimd_flag;
+		argv[argc] = NULL;
+		execv(BINDIR "/xensimd", argv);
 		_exit(127);
 	}
 	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
@@ -290,6 +299,8 @@ xt_balloon_settle(domid_t id, uint64_t pages)
 	    PRIu64 ", not %" PRIu64, xt_dominfo(id).tot_pages, pages);
 	XT_WAIT_FOR(xt_sysctl_int(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
 	    BALLOON_STAT_STATE) == 0);
+	/* Every frame the driver gave back carried no data. */
+	ATF_CHECK_EQ(xt_dominfo(id).dirty_given, 0);
 }
 
 /* Does the domain's console log hold the text? */

@@ -56,6 +56,8 @@
 
 /* ./xensim, set by xt_start. */
 extern char xt_dir[PATH_MAX];
+/* One more option for the next xt_start's xensimd (e.g. "-s"), or NULL. */
+extern const char *xt_xensimd_flag;
 
 void		xt_start(unsigned int);
 void		xt_stop(void);

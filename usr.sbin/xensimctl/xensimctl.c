@@ -70,7 +70,7 @@ usage(void)
 	    "       xensimctl [-d dir] list [-l]\n"
 	    "       xensimctl [-d dir] info\n"
 	    "       xensimctl [-d dir] fault domain budget=N|pool=empty|"
-	    "pool=ok|maxorder=N|xs=drop|clear\n");
+	    "pool=ok|maxorder=N|extents=N|xs=drop|clear\n");
 	exit(1);
 }
 
@@ -400,16 +400,18 @@ cmd_list(int argc, char **argv)
 		err(1, "list");
 	if (lflag) {
 		xs = connect_xs();
-		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s\n", "Name", "ID",
-		    "Type", "TotPages", "MaxPages", "RAMPages", "StaticMax",
-		    "Pid");
+		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s %10s\n",
+		    "Name", "ID", "Type", "TotPages", "MaxPages", "RAMPages",
+		    "StaticMax", "Pid", "DirtyGiven");
 		for (i = 0; i < n; i++)
 			printf("%-24s %5u %-4s %10" PRIu64 " %10" PRIu64
-			    " %10" PRIu64 " %10" PRIu64 " %8d\n", list[i].name,
-			    list[i].domid, list[i].kind == XENSIM_PV ? "pv" :
-			    "pvh", list[i].tot_pages, list[i].max_pages,
+			    " %10" PRIu64 " %10" PRIu64 " %8d %10" PRIu64 "\n",
+			    list[i].name, list[i].domid,
+			    list[i].kind == XENSIM_PV ? "pv" : "pvh",
+			    list[i].tot_pages, list[i].max_pages,
 			    list[i].ram_allocated_pages,
-			    static_max_kib(xs, &list[i]) / 4, list[i].pid);
+			    static_max_kib(xs, &list[i]) / 4, list[i].pid,
+			    list[i].dirty_given);
 		xs_close(xs);
 		free(list);
 		return 0;
@@ -471,6 +473,7 @@ cmd_fault(int argc, char **argv)
 			f.alloc_budget = -1;
 			f.pool_empty = 0;
 			f.limit_order = 0;
+			f.limit_extents = 0;
 		} else if (strcmp(argv[i], "pool=empty") == 0)
 			f.pool_empty = 1;
 		else if (strcmp(argv[i], "pool=ok") == 0)
@@ -486,6 +489,12 @@ cmd_fault(int argc, char **argv)
 				    argv[i] + 9);
 			f.limit_order = 1;
 			f.max_order = (unsigned int)v;
+		} else if (strncmp(argv[i], "extents=", 8) == 0) {
+			if (!parse_u64(argv[i] + 8, &v) || v > UINT32_MAX)
+				errx(1, "extents: invalid number of extents: "
+				    "%s", argv[i] + 8);
+			f.limit_extents = 1;
+			f.max_extents = v;
 		} else
 			errx(1, "%s: unknown fault", argv[i]);
 	}

@@ -127,6 +127,7 @@ hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
 		    (uint64_t)st.st_blocks * 512 / HV_PAGE_SIZE;
 	di->memory_kib = d->d_memory_kib;
 	di->maxmem_kib = d->d_maxmem_kib;
+	di->dirty_given = d->d_dirty_given;
 }
 
 static bool

@@ -7,7 +7,17 @@
 #ifndef _XENSIMD_HV_H_
 #define _XENSIMD_HV_H_
 
+#include <stdbool.h>
 #include <stdint.h>
+
+/*
+ * Frames: hand them out holding garbage, as Xen without scrub_domheap
+ * may (hv_scrub false, the default: xensimd -s sets it); check that
+ * those given back read as zero (hv_check_given, the default: xensimd
+ * -z, for benchmarks, clears it).
+ */
+extern bool	hv_scrub;
+extern bool	hv_check_given;
 
 /*
  * Start the hypervisor on a host of host_pages machine frames: listen on

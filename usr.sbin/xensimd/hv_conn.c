@@ -391,11 +391,14 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 			d->d_pool_empty = fa.pool_empty != 0;
 			d->d_limit_order = fa.limit_order != 0;
 			d->d_max_order = fa.max_order;
+			d->d_limit_extents = fa.limit_extents != 0;
+			d->d_max_extents = fa.max_extents;
 			hv_log("d%u: fault: alloc budget %lld, pool %s, "
-			    "max order %d", d->d_id,
+			    "max order %d, extents per call %lld", d->d_id,
 			    (long long)fa.alloc_budget,
 			    fa.pool_empty ? "empty" : "ok",
-			    fa.limit_order ? (int)fa.max_order : -1);
+			    fa.limit_order ? (int)fa.max_order : -1,
+			    fa.limit_extents ? (long long)fa.max_extents : -1);
 		}
 		if (fa.xs_drop)
 			hv_log("d%u: fault: xenstore: %u connection(s) dropped",

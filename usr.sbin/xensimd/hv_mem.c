@@ -43,7 +43,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hv.h"
 #include "hvvar.h"
+
+bool	hv_scrub = false;
+bool	hv_check_given = true;
+
+/* What a frame Xen did not scrub holds here: recognisable garbage. */
+#define DIRTY_TEXT	"xensimd: frame not scrubbed "
+#define RAM_CHUNK	(UINT64_C(2) << 20)	/* bytes per pread/pwrite */
+static char	*dirty_chunk, *check_chunk;
 
 /* The frame table: who owns each machine frame, and at which gfn. */
 static uint16_t	*ft_owner;	/* domid + 1; 0: free */
@@ -63,6 +72,12 @@ hv_mem_init(uint64_t host_pages)
 		ft_gfn[i] = HV_NO_GFN;
 	ft_pages = ft_free = host_pages;
 	ft_cursor = 0;
+	dirty_chunk = malloc(RAM_CHUNK);
+	check_chunk = malloc(RAM_CHUNK);
+	if (dirty_chunk == NULL || check_chunk == NULL)
+		return ENOMEM;
+	for (i = 0; i < RAM_CHUNK; i++)
+		dirty_chunk[i] = DIRTY_TEXT[i % (sizeof(DIRTY_TEXT) - 1)];
 	return 0;
 }
 
@@ -72,8 +87,11 @@ hv_mem_fini(void)
 
 	free(ft_owner);
 	free(ft_gfn);
+	free(dirty_chunk);
+	free(check_chunk);
 	ft_owner = NULL;
 	ft_gfn = NULL;
+	dirty_chunk = check_chunk = NULL;
 }
 
 uint64_t
@@ -212,6 +230,72 @@ ram_back(struct hv_domain *d, uint64_t gfn, uint64_t n)
 		    d->d_id, gfn, n, strerror(errno));
 }
 
+/* Fill frames just placed with garbage, as an unscrubbed heap would. */
+static void
+ram_dirty(struct hv_domain *d, uint64_t gfn, uint64_t n)
+{
+	uint64_t off, end, len;
+
+	if (hv_scrub || gfn >= d->d_memfd_pages || n == 0)
+		return;
+	if (n > d->d_memfd_pages - gfn)
+		n = d->d_memfd_pages - gfn;
+	end = (gfn + n) * HV_PAGE_SIZE;
+	for (off = gfn * HV_PAGE_SIZE; off < end; off += len) {
+		len = end - off < RAM_CHUNK ? end - off : RAM_CHUNK;
+		if (pwrite(d->d_memfd, dirty_chunk, len, (off_t)off) !=
+		    (ssize_t)len) {
+			hv_log("d%u: dirtying gfn %#" PRIx64 ": %s", d->d_id,
+			    off / HV_PAGE_SIZE, strerror(errno));
+			return;
+		}
+	}
+}
+
+static bool
+page_is_zero(const char *p)
+{
+	const uint64_t *w = (const uint64_t *)(const void *)p;
+	size_t i;
+
+	for (i = 0; i < HV_PAGE_SIZE / sizeof(*w); i++)
+		if (w[i] != 0)
+			return false;
+	return true;
+}
+
+/*
+ * A suspicious hypervisor's look at frames a guest gives back, before
+ * they are punched: each one should read as zero, or the guest leaked
+ * its data.  Counted per domain, logged once per call.
+ */
+static void
+ram_check_given(struct hv_domain *d, uint64_t gfn, uint64_t n)
+{
+	uint64_t off, end, len, j, bad = 0, first = 0;
+	ssize_t got;
+
+	if (!hv_check_given || gfn >= d->d_memfd_pages || n == 0)
+		return;
+	if (n > d->d_memfd_pages - gfn)
+		n = d->d_memfd_pages - gfn;
+	end = (gfn + n) * HV_PAGE_SIZE;
+	for (off = gfn * HV_PAGE_SIZE; off < end; off += len) {
+		len = end - off < RAM_CHUNK ? end - off : RAM_CHUNK;
+		if ((got = pread(d->d_memfd, check_chunk, len, (off_t)off)) !=
+		    (ssize_t)len)
+			return;
+		for (j = 0; j < len; j += HV_PAGE_SIZE)
+			if (!page_is_zero(check_chunk + j) && bad++ == 0)
+				first = (off + j) / HV_PAGE_SIZE;
+	}
+	if (bad == 0)
+		return;
+	d->d_dirty_given += bad;
+	hv_log("d%u: %" PRIu64 " frame(s) given back holding data, first at "
+	    "gfn %#" PRIx64, d->d_id, bad, first);
+}
+
 /*
  * Map n owned frames from mfn at gfn.  A frame already there is left
  * owned but unplaced (Xen orphans it: the domain stays charged), and
@@ -243,6 +327,7 @@ hv_frame_place(struct hv_domain *d, uint64_t gfn, uint64_t mfn,
 	if (replaced)
 		ram_punch(d, gfn, n);
 	ram_back(d, gfn, n);
+	ram_dirty(d, gfn, n);
 }
 
 /*
@@ -314,6 +399,7 @@ remove_mfn(struct hv_domain *d, uint64_t mfn)
 	}
 	if ((gfn = ft_gfn[mfn]) != HV_NO_GFN && d->d_p2m[gfn] == mfn + 1) {
 		d->d_p2m[gfn] = 0;
+		ram_check_given(d, gfn, 1);
 		ram_punch(d, gfn, 1);
 	}
 	frame_free(d, mfn);
@@ -354,8 +440,10 @@ decrease_reservation(struct hv_domain *d, struct xw_memop *m,
 			else if (!(ok = remove_gfn(d, base + j)))
 				j--;
 		}
-		if (d->d_kind != XENSIM_PV)
+		if (d->d_kind != XENSIM_PV) {
+			ram_check_given(d, base, j);
 			ram_punch(d, base, j);
+		}
 		/* Frames before the hole stay removed (3d). */
 		if (!ok)
 			return i;
@@ -419,6 +507,10 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
 		list = NULL;
 		end = m->nr_extents;
 	}
+	/* Fault: the call stops after so many extents, whatever it does. */
+	if (d->d_limit_extents && end > d->d_max_extents)
+		end = d->d_max_extents > m->start ? d->d_max_extents :
+		    m->start;
 	switch (m->cmd) {
 	case XENMEM_increase_reservation:
 		return (int64_t)increase_reservation(d, m, list, end);

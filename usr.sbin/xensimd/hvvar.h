@@ -83,6 +83,10 @@ struct hv_domain {
 	bool			 d_pool_empty;
 	bool			 d_limit_order;	/* d_max_order applies */
 	unsigned int		 d_max_order;
+	bool			 d_limit_extents; /* d_max_extents applies */
+	uint64_t		 d_max_extents;	/* per reservation call */
+	/* What the guest did with its frames. */
+	uint64_t		 d_dirty_given;	/* frames given back not zero */
 };
 
 extern const char	*hv_dir;

@@ -64,7 +64,7 @@ static void	usage(void) __attribute__((__noreturn__));
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: xensimd [-f] [-d dir] [-m host-MiB]\n");
+	fprintf(stderr, "usage: xensimd [-fsz] [-d dir] [-m host-MiB]\n");
 	exit(1);
 }
 
@@ -203,13 +203,19 @@ main(int argc, char **argv)
 	char *ep;
 	int ch, error;
 
-	while ((ch = getopt(argc, argv, "d:fm:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:fm:sz")) != -1) {
 		switch (ch) {
 		case 'd':
 			dir = optarg;
 			break;
 		case 'f':
 			foreground = true;
+			break;
+		case 's':
+			hv_scrub = true;
+			break;
+		case 'z':
+			hv_check_given = false;
 			break;
 		case 'm':
 			errno = 0;

@@ -495,11 +495,104 @@ ATF_TC_BODY(host_memory, tc)
 	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 256);
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 256, 0), 256);
 	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0);
+	/* Frames come back unscrubbed: garbage, neither zero nor ours. */
 	for (i = nonzero = 0; i < 256 * 4096; i++)
 		nonzero += ram[1024 * 4096 + i] != 0;
-	ATF_CHECK_EQ_MSG(nonzero, 0, "a repopulated page is not zeroed");
+	ATF_CHECK_EQ_MSG(nonzero, 256 * 4096, "%d bytes not zero", nonzero);
+	ATF_CHECK(memcmp(ram + 1024 * 4096, "xensimd: frame not scrubbed ",
+	    28) == 0);
+	/* The 256 pages given back held 0x5a: each one counted. */
+	ATF_CHECK_EQ(info(h, id).dirty_given, 256);
 	munmap(ram, si.memfd_pages * 4096);
 	close(si.memfd);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+/* Give back 8 frames at gfn 1024, the first k holding data. */
+static void
+give_back(struct xensim *u, unsigned char *ram, int k)
+{
+	xen_pfn_t l[8];
+
+	memset(ram + 1024 * 4096, 0, 8 * 4096);
+	memset(ram + 1024 * 4096, 0x5a, (size_t)k * 4096);
+	gfns(l, 8, 1024);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 8, 0), 8);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 8, 0), 8);
+}
+
+XT_TC(given_frames, "frames given back are checked for data; with -s "
+    "frames come back scrubbed, with -z given ones are not checked")
+ATF_TC_BODY(given_frames, tc)
+{
+	struct xensim *h, *u;
+	struct xensim_start_info si;
+	unsigned char *ram;
+	domid_t id;
+
+	xt_xensimd_flag = "-s";
+	id = host_guest(256, XENSIM_PVH, &h);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	give_back(u, ram, 0);
+	ATF_CHECK_EQ(info(h, id).dirty_given, 0);
+	give_back(u, ram, 3);
+	ATF_CHECK_EQ(info(h, id).dirty_given, 3);
+	/* -s: what comes back reads as zero. */
+	ATF_CHECK_EQ(ram[1024 * 4096], 0);
+	ATF_CHECK_EQ(ram[1024 * 4096 + 8 * 4096 - 1], 0);
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	xensim_close(u);
+	xensim_close(h);
+	xt_stop();
+
+	xt_xensimd_flag = "-z";
+	id = host_guest(256, XENSIM_PVH, &h);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	give_back(u, ram, 8);
+	ATF_CHECK_EQ(info(h, id).dirty_given, 0);
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+XT_TC(extents_fault, "fault extents=K: every reservation call stops "
+    "after K extents, whatever it does")
+ATF_TC_BODY(extents_fault, tc)
+{
+	struct xensim *h, *u;
+	xen_pfn_t l[8];
+	domid_t id;
+	uint64_t t0;
+
+	id = host_guest(256, XENSIM_PVH, &h);
+	u = domu(id);
+	t0 = tot(h, id);
+	xt_ctl("fault %u extents=3", id);
+	gfns(l, 8, 1024);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 8, 0), 3);
+	ATF_CHECK_EQ(tot(h, id), t0 - 3);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 8, 0), 3);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	l[0] = 2048;		/* two 2 MiB extents */
+	l[1] = 2048 + 512;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 2, 9), 2);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 2, 9), 2);
+	xt_ctl("fault %u extents=0", id);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 9), 0);
+	ATF_CHECK_EQ(INC(u, DOMID_SELF, NULL, 4, 0), 0);
+	ATF_CHECK_EQ(tot(h, id), t0);
+	xt_ctl("fault %u clear", id);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 2, 9), 2);
+	ATF_CHECK_EQ(tot(h, id), t0 - 1024);
 	xensim_close(u);
 	xensim_close(h);
 }
@@ -542,6 +635,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pv_mfns);
 	ATF_TP_ADD_TC(tp, errors);
 	ATF_TP_ADD_TC(tp, host_memory);
+	ATF_TP_ADD_TC(tp, given_frames);
+	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);
 	return atf_no_error();
 }

@@ -60,6 +60,11 @@ ram_pages()
 {
 	xensimctl list -l | awk -v d="$1" '$2 == d { print $6 }'
 }
+# dirty_given DOM: frames the guest gave back holding data (must be 0).
+dirty_given()
+{
+	xensimctl list -l | awk -v d="$1" '$2 == d { print $9 }'
+}
 
 # sysctl_get DOM NODE: machdep.xen.balloon.NODE inside the guest.
 sysctl_get()
@@ -80,6 +85,8 @@ settle()
 	wait_for settled "$1" "$2" ||
 	    atf_fail "domain $1: tot_pages $(tot_pages "$1"), state" \
 	    "$(sysctl_get "$1" stats.state), not $2 and idle"
+	# Every frame the driver gave back carried no data.
+	atf_check_equal "$(dirty_given "$1")" 0
 }
 
 # console_count DOM STRING N: the guest printed STRING on exactly N lines.
@@ -860,6 +867,87 @@ fallback()
 	    "deflate: order-9 extents refused" 1; echo $?)" 0
 }
 
+# frozen DOM CALLS: a reservation call after the freeze came back with
+# nothing done and the thread sleeps on it: its counts hold still.
+frozen()
+{
+	[ "$(sysctl_get "$1" stats.hypercalls)" -gt "$2" ] &&
+	    [ "$(sysctl_get "$1" stats.state)" -ge 3 ]
+}
+
+# short_move DOM TYPE ORDER K TARGET PAGES: move to TARGET KiB with every
+# reservation call stopped after K extents; once a call came back short,
+# freeze the hypervisor (0 extents a call) and check that driver,
+# hypervisor and host memory agree; then lift the fault and reach PAGES.
+short_move()
+{
+	local d=$1 type=$2 order=$3 k=$4 calls mo=""
+	[ "$order" = 0 ] && mo=maxorder=0
+	atf_check -s exit:0 -o ignore -e ignore \
+	    xensimctl fault "$d" $mo extents="$k"
+	xenstore-write /local/domain/$d/memory/target "$5"
+	wait_for backing_off "$d" ||
+	    atf_fail "k=$k order $order: no short call"
+	calls=$(sysctl_get "$d" stats.hypercalls)
+	atf_check -s exit:0 -o ignore -e ignore \
+	    xensimctl fault "$d" $mo extents=0
+	wait_for frozen "$d" "$calls" || atf_fail "k=$k: not frozen"
+	accounted "$d" "$type"
+	# Lift the fault; the same target again wakes the thread at once.
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
+	xenstore-write /local/domain/$d/memory/target "$5"
+	settle "$d" "$6"
+	accounted "$d" "$type"
+}
+
+# short TYPE ORDER:K...: Xen stops each call after K extents, at order
+# ORDER (9: superpages, 0: single pages), inflating and deflating;
+# nothing is lost.  Between them, the PV and PVH cases cover k = 0, 1
+# and 511 at both orders.
+short()
+{
+	local d extra type=$1 ok
+	extra=$(builder_pages "$type")
+	xensim_start
+	guest_create "$type" libxl
+	d=$D
+	shift
+	for ok in "$@"; do
+		short_move "$d" "$type" "${ok%:*}" "${ok#*:}" 262144 \
+		    $((65536 + extra))
+		short_move "$d" "$type" "${ok%:*}" "${ok#*:}" 524288 \
+		    $((131072 + extra))
+	done
+}
+
+atf_test_case pv_short cleanup
+pv_short_head()
+{
+	atf_set descr "PV: calls Xen stops after 0, 1 or 511 extents lose nothing"
+}
+pv_short_body()
+{
+	short pv 9:0 9:1 0:511
+}
+pv_short_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_short cleanup
+pvh_short_head()
+{
+	atf_set descr "PVH: calls Xen stops after 0, 1 or 511 extents lose nothing"
+}
+pvh_short_body()
+{
+	short pvh 9:1 0:0 0:1
+}
+pvh_short_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case pv_fallback cleanup
 pv_fallback_head()
 {
@@ -1024,6 +1112,8 @@ atf_init_test_cases()
 	atf_add_test_case pvh_clip
 	atf_add_test_case pv_superpages
 	atf_add_test_case pvh_superpages
+	atf_add_test_case pv_short
+	atf_add_test_case pvh_short
 	atf_add_test_case pv_fallback
 	atf_add_test_case pvh_fallback
 	atf_add_test_case pv_odd

@@ -145,7 +145,7 @@ XT_TC(backoff_delays,
 ATF_TC_BODY(backoff_delays, tc)
 {
 	static const int want[] = { 50, 100, 200, 400, 800, 1000 };
-	int seen[16], nseen = 0, d, i, tries;
+	int seen[16], nseen = 0, d, i, j, tries;
 
 	start("pvh");
 	set(NODE("target"), 262144);
@@ -164,16 +164,32 @@ ATF_TC_BODY(backoff_delays, tc)
 	}
 	ATF_REQUIRE_EQ(xt_sysctl_int(NODE("stats.state")), 4);
 	ATF_CHECK_EQ(xt_sysctl_int(NODE("stats.delay")), 0);
-	ATF_REQUIRE_EQ_MSG(nseen, (int)(sizeof(want) / sizeof(want[0])),
-	    "%d distinct delays seen", nseen);
-	for (i = 0; i < nseen; i++)
-		ATF_CHECK_EQ_MSG(seen[i], want[i], "delay %d: %d ms", i,
+	/*
+	 * Each value seen is the next rung of the ladder or a later one
+	 * (a sample can miss a short rung on a busy host), and the top
+	 * is reached: a delay that never doubles, or grows past 1 s,
+	 * shows here.
+	 */
+	ATF_REQUIRE_MSG(nseen >= 3, "%d distinct delays seen", nseen);
+	for (i = 0, j = 0; i < nseen; i++, j++) {
+		while (j < (int)(sizeof(want) / sizeof(want[0])) &&
+		    want[j] != seen[i])
+			j++;
+		ATF_CHECK_MSG(j < (int)(sizeof(want) / sizeof(want[0])),
+		    "delay %d: %d ms is off the ladder or out of order", i,
 		    seen[i]);
+	}
+	ATF_CHECK_MSG(seen[0] <= 100, "first delay %d ms", seen[0]);
+	ATF_CHECK_EQ(seen[nseen - 1], 1000);
 
-	/* A new target: a fresh start at 50 ms. */
+	/* A new target: a fresh start at 50 ms (or the next rung). */
 	ATF_CHECK_EQ(set(NODE("target"), 524284), 0);
-	XT_WAIT_FOR(xt_sysctl_int(NODE("stats.delay")) != 0);
-	ATF_CHECK_EQ(xt_sysctl_int(NODE("stats.delay")), 50);
+	for (tries = 0, d = 0; tries < 200000 && d == 0; tries++) {
+		d = xt_sysctl_int(NODE("stats.delay"));
+		usleep(2000);
+	}
+	ATF_CHECK_MSG(d == 50 || d == 100, "delay after a new target: %d ms",
+	    d);
 
 	/* Memory again: success resets the delay. */
 	xt_ctl("fault 1 clear");
