@@ -18,7 +18,7 @@ gone()
 
 guest_pid()
 {
-	xensimctl list -l | awk -v n="$1" '$1 == n { print $NF }'
+	xensimctl list -l | awk -v n="$1" '$1 == n { print $8 }'
 }
 
 # A guest program that is not the daemon's child: rumpxen runs under a
