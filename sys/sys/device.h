@@ -34,6 +34,7 @@
 
 typedef struct device *device_t;
 typedef struct cfdata *cfdata_t;
+typedef struct pmf_qual pmf_qual_t;
 
 struct cfdata {
 	const char	*cf_name;
@@ -66,6 +67,10 @@ struct device {
 	void		*dv_private;	/* the softc */
 	struct cfattach	*dv_cfattach;
 	TAILQ_ENTRY(device) dv_list;
+	/* pmf(9): registered handlers, or NULL. */
+	bool		(*dv_pmf_suspend)(device_t, const pmf_qual_t *);
+	bool		(*dv_pmf_resume)(device_t, const pmf_qual_t *);
+	bool		dv_pmf_registered;
 };
 
 #define DETACH_FORCE	0x01
@@ -86,5 +91,20 @@ void	aprint_error_dev(device_t, const char *, ...) __printflike(2, 3);
 
 device_t config_attach(device_t, cfdata_t, void *, struct cfattach *);
 int	config_detach(device_t, int);
+
+/*
+ * pmf(9): a device without registered handlers vetoes a system
+ * suspend, as in NetBSD.
+ */
+extern const pmf_qual_t * const PMF_Q_NONE;
+
+bool	pmf_device_register1(device_t,
+	    bool (*)(device_t, const pmf_qual_t *),
+	    bool (*)(device_t, const pmf_qual_t *),
+	    bool (*)(device_t, int));
+#define pmf_device_register(d, s, r) pmf_device_register1((d), (s), (r), NULL)
+void	pmf_device_deregister(device_t);
+bool	pmf_system_suspend(const pmf_qual_t *);
+void	pmf_system_resume(const pmf_qual_t *);
 
 #endif /* _SYS_DEVICE_H_ */

@@ -97,5 +97,13 @@ struct {								\
 } while (0)
 #define TAILQ_FOREACH(var, head, field)					\
 	for ((var) = (head)->tqh_first; (var); (var) = (var)->field.tqe_next)
+#define TAILQ_HEAD_INITIALIZER(head)	{ NULL, &(head).tqh_first }
+#define TAILQ_LAST(head, headname)					\
+	(*(((struct headname *)(void *)((head)->tqh_last))->tqh_last))
+#define TAILQ_PREV(elm, headname, field)				\
+	(*(((struct headname *)(void *)((elm)->field.tqe_prev))->tqh_last))
+#define TAILQ_FOREACH_REVERSE(var, head, headname, field)		\
+	for ((var) = TAILQ_LAST((head), headname); (var);		\
+	    (var) = TAILQ_PREV((var), headname, field))
 
 #endif /* _SYS_QUEUE_H_ */

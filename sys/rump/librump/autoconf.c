@@ -64,6 +64,9 @@ device_parent(device_t dev)
  * Match and attach ca under parent, as unit cf->cf_unit.  Prints
  * "<name><unit> at <parent>" and lets the driver finish the line.
  */
+/* Attached devices, in attach order. */
+static TAILQ_HEAD(devicelist, device) alldevs = TAILQ_HEAD_INITIALIZER(alldevs);
+
 device_t
 config_attach(device_t parent, cfdata_t cf, void *aux, struct cfattach *ca)
 {
@@ -79,6 +82,7 @@ config_attach(device_t parent, cfdata_t cf, void *aux, struct cfattach *ca)
 	dev->dv_private = kmem_zalloc(ca->ca_devsize, KM_SLEEP);
 	aprint_normal("%s at %s", dev->dv_xname,
 	    parent != NULL ? device_xname(parent) : "root");
+	TAILQ_INSERT_TAIL(&alldevs, dev, dv_list);
 	(*ca->ca_attach)(parent, dev, aux);
 	return dev;
 }
@@ -93,9 +97,80 @@ config_detach(device_t dev, int flags)
 		error = (*ca->ca_detach)(dev, flags);
 	if (error != 0)
 		return error;
+	TAILQ_REMOVE(&alldevs, dev, dv_list);
 	if (!(flags & DETACH_QUIET))
 		aprint_normal("%s detached\n", dev->dv_xname);
 	kmem_free(dev->dv_private, ca->ca_devsize);
 	kmem_free(dev, sizeof(*dev));
 	return 0;
+}
+
+static const struct pmf_qual {
+	int	pq_none;
+} pmf_qual_none;
+const pmf_qual_t * const PMF_Q_NONE = &pmf_qual_none;
+
+bool
+pmf_device_register1(device_t dev,
+    bool (*suspend)(device_t, const pmf_qual_t *),
+    bool (*resume)(device_t, const pmf_qual_t *),
+    bool (*shutdown)(device_t, int))
+{
+
+	dev->dv_pmf_suspend = suspend;
+	dev->dv_pmf_resume = resume;
+	dev->dv_pmf_registered = true;
+	return true;
+}
+
+void
+pmf_device_deregister(device_t dev)
+{
+
+	dev->dv_pmf_suspend = NULL;
+	dev->dv_pmf_resume = NULL;
+	dev->dv_pmf_registered = false;
+}
+
+/*
+ * Suspend every device, last attached first; a device that is not
+ * registered, or whose handler fails, vetoes: those already suspended
+ * are resumed and false is returned.
+ */
+bool
+pmf_system_suspend(const pmf_qual_t *qual)
+{
+	device_t dev, back;
+
+	TAILQ_FOREACH_REVERSE(dev, &alldevs, devicelist, dv_list) {
+		if (!dev->dv_pmf_registered) {
+			printf("%s: device does not support suspend\n",
+			    device_xname(dev));
+			break;
+		}
+		if (dev->dv_pmf_suspend != NULL &&
+		    !(*dev->dv_pmf_suspend)(dev, qual)) {
+			printf("%s: suspend failed\n", device_xname(dev));
+			break;
+		}
+	}
+	if (dev == NULL)
+		return true;
+	for (back = TAILQ_NEXT(dev, dv_list); back != NULL;
+	    back = TAILQ_NEXT(back, dv_list))
+		if (back->dv_pmf_resume != NULL)
+			(void)(*back->dv_pmf_resume)(back, qual);
+	return false;
+}
+
+/* Resume every device, first attached first. */
+void
+pmf_system_resume(const pmf_qual_t *qual)
+{
+	device_t dev;
+
+	TAILQ_FOREACH(dev, &alldevs, dv_list)
+		if (dev->dv_pmf_resume != NULL &&
+		    !(*dev->dv_pmf_resume)(dev, qual))
+			printf("%s: resume failed\n", device_xname(dev));
 }

@@ -130,8 +130,28 @@ static const struct rumpuser_hyperup rump_hyperup = {
 };
 
 /*
- * control/shutdown: "poweroff" (or "halt") stops the guest; anything
- * else is not ours to do and is left for the toolstack to see.
+ * "suspend", as NetBSD's xen_suspend: every device suspends (one that
+ * cannot vetoes), the domain is saved, then every device resumes.  The
+ * bench keeps no image, so the domain resumes where it stood.
+ */
+static void
+rump_suspend(void)
+{
+
+	printf("xenbus0: suspending\n");
+	if (!pmf_system_suspend(PMF_Q_NONE)) {
+		printf("xenbus0: suspend refused, resuming\n");
+		return;
+	}
+	printf("xenbus0: suspended\n");
+	pmf_system_resume(PMF_Q_NONE);
+	printf("xenbus0: resumed\n");
+}
+
+/*
+ * control/shutdown: "poweroff" (or "halt") stops the guest, "suspend"
+ * suspends and resumes it; anything else is not ours to do and is left
+ * for the toolstack to see.
  */
 static void
 rump_shutdown_watcher(struct xenbus_watch *watch, const char **vec,
@@ -146,6 +166,11 @@ rump_shutdown_watcher(struct xenbus_watch *watch, const char **vec,
 	if (xenbus_read(NULL, "control", "shutdown", reason,
 	    sizeof(reason)) != 0 || reason[0] == '\0')
 		return;
+	if (strcmp(reason, "suspend") == 0) {
+		(void)xenbus_write(NULL, "control", "shutdown", "");
+		rump_suspend();
+		return;
+	}
 	if (strcmp(reason, "poweroff") != 0 && strcmp(reason, "halt") != 0) {
 		printf("xenbus0: unsupported shutdown request \"%s\"\n",
 		    reason);

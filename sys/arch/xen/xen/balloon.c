@@ -134,7 +134,10 @@ struct balloon_xenbus_softc {
 
 	kmutex_t		sc_lock;
 	kcondvar_t		sc_cv;		/* wakes the thread; sc_lock */
+	kcondvar_t		sc_parkcv;	/* thread parked; sc_lock */
 	bool			sc_dying;	/* sc_lock */
+	bool			sc_suspended;	/* sc_lock: no hypercalls */
+	bool			sc_parked;	/* sc_lock: thread obeys it */
 	uint64_t		sc_target;	/* sc_lock: RAM wanted, pages */
 	uint64_t		sc_min_kb;	/* sc_lock: min target, KiB */
 	uint64_t		sc_tgen;	/* sc_lock: bumped per target */
@@ -172,6 +175,8 @@ struct balloon_stat {
 static int	balloon_xenbus_match(device_t, cfdata_t, void *);
 static void	balloon_xenbus_attach(device_t, device_t, void *);
 static int	balloon_xenbus_detach(device_t, int);
+static bool	balloon_xenbus_suspend(device_t, const pmf_qual_t *);
+static bool	balloon_xenbus_resume(device_t, const pmf_qual_t *);
 
 static void	balloon_thread(void *);
 static size_t	balloon_batch(struct balloon_xenbus_softc *, bool, uint64_t,
@@ -285,6 +290,7 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	sc->sc_physmem = physmem;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "xenbal");
+	cv_init(&sc->sc_parkcv, "xenbalpk");
 	SLIST_INIT(&sc->sc_pages);
 	SLIST_INIT(&sc->sc_runs);
 
@@ -329,6 +335,10 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	else if (error != 0)
 		aprint_error_dev(self,
 		    "cannot write control/feature-balloon: error %d\n", error);
+
+	if (!pmf_device_register(self, balloon_xenbus_suspend,
+	    balloon_xenbus_resume))
+		aprint_error_dev(self, "couldn't establish power handler\n");
 	return;
 
 fail:
@@ -351,6 +361,7 @@ balloon_xenbus_detach(device_t self, int flags)
 
 	if (sc->sc_thread == NULL)
 		return 0;
+	pmf_device_deregister(self);
 	unregister_xenbus_watch(&balloon_xenbus_watch);
 	sysctl_teardown(&sc->sc_log);
 
@@ -367,9 +378,42 @@ balloon_xenbus_detach(device_t self, int flags)
 	balloon_free_stack(&sc->sc_runs);
 	kmem_free(sc->sc_frames, BALLOON_DELTA * sizeof(*sc->sc_frames));
 	kmem_free(sc->sc_batch, BALLOON_DELTA * sizeof(*sc->sc_batch));
+	cv_destroy(&sc->sc_parkcv);
 	cv_destroy(&sc->sc_cv);
 	mutex_destroy(&sc->sc_lock);
 	return 0;
+}
+
+/*
+ * Suspend (save, migration): let the batch in flight finish, then keep
+ * the thread from making any hypercall until resume.  The balloon
+ * itself needs no saving: its frames stay with Xen.
+ */
+static bool
+balloon_xenbus_suspend(device_t self, const pmf_qual_t *qual)
+{
+	struct balloon_xenbus_softc *sc = device_private(self);
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_suspended = true;
+	cv_signal(&sc->sc_cv);
+	while (!sc->sc_parked)
+		cv_wait(&sc->sc_parkcv, &sc->sc_lock);
+	mutex_exit(&sc->sc_lock);
+	return true;
+}
+
+static bool
+balloon_xenbus_resume(device_t self, const pmf_qual_t *qual)
+{
+	struct balloon_xenbus_softc *sc = device_private(self);
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_suspended = false;
+	sc->sc_parked = false;
+	cv_signal(&sc->sc_cv);
+	mutex_exit(&sc->sc_lock);
+	return true;
 }
 
 /*
@@ -508,6 +552,12 @@ balloon_thread(void *cookie)
 	mutex_enter(&sc->sc_lock);
 	tgen = sc->sc_tgen;
 	while (!sc->sc_dying) {
+		if (sc->sc_suspended) {
+			sc->sc_parked = true;
+			cv_broadcast(&sc->sc_parkcv);
+			cv_wait(&sc->sc_cv, &sc->sc_lock);
+			continue;
+		}
 		if (sc->sc_tgen != tgen) {
 			/* A new target: a fresh start. */
 			tgen = sc->sc_tgen;

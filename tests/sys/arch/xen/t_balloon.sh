@@ -948,6 +948,62 @@ pvh_short_cleanup()
 	xensim_stop
 }
 
+# suspend TYPE: control/shutdown=suspend while the balloon is inflating
+# (each call held to one page): the driver parks its thread and lets
+# the guest suspend and resume; afterwards the target is reached and
+# nothing is lost.
+suspend()
+{
+	local d extra log
+	extra=$(builder_pages "$1")
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	log=$XENSIM_DIR/domains/$d/console.log
+	atf_check -s exit:0 -o ignore -e ignore \
+	    xensimctl fault "$d" maxorder=0 extents=1
+	xenstore-write /local/domain/$d/memory/target 262144
+	wait_for backing_off "$d" || atf_fail "not inflating"
+	xenstore-write /local/domain/$d/control/shutdown suspend
+	wait_for grep -q "^xenbus0: resumed" "$log" ||
+	    atf_fail "no resume: $(grep xenbus0 "$log")"
+	atf_check -s exit:1 grep -q "does not support suspend\|refused" "$log"
+	atf_check -o match:"^xenbus0: suspended" cat "$log"
+	atf_check_equal "$(xenstore-read /local/domain/$d/control/shutdown)" ""
+	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	accounted "$d" "$1"
+}
+
+atf_test_case pv_suspend cleanup
+pv_suspend_head()
+{
+	atf_set descr "PV: suspend and resume mid-inflate lose nothing"
+}
+pv_suspend_body()
+{
+	suspend pv
+}
+pv_suspend_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_suspend cleanup
+pvh_suspend_head()
+{
+	atf_set descr "PVH: suspend and resume mid-inflate lose nothing"
+}
+pvh_suspend_body()
+{
+	suspend pvh
+}
+pvh_suspend_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case pv_fallback cleanup
 pv_fallback_head()
 {
@@ -1114,6 +1170,8 @@ atf_init_test_cases()
 	atf_add_test_case pvh_superpages
 	atf_add_test_case pv_short
 	atf_add_test_case pvh_short
+	atf_add_test_case pv_suspend
+	atf_add_test_case pvh_suspend
 	atf_add_test_case pv_fallback
 	atf_add_test_case pvh_fallback
 	atf_add_test_case pv_odd
