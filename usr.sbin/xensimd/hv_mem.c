@@ -386,9 +386,47 @@ remove_gfn(struct hv_domain *d, uint64_t gfn)
 	return true;
 }
 
+/*
+ * RAM to punch, gathered into one run of guest frames: a PV guest gives
+ * frames back by machine frame, one at a time, but their pfns mostly
+ * follow each other up or down, and one fallocate per run costs what
+ * one per frame would cost for a single page.
+ */
+struct punch_run {
+	uint64_t	pr_gfn;
+	uint64_t	pr_n;
+};
+
+static void
+punch_flush(struct hv_domain *d, struct punch_run *pr)
+{
+
+	ram_check_given(d, pr->pr_gfn, pr->pr_n);
+	ram_punch(d, pr->pr_gfn, pr->pr_n);
+	pr->pr_n = 0;
+}
+
+static void
+punch_add(struct hv_domain *d, struct punch_run *pr, uint64_t gfn)
+{
+
+	if (pr->pr_n != 0 && gfn == pr->pr_gfn + pr->pr_n) {
+		pr->pr_n++;
+		return;
+	}
+	if (pr->pr_n != 0 && gfn + 1 == pr->pr_gfn) {
+		pr->pr_gfn--;
+		pr->pr_n++;
+		return;
+	}
+	punch_flush(d, pr);
+	pr->pr_gfn = gfn;
+	pr->pr_n = 1;
+}
+
 /* guest_remove_page() on a PV domain: by machine frame. */
 static bool
-remove_mfn(struct hv_domain *d, uint64_t mfn)
+remove_mfn(struct hv_domain *d, uint64_t mfn, struct punch_run *pr)
 {
 	uint64_t gfn;
 
@@ -399,8 +437,7 @@ remove_mfn(struct hv_domain *d, uint64_t mfn)
 	}
 	if ((gfn = ft_gfn[mfn]) != HV_NO_GFN && d->d_p2m[gfn] == mfn + 1) {
 		d->d_p2m[gfn] = 0;
-		ram_check_given(d, gfn, 1);
-		ram_punch(d, gfn, 1);
+		punch_add(d, pr, gfn);
 	}
 	frame_free(d, mfn);
 	return true;
@@ -426,17 +463,17 @@ static uint64_t
 decrease_reservation(struct hv_domain *d, struct xw_memop *m,
     xen_pfn_t *list, uint64_t end)
 {
+	struct punch_run pr = { 0, 0 };
 	uint64_t i, j, n = UINT64_C(1) << m->extent_order, base;
-	bool ok;
+	bool ok = true;
 
 	if (list == NULL)
 		return m->start;
-	for (i = m->start; i < end; i++) {
+	for (i = m->start; i < end && ok; i++) {
 		base = list[i - m->start];
-		ok = true;
 		for (j = 0; j < n && ok; j++) {
 			if (d->d_kind == XENSIM_PV)
-				ok = remove_mfn(d, base + j);
+				ok = remove_mfn(d, base + j, &pr);
 			else if (!(ok = remove_gfn(d, base + j)))
 				j--;
 		}
@@ -444,11 +481,10 @@ decrease_reservation(struct hv_domain *d, struct xw_memop *m,
 			ram_check_given(d, base, j);
 			ram_punch(d, base, j);
 		}
-		/* Frames before the hole stay removed (3d). */
-		if (!ok)
-			return i;
 	}
-	return i;
+	punch_flush(d, &pr);
+	/* Frames before the hole stay removed (3d). */
+	return ok ? i : i - 1;
 }
 
 static uint64_t
@@ -549,28 +585,47 @@ hv_mmu_update(domid_t caller, const struct mmu_update *reqs,
     unsigned int count, unsigned int *done)
 {
 	struct hv_domain *d;
-	uint64_t mfn, pfn;
-	unsigned int i;
+	uint64_t mfn, pfn, mfn0 = 0, pfn0 = 0;
+	unsigned int i, n;
+	int64_t error = 0;
 
 	*done = 0;
 	if ((d = hv_domain_lookup(caller)) == NULL)
 		return -ESRCH;
 	if (d->d_kind != XENSIM_PV)
 		return -ENOSYS;
-	for (i = 0; i < count; i++) {
-		if ((reqs[i].ptr & 3) != MMU_MACHPHYS_UPDATE)
-			return -ENOSYS;
-		mfn = reqs[i].ptr >> HV_PAGE_SHIFT;
-		pfn = reqs[i].val;
-		if (mfn >= ft_pages || ft_owner[mfn] != d->d_id + 1) {
-			hv_log("d%u: could not get page for mach->phys "
-			    "update of mfn %" PRIx64, d->d_id, mfn);
-			return -EINVAL;
+	/* Frames placed at consecutive pfns are backed in one go. */
+	for (i = 0; i < count; i += n) {
+		for (n = 0; i + n < count; n++) {
+			if ((reqs[i + n].ptr & 3) != MMU_MACHPHYS_UPDATE) {
+				error = -ENOSYS;
+				break;
+			}
+			mfn = reqs[i + n].ptr >> HV_PAGE_SHIFT;
+			pfn = reqs[i + n].val;
+			if (mfn >= ft_pages || ft_owner[mfn] != d->d_id + 1) {
+				hv_log("d%u: could not get page for "
+				    "mach->phys update of mfn %" PRIx64,
+				    d->d_id, mfn);
+				error = -EINVAL;
+				break;
+			}
+			if (pfn >= HV_MAX_GFN) {
+				error = -EINVAL;
+				break;
+			}
+			if (n > 0 && (mfn != mfn0 + n || pfn != pfn0 + n))
+				break;
+			if (n == 0) {
+				mfn0 = mfn;
+				pfn0 = pfn;
+			}
 		}
-		if (pfn >= HV_MAX_GFN)
-			return -EINVAL;
-		hv_frame_place(d, pfn, mfn, 1);
-		*done = i + 1;
+		if (n > 0)
+			hv_frame_place(d, pfn0, mfn0, n);
+		*done = i + n;
+		if (error != 0)
+			return error;
 	}
 	return 0;
 }

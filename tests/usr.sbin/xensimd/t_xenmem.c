@@ -443,6 +443,83 @@ ATF_TC_BODY(pv_mfns, tc)
 	xensim_close(h);
 }
 
+/* Does each page of ram[first..first+n) hold the byte c, all through? */
+static bool
+pages_hold(const unsigned char *ram, xen_pfn_t first, unsigned int n, int c)
+{
+	size_t i;
+
+	for (i = 0; i < (size_t)n * 4096; i++)
+		if (ram[first * 4096 + i] != c)
+			return false;
+	return true;
+}
+
+XT_TC(pv_runs, "PV: frames given back or placed by runs of pfns punch "
+    "and back exactly those pfns")
+ATF_TC_BODY(pv_runs, tc)
+{
+	/* Up, then down past the run's start, a gap, down again. */
+	static const xen_pfn_t out[] = { 105, 106, 107, 104, 103, 110, 112,
+	    111 };
+	struct xensim *h, *u;
+	struct xensim_start_info si;
+	struct mmu_update mu[4];
+	xen_pfn_t l[8], m[4];
+	unsigned char *ram;
+	unsigned int done, i;
+	domid_t id;
+	uint64_t ram0;
+
+	id = host_guest(256, XENSIM_PV, &h);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	memset(ram + 100 * 4096, 0x5a, 20 * 4096);
+	ram0 = info(h, id).ram_allocated_pages;
+	for (i = 0; i < 8; i++)
+		l[i] = si.p2m[out[i]];
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 8, 0), 8);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 8);
+	/* Each run was looked at before its punch: all 8 held data. */
+	ATF_CHECK_EQ(info(h, id).dirty_given, 8);
+
+	/* Placed: three at 105.. (a run where frames follow), one at 103. */
+	ATF_REQUIRE(INC(u, DOMID_SELF, m, 4, 0) == 4);
+	for (i = 0; i < 4; i++)
+		mu[i].ptr = ((uint64_t)m[i] << 12) | MMU_MACHPHYS_UPDATE;
+	mu[0].val = 105;
+	mu[1].val = 106;
+	mu[2].val = 107;
+	mu[3].val = 103;
+	ATF_CHECK_EQ(xensim_mmu_update(u, mu, 4, &done, DOMID_SELF), 0);
+	ATF_CHECK_EQ(done, 4);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 4);
+	/* A bad entry after a run: the run is done, the rest is not. */
+	ATF_REQUIRE(INC(u, DOMID_SELF, m, 2, 0) == 2);
+	mu[0].ptr = ((uint64_t)m[0] << 12) | MMU_MACHPHYS_UPDATE;
+	mu[0].val = 104;
+	mu[1].ptr = ((uint64_t)m[1] << 12) | MMU_MACHPHYS_UPDATE;
+	mu[1].val = 110;
+	mu[2].ptr = ((uint64_t)0xfffff << 12) | MMU_MACHPHYS_UPDATE;
+	mu[2].val = 111;
+	ATF_CHECK_EQ(xensim_mmu_update(u, mu, 3, &done, DOMID_SELF),
+	    -EINVAL);
+	ATF_CHECK_EQ(done, 2);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 2);
+	/* Reading a hole backs it: the contents last. */
+	ATF_CHECK(pages_hold(ram, 111, 2, 0));
+	ATF_CHECK(pages_hold(ram, 100, 3, 0x5a));
+	ATF_CHECK(pages_hold(ram, 108, 2, 0x5a));
+	ATF_CHECK(pages_hold(ram, 113, 7, 0x5a));
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	free(si.p2m);
+	xensim_close(u);
+	xensim_close(h);
+}
+
 XT_TC(errors, "nr 0, NULL lists, huge nr (section 5)")
 ATF_TC_BODY(errors, tc)
 {
@@ -633,6 +710,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, decrease_stops);
 	ATF_TP_ADD_TC(tp, quirks);
 	ATF_TP_ADD_TC(tp, pv_mfns);
+	ATF_TP_ADD_TC(tp, pv_runs);
 	ATF_TP_ADD_TC(tp, errors);
 	ATF_TP_ADD_TC(tp, host_memory);
 	ATF_TP_ADD_TC(tp, given_frames);
