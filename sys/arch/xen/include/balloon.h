@@ -14,6 +14,7 @@
 #define BALLOON_NODE_TARGET	"target"	/* rw: wanted guest memory */
 #define BALLOON_NODE_MIN	"min"		/* rw: lowest target allowed */
 #define BALLOON_NODE_MAX	"max"		/* r-: hypervisor maximum */
+#define BALLOON_NODE_RETRY	"retry"		/* rw: int, stall retry, s */
 
 /*
  * machdep.xen.balloon.stats: read-only counters of the balloon thread.
@@ -33,6 +34,6 @@
 #define BALLOON_STATE_INFLATING	1	/* giving pages to Xen */
 #define BALLOON_STATE_DEFLATING	2	/* taking pages back */
 #define BALLOON_STATE_BACKOFF	3	/* short call; retrying later */
-#define BALLOON_STATE_STALLED	4	/* gave up until the target changes */
+#define BALLOON_STATE_STALLED	4	/* retrying every "retry" seconds */
 
 #endif /* _XEN_BALLOON_H_ */

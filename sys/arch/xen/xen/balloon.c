@@ -56,7 +56,10 @@
  * A hypercall that does less than asked is normal (the host is short of
  * memory, or max_pages was reached): whatever was done is kept and
  * accounted for, the thread backs off and retries, and after a number of
- * fruitless retries it stalls until the target changes.
+ * fruitless retries it stalls: it tries again once a minute (or as
+ * machdep.xen.balloon.retry says), since Xen tells a guest nothing when
+ * host memory frees up, and resumes when a try succeeds or the target
+ * changes.
  *
  * The target counts guest RAM.  The reservation may hold frames beyond
  * it (a PVH guest's builder pages), measured once at attach as the
@@ -114,6 +117,11 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #define BALLOON_BACKOFF_MAX_MS	1000
 #define BALLOON_MAXRETRIES	8
 
+/* A stalled balloon's retry interval, in seconds: default and limits. */
+#define BALLOON_RETRY_S		60
+#define BALLOON_RETRY_MIN_S	1
+#define BALLOON_RETRY_MAX_S	3600
+
 /* The balloon's pages: a stack of page-sized chunks of pointers. */
 #define BALLOON_CHUNK_PAGES	((PAGE_SIZE - 2 * sizeof(void *)) / \
 				    sizeof(struct vm_page *))
@@ -143,6 +151,7 @@ struct balloon_xenbus_softc {
 	uint64_t		sc_tgen;	/* sc_lock: bumped per target */
 	uint64_t		sc_npages;	/* sc_lock: pages in balloon */
 	bool			sc_clipped;	/* sc_lock: clip logged */
+	int			sc_retry_s;	/* sc_lock: stall retry, s */
 
 	/* statistics, sc_lock */
 	uint64_t		sc_inflated;	/* pages */
@@ -215,6 +224,7 @@ static void	balloon_sysctl_setup(struct balloon_xenbus_softc *);
 static int	balloon_sysctl_current(SYSCTLFN_PROTO);
 static int	balloon_sysctl_target(SYSCTLFN_PROTO);
 static int	balloon_sysctl_min(SYSCTLFN_PROTO);
+static int	balloon_sysctl_retry(SYSCTLFN_PROTO);
 static int	balloon_sysctl_max(SYSCTLFN_PROTO);
 static int	balloon_sysctl_qstat(SYSCTLFN_PROTO);
 static int	balloon_sysctl_istat(SYSCTLFN_PROTO);
@@ -299,6 +309,7 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	sc->sc_slack = current > sc->sc_physmem ? current - sc->sc_physmem : 0;
 	sc->sc_target = sc->sc_physmem;
 	sc->sc_min_kb = BALLOON_PAGES_TO_KB(BALLOON_FLOOR);
+	sc->sc_retry_s = BALLOON_RETRY_S;
 	sc->sc_state = BALLOON_STATE_IDLE;
 
 	aprint_normal_dev(self, "%s, current %" PRIu64 " KiB, "
@@ -547,7 +558,7 @@ balloon_thread(void *cookie)
 	size_t want, done;
 	u_int order, fruitless = 0;
 	int error;
-	bool inflate, complained = false;
+	bool inflate, stalled, complained = false;
 
 	mutex_enter(&sc->sc_lock);
 	tgen = sc->sc_tgen;
@@ -568,19 +579,33 @@ balloon_thread(void *cookie)
 			sc->sc_refused = NULL;
 		}
 		goal = balloon_goal(sc);
-		if (goal == sc->sc_npages ||
-		    (sc->sc_state == BALLOON_STATE_STALLED &&
-		    stallgen == tgen)) {
+		if (goal == sc->sc_npages) {
 			if (sc->sc_state != BALLOON_STATE_STALLED)
 				sc->sc_state = BALLOON_STATE_IDLE;
 			cv_wait(&sc->sc_cv, &sc->sc_lock);
 			continue;
 		}
+		stalled = sc->sc_state == BALLOON_STATE_STALLED &&
+		    stallgen == tgen;
+		if (stalled) {
+			/*
+			 * Nothing tells us the host has memory again: try
+			 * once more after a long wait, staying stalled.
+			 */
+			if (cv_timedwait(&sc->sc_cv, &sc->sc_lock,
+			    mstohz(sc->sc_retry_s * 1000)) != EWOULDBLOCK ||
+			    sc->sc_dying || sc->sc_tgen != tgen)
+				continue;
+			sc->sc_retries++;
+			goal = balloon_goal(sc);
+			if (goal == sc->sc_npages)
+				continue;
+		}
 
 		inflate = goal > sc->sc_npages;
 		want = balloon_batch(sc, inflate, inflate ?
 		    goal - sc->sc_npages : sc->sc_npages - goal, &order);
-		if (sc->sc_state != BALLOON_STATE_BACKOFF)
+		if (!stalled && sc->sc_state != BALLOON_STATE_BACKOFF)
 			sc->sc_state = inflate ? BALLOON_STATE_INFLATING :
 			    BALLOON_STATE_DEFLATING;
 		mutex_exit(&sc->sc_lock);
@@ -599,6 +624,11 @@ balloon_thread(void *cookie)
 			sc->sc_refused = NULL;
 		} else if (done < want && error != EAGAIN)
 			sc->sc_refused = NULL;	/* the host is short */
+		if (stalled && (done > 0 || error == EAGAIN)) {
+			device_printf(sc->sc_dev, "%s: resumed after a stall\n",
+			    inflate ? "inflate" : "deflate");
+			sc->sc_error = 0;
+		}
 		if (done == want || error == EAGAIN) {
 			fruitless = 0;
 			sc->sc_delay_ms = 0;
@@ -616,10 +646,13 @@ balloon_thread(void *cookie)
 		if (done > 0)
 			fruitless = 0;
 		else if (++fruitless > BALLOON_MAXRETRIES) {
-			device_printf(sc->sc_dev, "stalled at %" PRIu64
-			    " KiB in the balloon, target %" PRIu64 " KiB "
-			    "(error %d)\n", BALLOON_PAGES_TO_KB(sc->sc_npages),
-			    BALLOON_PAGES_TO_KB(sc->sc_target), error);
+			if (!stalled)
+				device_printf(sc->sc_dev, "stalled at %" PRIu64
+				    " KiB in the balloon, target %" PRIu64
+				    " KiB (error %d), retrying every %d s\n",
+				    BALLOON_PAGES_TO_KB(sc->sc_npages),
+				    BALLOON_PAGES_TO_KB(sc->sc_target), error,
+				    sc->sc_retry_s);
 			sc->sc_state = BALLOON_STATE_STALLED;
 			sc->sc_error = error;
 			sc->sc_delay_ms = 0;
@@ -1214,6 +1247,14 @@ balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
 		    balloon_sysctl_max, 0, (void *)sc, 0,
 		    CTL_CREATE, CTL_EOL);
 	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_INT,
+		    BALLOON_NODE_RETRY,
+		    SYSCTL_DESCR("Seconds between retries of a stalled "
+		    "balloon"),
+		    balloon_sysctl_retry, 0, (void *)sc, 0,
+		    CTL_CREATE, CTL_EOL);
+	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, &snode,
 		    CTLFLAG_PERMANENT, CTLTYPE_NODE, BALLOON_NODE_STATS,
 		    SYSCTL_DESCR("Balloon thread statistics"),
@@ -1334,6 +1375,37 @@ balloon_sysctl_min(SYSCTLFN_ARGS)
 		sc->sc_min_kb = kb;
 	mutex_exit(&sc->sc_lock);
 	return error;
+}
+
+/*
+ * How long a stalled balloon waits between tries.  A new value wakes
+ * the thread, which waits the new interval from then on.
+ */
+static int
+balloon_sysctl_retry(SYSCTLFN_ARGS)
+{
+	struct balloon_xenbus_softc *sc = rnode->sysctl_data;
+	struct sysctlnode node = *rnode;
+	int s, error;
+
+	mutex_enter(&sc->sc_lock);
+	s = sc->sc_retry_s;
+	mutex_exit(&sc->sc_lock);
+	node.sysctl_data = &s;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+
+	if (s < BALLOON_RETRY_MIN_S || s > BALLOON_RETRY_MAX_S) {
+		device_printf(sc->sc_dev, "retry %d s not within %d to %d s, "
+		    "refused\n", s, BALLOON_RETRY_MIN_S, BALLOON_RETRY_MAX_S);
+		return EPERM;
+	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_retry_s = s;
+	cv_signal(&sc->sc_cv);
+	mutex_exit(&sc->sc_lock);
+	return 0;
 }
 
 /* A counter of the softc, read under its lock. */

@@ -588,15 +588,26 @@ pvh_exhaustion_cleanup()
 	xensim_stop
 }
 
-# pool TYPE: an empty host pool stalls the guest with ENOMEM; a new
-# target after the pool refills finishes the job.
+# retries_above DOM N: the thread has retried more than N times.
+retries_above()
+{
+	[ "$(sysctl_get "$1" stats.retries)" -gt "$2" ]
+}
+
+# pool TYPE: an empty host pool stalls the guest with ENOMEM; once the
+# pool refills, the stalled balloon's own retry finishes the job, with
+# no new target from dom0.
 pool()
 {
-	local d extra
+	local d extra r
 	extra=$(builder_pages "$1")
 	xensim_start
 	guest_create "$1" libxl
 	d=$D
+	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
+	atf_check_equal "$(sysctl_get "$d" retry)" 60
+	atf_check -s exit:0 -o ignore -e ignore \
+	    rump.sysctl -w machdep.xen.balloon.retry=1
 	xenstore-write /local/domain/$d/memory/target 262144
 	settle "$d" $((65536 + extra))
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" pool=empty
@@ -607,23 +618,71 @@ pool()
 	atf_check_equal "$(tot_pages "$d")" $((65536 + extra))
 	[ "$(sysctl_get "$d" stats.retries)" -gt 0 ] || atf_fail "no retries"
 	accounted "$d" "$1"
-	atf_check -o match:"stalled at 262144 KiB" \
+	atf_check -o match:"stalled at 262144 KiB.*retrying every 1 s" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
 
+	# Fruitless tries leave the stall, its reason and one log line.
+	r=$(sysctl_get "$d" stats.retries)
+	wait_for retries_above "$d" $((r + 1)) || atf_fail "no stalled retry"
+	atf_check_equal "$(sysctl_get "$d" stats.state)" 4
+	atf_check_equal "$(sysctl_get "$d" stats.error)" 12
+	console_count "$d" "stalled at" 1 || atf_fail "stall logged again"
+	accounted "$d" "$1"
+
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
-	xenstore-write /local/domain/$d/memory/target 524288
 	settle "$d" $((131072 + extra))
+	atf_check_equal "$(xenstore-read /local/domain/$d/memory/target)" \
+	    524288
 	atf_check_equal "$(sysctl_get "$d" stats.error)" 0
+	console_count "$d" "deflate: resumed after a stall" 1 ||
+	    atf_fail "no resume logged"
 	accounted "$d" "$1"
 	# Out of memory is not a refusal of superpages.
 	console_count "$d" "order-9 extents refused" 0 ||
 	    atf_fail "an empty pool was logged as refused superpages"
 }
 
+# retry_range: the stall retry interval takes 1 to 3600 s, no other.
+retry_range()
+{
+	local d
+	xensim_start
+	guest_create pv libxl 64
+	d=$D
+	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
+	atf_check -s not-exit:0 -o ignore -e ignore \
+	    rump.sysctl -w machdep.xen.balloon.retry=0
+	atf_check -s not-exit:0 -o ignore -e ignore \
+	    rump.sysctl -w machdep.xen.balloon.retry=3601
+	atf_check_equal "$(sysctl_get "$d" retry)" 60
+	atf_check -o match:"retry 0 s not within 1 to 3600 s, refused" \
+	    -o match:"retry 3601 s not within 1 to 3600 s, refused" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+	atf_check -s exit:0 -o ignore -e ignore \
+	    rump.sysctl -w machdep.xen.balloon.retry=3600
+	atf_check_equal "$(sysctl_get "$d" retry)" 3600
+}
+
+atf_test_case retry_range cleanup
+retry_range_head()
+{
+	atf_set descr "machdep.xen.balloon.retry: 60 s by default, 1 to" \
+	    "3600 s accepted, others refused and logged"
+}
+retry_range_body()
+{
+	retry_range
+}
+retry_range_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case pv_pool cleanup
 pv_pool_head()
 {
-	atf_set descr "PV: an empty host pool stalls, a new target resumes"
+	atf_set descr "PV: an empty host pool stalls; the stall's own" \
+	    "retry resumes once the pool refills"
 }
 pv_pool_body()
 {
@@ -637,7 +696,8 @@ pv_pool_cleanup()
 atf_test_case pvh_pool cleanup
 pvh_pool_head()
 {
-	atf_set descr "PVH: an empty host pool stalls, a new target resumes"
+	atf_set descr "PVH: an empty host pool stalls; the stall's own" \
+	    "retry resumes once the pool refills"
 }
 pvh_pool_body()
 {
@@ -1161,6 +1221,7 @@ atf_init_test_cases()
 	atf_add_test_case pvh_exhaustion
 	atf_add_test_case pv_pool
 	atf_add_test_case pvh_pool
+	atf_add_test_case retry_range
 	atf_add_test_case pv_budget
 	atf_add_test_case pvh_budget
 	atf_add_test_case pvh_maxpages

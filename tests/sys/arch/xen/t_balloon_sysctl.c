@@ -314,24 +314,26 @@ ATF_TC_BODY(guest_then_dom0, tc)
 }
 
 XT_TC(children,
-    "The tree: four nodes and the stats subtree, described")
+    "The tree: five nodes and the stats subtree, described")
 ATF_TC_BODY(children, tc)
 {
 	static const char *const names[] = { "current", "target", "min",
-	    "max", "stats" };
-	static const int writable[] = { 0, 1, 1, 0, 0 };
+	    "max", "retry", "stats" };
+	static const int writable[] = { 0, 1, 1, 0, 1, 0 };
+	static const int types[] = { RUMPSYSCTL_QUAD, RUMPSYSCTL_QUAD,
+	    RUMPSYSCTL_QUAD, RUMPSYSCTL_QUAD, RUMPSYSCTL_INT,
+	    RUMPSYSCTL_NODE };
 	struct rumpsysctl_node *nodes;
 	size_t n, i;
 
 	start("pvh");
 	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL, &nodes, &n), 0);
-	ATF_REQUIRE_EQ(n, 5);
+	ATF_REQUIRE_EQ(n, 6);
 	for (i = 0; i < n; i++) {
 		ATF_CHECK_STREQ(nodes[i].name, names[i]);
 		ATF_CHECK_EQ(nodes[i].writable, writable[i]);
 		ATF_CHECK(nodes[i].descr[0] != '\0');
-		ATF_CHECK_EQ(nodes[i].type, i == 4 ? RUMPSYSCTL_NODE :
-		    RUMPSYSCTL_QUAD);
+		ATF_CHECK_EQ(nodes[i].type, types[i]);
 	}
 	free(nodes);
 	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL "."
