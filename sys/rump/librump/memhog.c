@@ -30,7 +30,9 @@
  * A workload for the bench guest, not part of any driver: a kernel
  * thread that holds as much memory as debug.memhog asks (KiB), taking
  * pages from uvm and writing every one, so that the host really backs
- * them, or giving them back.  When uvm has no page for it, it counts
+ * them, or giving them back.  It asks uvm for zeroed pages and checks
+ * that promise: debug.memhog_dirty counts pages that came with data,
+ * such as another domain's left in a frame Xen handed over.  When uvm has no page for it, it counts
  * the failure in debug.memhog_failed and tries again a little later;
  * it never panics and holds nothing the rest of the guest waits for
  * while it waits.
@@ -57,6 +59,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #define MEMHOG_RETRY_MS	10		/* after an allocation failed */
 #define MEMHOG_MAX_KIB	(1ULL << 40)	/* anything more is a typo */
 #define KIB_PER_PAGE	(PAGE_SIZE / 1024)
+#define MEMHOG_FILL	0xa5		/* what the workload writes */
 
 static kmutex_t memhog_lock;
 static kcondvar_t memhog_cv;		/* target changed; memhog_lock */
@@ -64,12 +67,13 @@ static struct pglist memhog_pages;	/* the thread's own */
 static uint64_t memhog_target;		/* pages; protected by memhog_lock */
 static uint64_t memhog_held;		/* pages; protected by memhog_lock */
 static uint64_t memhog_failed;		/* protected by memhog_lock */
+static uint64_t memhog_dirty;		/* protected by memhog_lock */
 static struct sysctllog *memhog_log;
 
 static void	memhog_thread(void *);
 static int	sysctl_debug_memhog(SYSCTLFN_PROTO);
 static int	sysctl_debug_memhog_held(SYSCTLFN_PROTO);
-static int	sysctl_debug_memhog_failed(SYSCTLFN_PROTO);
+static int	sysctl_debug_memhog_count(SYSCTLFN_PROTO);
 
 void
 rump_memhog_init(void)
@@ -102,7 +106,13 @@ rump_memhog_init(void)
 		    CTLFLAG_PERMANENT, CTLTYPE_QUAD, "memhog_failed",
 		    SYSCTL_DESCR("Allocations of the memory workload that "
 		    "found no free page"),
-		    sysctl_debug_memhog_failed, 0, NULL, 0,
+		    sysctl_debug_memhog_count, 0, (void *)&memhog_failed, 0,
+		    CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&memhog_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT, CTLTYPE_QUAD, "memhog_dirty",
+		    SYSCTL_DESCR("Pages uvm promised zeroed that held data"),
+		    sysctl_debug_memhog_count, 0, (void *)&memhog_dirty, 0,
 		    CTL_CREATE, CTL_EOL);
 	if (error != 0) {
 		printf("memhog: cannot create debug.memhog: error %d\n",
@@ -115,16 +125,26 @@ rump_memhog_init(void)
 		printf("memhog: cannot start its thread: error %d\n", error);
 }
 
-/* One page more, written all over; false if uvm had none. */
+/*
+ * One page more, zeroed by uvm as asked, checked, and written all
+ * over; false if uvm had none.
+ */
 static bool
 memhog_grow(void)
 {
 	struct vm_page *pg;
+	unsigned char *va;
+	size_t i;
 
 	KASSERT(mutex_owned(&memhog_lock));
-	if ((pg = uvm_pagealloc(NULL, 0, NULL, 0)) == NULL)
+	if ((pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO)) == NULL)
 		return false;
-	pmap_zero_page(VM_PAGE_TO_PHYS(pg));
+	va = rump_page_data(pg);
+	for (i = 0; i < PAGE_SIZE && va[i] == 0; i++)
+		continue;
+	if (i < PAGE_SIZE)
+		memhog_dirty++;
+	memset(va, MEMHOG_FILL, PAGE_SIZE);
 	TAILQ_INSERT_TAIL(&memhog_pages, pg, pageq.queue);
 	memhog_held++;
 	return true;
@@ -140,8 +160,6 @@ memhog_shrink(void)
 	KASSERT(pg != NULL);
 	TAILQ_REMOVE(&memhog_pages, pg, pageq.queue);
 	memhog_held--;
-	/* We zeroed it and wrote nothing else: uvm need not again. */
-	pg->flags |= PG_ZERO;
 	uvm_pagefree(pg);
 }
 
@@ -212,15 +230,16 @@ sysctl_debug_memhog_held(SYSCTLFN_ARGS)
 	return sysctl_lookup(SYSCTLFN_CALL(&node));
 }
 
+/* A counter of ours (the node's data), read under memhog_lock. */
 static int
-sysctl_debug_memhog_failed(SYSCTLFN_ARGS)
+sysctl_debug_memhog_count(SYSCTLFN_ARGS)
 {
 	struct sysctlnode node;
 	u_quad_t n;
 
 	node = *rnode;
 	mutex_enter(&memhog_lock);
-	n = memhog_failed;
+	n = *(const uint64_t *)rnode->sysctl_data;
 	mutex_exit(&memhog_lock);
 	node.sysctl_data = &n;
 	return sysctl_lookup(SYSCTLFN_CALL(&node));

@@ -35,9 +35,12 @@
 
 #include <sys/types.h>
 
+struct vm_page;
+
 void	rump_cons_init(void);
 void	rump_uvm_init(void *, uint64_t, uint64_t);
 void	uvm_pagecounts(u_int *, u_int *);
+void	*rump_page_data(struct vm_page *);
 void	uvmpd_init(void);
 void	rump_memhog_init(void);
 void	rump_meminfo_init(void);

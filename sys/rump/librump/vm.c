@@ -280,6 +280,15 @@ uvm_pglistfree(struct pglist *list)
 	}
 }
 
+/* A page's RAM, in the host's mapping of it (the bench's direct map). */
+void *
+rump_page_data(struct vm_page *pg)
+{
+
+	KASSERT(pg >= vm_pages && pg < vm_pages + physmem);
+	return vm_ram + VM_PAGE_TO_PHYS(pg);
+}
+
 /* pmap_zero_page(9): the frame's RAM, in the host's mapping of it. */
 void
 pmap_zero_page(paddr_t pa)

@@ -1036,6 +1036,66 @@ suspend()
 	accounted "$d" "$1"
 }
 
+# memhog_full: the guest's workload holds all uvm gives it and has seen
+# an allocation fail (rump.sysctl talks to $RUMP_SERVER).
+memhog_full()
+{
+	[ "$(rump.sysctl -n debug.memhog_failed)" -gt 0 ]
+}
+
+# zeroed TYPE: Xen hands frames back holding another domain's garbage
+# (xensimd's default, a Xen that does not scrub); after a deflate the
+# guest's workload takes every page uvm gives, each asked for zeroed,
+# and finds data in none of them.
+zeroed()
+{
+	local extra held
+	extra=$(builder_pages "$1")
+	xensim_start
+	guest_create "$1" libxl
+	xenstore-write /local/domain/$D/memory/target 131072
+	settle "$D" $((32768 + extra))
+	xenstore-write /local/domain/$D/memory/target 524288
+	settle "$D" $((131072 + extra))
+	RUMP_SERVER=unix://$XENSIM_DIR/domains/$D/sysctl
+	export RUMP_SERVER
+	atf_check -s exit:0 -o ignore rump.sysctl -w debug.memhog=524288
+	wait_for memhog_full || atf_fail "the workload never ran out"
+	# All but the kernel's own: the 384 MiB deflated among them.
+	held=$(rump.sysctl -n debug.memhog_held)
+	[ "$held" -ge 458752 ] || atf_fail "the workload holds $held KiB"
+	atf_check -o inline:"0\n" rump.sysctl -n debug.memhog_dirty
+	accounted "$D" "$1"
+}
+
+atf_test_case pv_zeroed cleanup
+pv_zeroed_head()
+{
+	atf_set descr "PV: pages from Xen reach programs zeroed"
+}
+pv_zeroed_body()
+{
+	zeroed pv
+}
+pv_zeroed_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_zeroed cleanup
+pvh_zeroed_head()
+{
+	atf_set descr "PVH: pages from Xen reach programs zeroed"
+}
+pvh_zeroed_body()
+{
+	zeroed pvh
+}
+pvh_zeroed_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case pv_suspend cleanup
 pv_suspend_head()
 {
@@ -1231,6 +1291,8 @@ atf_init_test_cases()
 	atf_add_test_case pvh_superpages
 	atf_add_test_case pv_short
 	atf_add_test_case pvh_short
+	atf_add_test_case pv_zeroed
+	atf_add_test_case pvh_zeroed
 	atf_add_test_case pv_suspend
 	atf_add_test_case pvh_suspend
 	atf_add_test_case pv_fallback
