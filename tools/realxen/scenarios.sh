@@ -104,7 +104,8 @@ console_has()
 FAIL=
 fail()
 {
-	[ -n "$FAIL" ] || FAIL=$*
+	# One console line: an answer's newlines show as "|".
+	[ -n "$FAIL" ] || FAIL=$(printf '%s' "$*" | tr '\n' '|')
 }
 
 # reached D NAME MiB: the guest settled at MiB, seen from every side.
