@@ -120,7 +120,11 @@ test-xen: deps deps-xen
 lint: deps
 	@sh tools/manlint.sh
 
+# make bench's plot and CPU counts.
+BENCHDEPS	:= gnuplot-nox linux-perf
+
 bench: deps
+	@sh tools/deps.sh $(BENCHDEPS)
 	@$(MAKE) --no-print-directory build
 	@sh tests/bench/run.sh $(OBJ)
 

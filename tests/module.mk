@@ -54,3 +54,12 @@ $(OBJ)/tests/%: tests/%.c $(LIBXENSIMTEST) $(LIBXENSIM) $(LIBRUMPSYSCTL)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< -o $@ $(LDFLAGS) $(LIBXENSIMTEST) \
 	    $(LIBXENSIM) $(LIBRUMPSYSCTL) -latf-c -lxenstore
+
+# make bench's program (tests/bench): built with the rest, run by make bench.
+BENCHPROG	:= $(OBJ)/bench/balloon_bench
+TESTPROGS	+= $(BENCHPROG)
+
+$(BENCHPROG): tests/bench/balloon_bench.c $(LIBXENSIM) $(LIBRUMPSYSCTL)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) $< -o $@ $(LDFLAGS) $(LIBXENSIM) \
+	    $(LIBRUMPSYSCTL) -lxenstore

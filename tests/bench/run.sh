@@ -1,17 +1,20 @@
 #!/bin/sh
 #
-# make bench: run every benchmark in tests/bench and print its numbers.
-# Benchmarks report; they never pass or fail on time.
+# make bench: the balloon's numbers beside the host's limit, one table
+# (tests/bench/balloon_bench.c), and a plot of one swing with gnuplot
+# (tests/bench/swing.gp) in $obj/bench/swing.svg.  Benchmarks report;
+# they never pass or fail on time.
 #
 set -eu
 obj=$1
 here=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$obj/bench"
-cc -O2 -Wall -Wextra -D_GNU_SOURCE -o "$obj/bench/punch_baseline" "$here/punch_baseline.c"
-echo "== host baseline"
-"$obj/bench/punch_baseline" 1024
-for b in "$here"/*_bench.sh; do
-	[ -e "$b" ] || continue
-	echo "== $(basename "$b" .sh)"
-	sh "$b" "$obj"
-done
+out=$obj/bench
+mkdir -p "$out"
+rm -rf "$out/xensim" "$out"/swing-*.dat
+"$out/balloon_bench" "$obj/bin" "$out" | tee "$out/table.md"
+# Linux's guest on the real Xen, where make bench-xen left its traces.
+xen=$(ls "$obj"/bench-xen/trace-*-1024-512.dat \
+    "$obj"/bench-xen/trace-*-512-1024.dat 2>/dev/null | tr '\n' ' ') || true
+gnuplot -e "dir='$out'; xen='$xen'" "$here/swing.gp" >"$out/swing.svg"
+echo "plot: $out/swing.svg"
+rm -rf "$out/xensim"

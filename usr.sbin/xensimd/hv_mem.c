@@ -109,6 +109,7 @@ hv_total_pages(void)
 }
 
 static void	frames_take(struct hv_domain *, uint64_t, uint64_t);
+static void	frame_map(struct hv_domain *, uint64_t, uint64_t, uint64_t);
 
 static bool
 block_free(uint64_t mfn, uint64_t n)
@@ -299,11 +300,21 @@ ram_check_given(struct hv_domain *d, uint64_t gfn, uint64_t n)
 /*
  * Map n owned frames from mfn at gfn.  A frame already there is left
  * owned but unplaced (Xen orphans it: the domain stays charged), and
- * the RAM there reads as the new, scrubbed frame: zeros.
+ * the RAM there reads as the new frame.
  */
 void
 hv_frame_place(struct hv_domain *d, uint64_t gfn, uint64_t mfn,
     unsigned int n)
+{
+
+	frame_map(d, gfn, mfn, n);
+	ram_back(d, gfn, n);
+	ram_dirty(d, gfn, n);
+}
+
+/* The P2M half of hv_frame_place(): the caller backs the RAM. */
+static void
+frame_map(struct hv_domain *d, uint64_t gfn, uint64_t mfn, uint64_t n)
 {
 	uint64_t j, old;
 	bool replaced = false;
@@ -326,8 +337,6 @@ hv_frame_place(struct hv_domain *d, uint64_t gfn, uint64_t mfn,
 	}
 	if (replaced)
 		ram_punch(d, gfn, n);
-	ram_back(d, gfn, n);
-	ram_dirty(d, gfn, n);
 }
 
 /*
@@ -387,46 +396,76 @@ remove_gfn(struct hv_domain *d, uint64_t gfn)
 }
 
 /*
- * RAM to punch, gathered into one run of guest frames: a PV guest gives
- * frames back by machine frame, one at a time, but their pfns mostly
- * follow each other up or down, and one fallocate per run costs what
- * one per frame would cost for a single page.
+ * RAM to punch or to back, gathered into one run of guest frames: a
+ * guest gives frames back and takes them one extent at a time (a PV
+ * guest by machine frame), but the frames mostly follow each other up
+ * or down, and one fallocate per run costs what one per extent costs.
  */
-struct punch_run {
-	uint64_t	pr_gfn;
-	uint64_t	pr_n;
+struct gfn_run {
+	uint64_t	gr_gfn;
+	uint64_t	gr_n;
 };
 
-static void
-punch_flush(struct hv_domain *d, struct punch_run *pr)
+/* Does gfn..gfn+n-1 extend the run at either end?  Then it does. */
+static bool
+run_grow(struct gfn_run *gr, uint64_t gfn, uint64_t n)
 {
 
-	ram_check_given(d, pr->pr_gfn, pr->pr_n);
-	ram_punch(d, pr->pr_gfn, pr->pr_n);
-	pr->pr_n = 0;
+	if (gr->gr_n != 0 && gfn == gr->gr_gfn + gr->gr_n) {
+		gr->gr_n += n;
+		return true;
+	}
+	if (gr->gr_n != 0 && gfn + n == gr->gr_gfn) {
+		gr->gr_gfn = gfn;
+		gr->gr_n += n;
+		return true;
+	}
+	return false;
 }
 
 static void
-punch_add(struct hv_domain *d, struct punch_run *pr, uint64_t gfn)
+punch_flush(struct hv_domain *d, struct gfn_run *gr)
 {
 
-	if (pr->pr_n != 0 && gfn == pr->pr_gfn + pr->pr_n) {
-		pr->pr_n++;
+	ram_check_given(d, gr->gr_gfn, gr->gr_n);
+	ram_punch(d, gr->gr_gfn, gr->gr_n);
+	gr->gr_n = 0;
+}
+
+static void
+punch_add(struct hv_domain *d, struct gfn_run *gr, uint64_t gfn, uint64_t n)
+{
+
+	if (n == 0 || run_grow(gr, gfn, n))
 		return;
-	}
-	if (pr->pr_n != 0 && gfn + 1 == pr->pr_gfn) {
-		pr->pr_gfn--;
-		pr->pr_n++;
+	punch_flush(d, gr);
+	gr->gr_gfn = gfn;
+	gr->gr_n = n;
+}
+
+static void
+back_flush(struct hv_domain *d, struct gfn_run *gr)
+{
+
+	ram_back(d, gr->gr_gfn, gr->gr_n);
+	ram_dirty(d, gr->gr_gfn, gr->gr_n);
+	gr->gr_n = 0;
+}
+
+static void
+back_add(struct hv_domain *d, struct gfn_run *gr, uint64_t gfn, uint64_t n)
+{
+
+	if (n == 0 || run_grow(gr, gfn, n))
 		return;
-	}
-	punch_flush(d, pr);
-	pr->pr_gfn = gfn;
-	pr->pr_n = 1;
+	back_flush(d, gr);
+	gr->gr_gfn = gfn;
+	gr->gr_n = n;
 }
 
 /* guest_remove_page() on a PV domain: by machine frame. */
 static bool
-remove_mfn(struct hv_domain *d, uint64_t mfn, struct punch_run *pr)
+remove_mfn(struct hv_domain *d, uint64_t mfn, struct gfn_run *pr)
 {
 	uint64_t gfn;
 
@@ -437,7 +476,7 @@ remove_mfn(struct hv_domain *d, uint64_t mfn, struct punch_run *pr)
 	}
 	if ((gfn = ft_gfn[mfn]) != HV_NO_GFN && d->d_p2m[gfn] == mfn + 1) {
 		d->d_p2m[gfn] = 0;
-		punch_add(d, pr, gfn);
+		punch_add(d, pr, gfn, 1);
 	}
 	frame_free(d, mfn);
 	return true;
@@ -463,7 +502,7 @@ static uint64_t
 decrease_reservation(struct hv_domain *d, struct xw_memop *m,
     xen_pfn_t *list, uint64_t end)
 {
-	struct punch_run pr = { 0, 0 };
+	struct gfn_run pr = { 0, 0 };
 	uint64_t i, j, n = UINT64_C(1) << m->extent_order, base;
 	bool ok = true;
 
@@ -477,10 +516,8 @@ decrease_reservation(struct hv_domain *d, struct xw_memop *m,
 			else if (!(ok = remove_gfn(d, base + j)))
 				j--;
 		}
-		if (d->d_kind != XENSIM_PV) {
-			ram_check_given(d, base, j);
-			ram_punch(d, base, j);
-		}
+		if (d->d_kind != XENSIM_PV)
+			punch_add(d, &pr, base, j);
 	}
 	punch_flush(d, &pr);
 	/* Frames before the hole stay removed (3d). */
@@ -491,6 +528,7 @@ static uint64_t
 populate_physmap(struct hv_domain *d, struct xw_memop *m,
     xen_pfn_t *list, uint64_t end)
 {
+	struct gfn_run br = { 0, 0 };
 	uint64_t i, gfn, mfn, n = UINT64_C(1) << m->extent_order;
 
 	if (list == NULL)
@@ -501,10 +539,12 @@ populate_physmap(struct hv_domain *d, struct xw_memop *m,
 			break;
 		if (hv_frame_alloc(d, m->extent_order, &mfn) != 0)
 			break;
-		hv_frame_place(d, gfn, mfn, (unsigned int)n);
+		frame_map(d, gfn, mfn, n);
+		back_add(d, &br, gfn, n);
 		if (d->d_kind == XENSIM_PV)
 			list[i - m->start] = mfn;
 	}
+	back_flush(d, &br);
 	return i;
 }
 

@@ -520,6 +520,50 @@ ATF_TC_BODY(pv_runs, tc)
 	xensim_close(h);
 }
 
+XT_TC(pvh_runs, "PVH: extents given back or populated by runs of gfns "
+    "punch and back exactly those gfns")
+ATF_TC_BODY(pvh_runs, tc)
+{
+	/* Down, as uvm hands pages out, a gap, up again, an order-1 extent. */
+	static const xen_pfn_t out[] = { 1107, 1106, 1105, 1110, 1111 };
+	struct xensim *h, *u;
+	struct xensim_start_info si;
+	xen_pfn_t l[5], pair;
+	unsigned char *ram;
+	domid_t id;
+	uint64_t ram0;
+
+	id = host_guest(256, XENSIM_PVH, &h);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	memset(ram + 1100 * 4096, 0x5a, 20 * 4096);
+	ram0 = info(h, id).ram_allocated_pages;
+	memcpy(l, out, sizeof(l));
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 5, 0), 5);
+	pair = 1112;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, &pair, 1, 1), 1);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 7);
+	ATF_CHECK_EQ(info(h, id).dirty_given, 7);
+	/* Back in another order: the same frames, and nothing else. */
+	l[0] = 1111;
+	l[1] = 1110;
+	l[2] = 1105;
+	l[3] = 1106;
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 4, 0), 4);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, ram0 - 3);
+	ATF_CHECK(pages_hold(ram, 1100, 5, 0x5a));
+	ATF_CHECK(pages_hold(ram, 1108, 2, 0x5a));
+	ATF_CHECK(pages_hold(ram, 1114, 6, 0x5a));
+	ATF_CHECK(pages_hold(ram, 1107, 1, 0));
+	ATF_CHECK(pages_hold(ram, 1112, 2, 0));
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	xensim_close(u);
+	xensim_close(h);
+}
+
 XT_TC(errors, "nr 0, NULL lists, huge nr (section 5)")
 ATF_TC_BODY(errors, tc)
 {
@@ -711,6 +755,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, quirks);
 	ATF_TP_ADD_TC(tp, pv_mfns);
 	ATF_TP_ADD_TC(tp, pv_runs);
+	ATF_TP_ADD_TC(tp, pvh_runs);
 	ATF_TP_ADD_TC(tp, errors);
 	ATF_TP_ADD_TC(tp, host_memory);
 	ATF_TP_ADD_TC(tp, given_frames);

@@ -1,0 +1,1105 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * balloon_bench BINDIR OUTDIR: the balloon's numbers on this machine,
+ * beside the host's own limit, as one table on stdout.  Numbers only:
+ * nothing here passes or fails on time.
+ *
+ * Every time is wall time on CLOCK_MONOTONIC, taken in this process,
+ * which plays dom0: it writes memory/target with libxenstore and reads
+ * the hypervisor's tot_pages with libxensim, polling every 20 us.  A
+ * swing ends twice: when tot_pages reaches the target, and when the
+ * guest's balloon thread is idle again (a PV guest still maps frames
+ * after its last hypercall).  OUTDIR receives the samples of one swing
+ * (swing-*.dat) for the plot.
+ */
+
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xenstore.h>
+
+#include <balloon.h>
+#include <rumpsysctl.h>
+#include <xensim.h>
+
+#define PAGE		4096ULL
+#define MIB_PAGES	256ULL
+#define GIB_PAGES	(1024 * MIB_PAGES)
+/*
+ * Between two looks at tot_pages: each look is a request xensimd must
+ * answer between the guest's hypercalls, so a swing is polled gently
+ * and only the latency closely.
+ */
+#define POLL_NS		250000L
+#define POLL_FINE_NS	20000L
+#define RUNS		3		/* 1 GiB superpage swings, median */
+#define SETTLE_S	60.0		/* a guard against hanging, not a limit */
+#define NSAMPLES	200000
+
+static const char *bindir, *outdir;
+static char simdir[PATH_MAX];
+static struct xensim *dom0;
+static struct xs_handle *xs;
+static pid_t xensimd_pid;
+
+/* One swing's samples, for the plot. */
+static struct sample {
+	double		t;
+	uint64_t	target, tot;
+} samples[NSAMPLES];
+static size_t nsamples;
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+nap(long ns)
+{
+	struct timespec ts = { 0, ns };
+
+	nanosleep(&ts, NULL);
+}
+
+/* The table: one row per measurement, "-" where a column does not apply. */
+static void
+head(void)
+{
+
+	printf("| %-44s | %7s | %9s | %9s | %6s | %7s | %6s | %9s | %6s | "
+	    "%6s | %s\n", "what", "size", "tot ms", "idle ms", "calls",
+	    "MiB/s", "x host", "4K ms", "4K cls", "4K/2M", "note");
+	printf("|%.46s|%.9s|%.11s|%.11s|%.8s|%.9s|%.8s|%.11s|%.8s|%.8s|"
+	    "------\n", "-----------------------------------------------",
+	    "----------", "------------", "------------", "---------",
+	    "----------", "---------", "------------", "---------",
+	    "---------");
+}
+
+static char *
+fmt(char *buf, size_t len, const char *f, double v)
+{
+
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, f, v);
+	return buf;
+}
+
+static void
+row(const char *what, const char *size, double tot_ms, double idle_ms,
+    double calls, double mibs, double xhost, double k_ms, double k_calls,
+    double ratio, const char *note, ...)
+{
+	char a[32], b[32], c[32], d[32], e[32], f[32], g[32], h[32];
+	char n[256];
+	va_list ap;
+
+	va_start(ap, note);
+	vsnprintf(n, sizeof(n), note, ap);
+	va_end(ap);
+	printf("| %-44s | %7s | %9s | %9s | %6s | %7s | %6s | %9s | %6s | "
+	    "%6s | %s\n", what, size,
+	    fmt(a, sizeof(a), "%.3f", tot_ms), fmt(b, sizeof(b), "%.3f",
+	    idle_ms), fmt(c, sizeof(c), "%.0f", calls), fmt(d, sizeof(d),
+	    "%.0f", mibs), fmt(e, sizeof(e), "%.2f", xhost), fmt(f, sizeof(f),
+	    "%.3f", k_ms), fmt(g, sizeof(g), "%.0f", k_calls), fmt(h,
+	    sizeof(h), "%.2f", ratio), n);
+	fflush(stdout);
+}
+
+static const char *
+size_str(uint64_t pages)
+{
+	static char buf[8][32];
+	static int i;
+	char *s = buf[i++ % 8];
+
+	if (pages % GIB_PAGES == 0)
+		snprintf(s, 32, "%ju GiB", (uintmax_t)(pages / GIB_PAGES));
+	else
+		snprintf(s, 32, "%ju MiB", (uintmax_t)(pages / MIB_PAGES));
+	return s;
+}
+
+/* ---- the host's own limit: a memfd, as xensimd backs guest RAM ---- */
+
+struct hostlim {
+	double	populate, punch;	/* seconds */
+};
+
+static struct hostlim
+host_limit(uint64_t pages, uint64_t piece)
+{
+	struct hostlim hl;
+	uint64_t i;
+	double t0, t1, t2;
+	int fd;
+
+	if ((fd = memfd_create("hostlimit", MFD_CLOEXEC)) == -1)
+		err(1, "memfd_create");
+	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1)
+		err(1, "ftruncate");
+	t0 = now();
+	for (i = 0; i < pages; i += piece)
+		if (fallocate(fd, 0, (off_t)(i * PAGE),
+		    (off_t)(piece * PAGE)) == -1)
+			err(1, "fallocate");
+	t1 = now();
+	for (i = 0; i < pages; i += piece)
+		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		    (off_t)(i * PAGE), (off_t)(piece * PAGE)) == -1)
+			err(1, "punch");
+	t2 = now();
+	close(fd);
+	hl.populate = t1 - t0;
+	hl.punch = t2 - t1;
+	return hl;
+}
+
+/*
+ * Zeroing pages just populated, page by page through a shared mapping,
+ * as a guest scrubs frames Xen handed it: the first touch of each page
+ * is part of it.  Seconds.
+ */
+static double
+host_zero(uint64_t pages)
+{
+	uint64_t i;
+	char *p;
+	double t0;
+	int fd;
+
+	if ((fd = memfd_create("hostzero", MFD_CLOEXEC)) == -1)
+		err(1, "memfd_create");
+	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1 ||
+	    fallocate(fd, 0, 0, (off_t)(pages * PAGE)) == -1)
+		err(1, "fallocate");
+	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		err(1, "mmap");
+	t0 = now();
+	for (i = 0; i < pages; i++)
+		memset(p + i * PAGE, 0, PAGE);
+	t0 = now() - t0;
+	munmap(p, pages * PAGE);
+	close(fd);
+	return t0;
+}
+
+/* ---- xensimd and guests ---- */
+
+static void
+sim_start(uint64_t host_mib)
+{
+	char mib[32], path[PATH_MAX + 16], prog[PATH_MAX];
+	pid_t pid;
+	FILE *fp;
+	long p;
+	int status;
+
+	snprintf(simdir, sizeof(simdir), "%s/xensim", outdir);
+	snprintf(mib, sizeof(mib), "%ju", (uintmax_t)host_mib);
+	snprintf(prog, sizeof(prog), "%s/xensimd", bindir);
+	if ((pid = fork()) == -1)
+		err(1, "fork");
+	if (pid == 0) {
+		/* -s -z: no garbage written, no look at frames given back. */
+		execl(prog, "xensimd", "-s", "-z", "-d", simdir, "-m", mib,
+		    (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		errx(1, "xensimd did not start");
+	snprintf(path, sizeof(path), "%s/xensimd.pid", simdir);
+	if ((fp = fopen(path, "r")) == NULL || fscanf(fp, "%ld", &p) != 1)
+		errx(1, "%s: no pid", path);
+	fclose(fp);
+	xensimd_pid = (pid_t)p;
+	snprintf(path, sizeof(path), "%s/socket", simdir);
+	setenv("XENSIM_DIR", simdir, 1);
+	setenv("XENSTORED_PATH", path, 1);
+	if ((dom0 = xensim_open_privcmd(simdir)) == NULL)
+		err(1, "privcmd");
+	if ((xs = xs_open(0)) == NULL)
+		err(1, "xs_open");
+}
+
+static void
+sim_stop(void)
+{
+	int i;
+
+	if (xs != NULL)
+		xs_close(xs);
+	if (dom0 != NULL)
+		xensim_close(dom0);
+	xs = NULL;
+	dom0 = NULL;
+	if (xensimd_pid <= 0)
+		return;
+	kill(xensimd_pid, SIGTERM);
+	for (i = 0; i < 500 && kill(xensimd_pid, 0) == 0; i++)
+		nap(10000000);
+	kill(xensimd_pid, SIGKILL);
+	xensimd_pid = 0;
+}
+
+static void
+on_exit_stop(void)
+{
+
+	sim_stop();
+}
+
+static void
+on_signal(int sig)
+{
+
+	if (xensimd_pid > 0)
+		kill(xensimd_pid, SIGTERM);
+	_exit(128 + sig);
+}
+
+static uint64_t
+tot_pages(domid_t d)
+{
+	struct xensim_dominfo di;
+
+	if (xensim_domain_getinfo(dom0, d, &di) != 0)
+		err(1, "getinfo d%u", d);
+	return di.tot_pages;
+}
+
+static void
+use_guest(domid_t d)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/domains/%u/sysctl", simdir, d);
+	setenv("RUMP_SERVER", path, 1);
+}
+
+static int64_t
+guest_quad(domid_t d, const char *node)
+{
+	uint64_t v = 0;
+	size_t len = sizeof(v);
+
+	use_guest(d);
+	if (sysctlbyname(node, &v, &len, NULL, 0) != 0)
+		return -1;
+	return (int64_t)v;
+}
+
+static int
+guest_state(domid_t d)
+{
+	int v = -1;
+	size_t len = sizeof(v);
+
+	use_guest(d);
+	if (sysctlbyname(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+	    BALLOON_STAT_STATE, &v, &len, NULL, 0) != 0)
+		return -1;
+	return v;
+}
+
+static uint64_t
+hypercalls(domid_t d)
+{
+
+	return (uint64_t)guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
+	    "." BALLOON_STAT_HYPERCALLS);
+}
+
+static domid_t
+guest_create(const char *name, enum xensim_kind kind, uint64_t mib)
+{
+	struct xensim_domcfg cfg;
+	domid_t d;
+
+	memset(&cfg, 0, sizeof(cfg));
+	snprintf(cfg.name, sizeof(cfg.name), "%s", name);
+	cfg.kind = kind;
+	cfg.memory_kib = cfg.maxmem_kib = mib * 1024;
+	snprintf(cfg.kernel, sizeof(cfg.kernel), "%s/rumpxen", bindir);
+	if (xensim_domain_create(dom0, &cfg, &d) != 0)
+		err(1, "create %s (%ju MiB)", name, (uintmax_t)mib);
+	return d;
+}
+
+/* Wait until the guest's balloon answers and sits idle. */
+static void
+guest_up(domid_t d)
+{
+	double t0 = now();
+
+	while (guest_state(d) != 0) {
+		if (now() - t0 > SETTLE_S)
+			errx(1, "d%u: the balloon did not come up", d);
+		nap(1000000);
+	}
+}
+
+static void
+guest_destroy(domid_t d)
+{
+
+	if (xensim_domain_destroy(dom0, d) != 0)
+		warn("destroy d%u", d);
+}
+
+static void
+write_target(domid_t d, uint64_t kib)
+{
+	char path[64], val[32];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", d);
+	snprintf(val, sizeof(val), "%ju", (uintmax_t)kib);
+	if (!xs_write(xs, XBT_NULL, path, val, strlen(val)))
+		err(1, "write %s", path);
+}
+
+static void
+single_pages(domid_t d, bool on)
+{
+	struct xensim_fault f;
+
+	memset(&f, 0, sizeof(f));
+	f.domid = d;
+	f.alloc_budget = -1;
+	f.limit_order = on;
+	f.max_order = 0;
+	if (xensim_fault(dom0, &f) != 0)
+		err(1, "fault d%u", d);
+}
+
+struct swing {
+	double		tot_s, idle_s;
+	uint64_t	calls;
+};
+
+/*
+ * Write a target of kib and time it: until tot_pages is want, then
+ * until the balloon thread is idle.  With rec, keep the samples.
+ */
+static struct swing
+swing(domid_t d, uint64_t kib, uint64_t want, bool rec)
+{
+	struct swing s;
+	uint64_t h0, tot;
+	double t0, t;
+
+	h0 = hypercalls(d);
+	if (rec) {
+		/* Where it starts: one hypercall may move it all at once. */
+		samples[0].t = 0;
+		samples[0].target = kib / 4;
+		samples[0].tot = tot_pages(d);
+		nsamples = 1;
+	}
+	t0 = now();
+	write_target(d, kib);
+	for (;;) {
+		tot = tot_pages(d);
+		t = now() - t0;
+		if (rec && nsamples < NSAMPLES) {
+			samples[nsamples].t = t;
+			samples[nsamples].target = kib / 4;
+			samples[nsamples++].tot = tot;
+		}
+		if (tot == want)
+			break;
+		if (t > SETTLE_S)
+			errx(1, "d%u: tot_pages %ju, not %ju after %.0f s", d,
+			    (uintmax_t)tot, (uintmax_t)want, SETTLE_S);
+		nap(POLL_NS);
+	}
+	s.tot_s = t;
+	while (guest_state(d) != 0) {
+		if (now() - t0 > SETTLE_S)
+			errx(1, "d%u: the balloon did not go idle", d);
+		nap(POLL_NS);
+	}
+	s.idle_s = now() - t0;
+	s.calls = hypercalls(d) - h0;
+	return s;
+}
+
+/* Append the kept samples, shifted by t_off seconds, to OUTDIR/name. */
+static void
+save_samples(const char *name, double t_off, bool append)
+{
+	char path[PATH_MAX];
+	FILE *fp;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/%s", outdir, name);
+	if ((fp = fopen(path, append ? "a" : "w")) == NULL)
+		err(1, "%s", path);
+	if (!append)
+		fprintf(fp, "# ms target_MiB tot_pages_MiB\n");
+	for (i = 0; i < nsamples; i++)
+		fprintf(fp, "%.3f %.3f %.3f\n", (samples[i].t + t_off) * 1e3,
+		    samples[i].target / 256.0, samples[i].tot / 256.0);
+	fclose(fp);
+}
+
+/* CPU time of every thread of pid so far (schedstat), in seconds. */
+static double
+cpu_s(pid_t pid)
+{
+	char path[PATH_MAX], buf[128];
+	struct dirent *de;
+	unsigned long long ns, sum = 0;
+	DIR *dp;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/task", (long)pid);
+	if ((dp = opendir(path)) == NULL)
+		return -1;
+	while ((de = readdir(dp)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%s/schedstat",
+		    (long)pid, de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		if (fgets(buf, sizeof(buf), fp) != NULL &&
+		    sscanf(buf, "%llu", &ns) == 1)
+			sum += ns;
+		fclose(fp);
+	}
+	closedir(dp);
+	return sum / 1e9;
+}
+
+/* A number from /proc/pid/status ("RssAnon:"), in KiB, or -1. */
+static long
+proc_status_kib(pid_t pid, const char *key)
+{
+	char path[64], line[256];
+	long v = -1;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((fp = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, key, strlen(key)) == 0) {
+			v = strtol(line + strlen(key), NULL, 10);
+			break;
+		}
+	fclose(fp);
+	return v;
+}
+
+static pid_t
+guest_pid(domid_t d)
+{
+	struct xensim_dominfo di;
+
+	if (xensim_domain_getinfo(dom0, d, &di) != 0)
+		return -1;
+	return di.pid;
+}
+
+/* ---- the rows ---- */
+
+static struct hostlim host2m_1g, host2m_4g;
+
+static void
+rows_host(void)
+{
+	static const uint64_t sizes[] = { GIB_PAGES, 4 * GIB_PAGES };
+	struct hostlim s, p;
+	double z;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		s = host_limit(sizes[i], 512);
+		p = host_limit(sizes[i], 1);
+		if (i == 0)
+			host2m_1g = s;
+		else
+			host2m_4g = s;
+		row("host: memfd populate", size_str(sizes[i]),
+		    s.populate * 1e3, -1, -1, sizes[i] / 256.0 / s.populate,
+		    1, p.populate * 1e3, -1, p.populate / s.populate,
+		    "fallocate, 2 MiB pieces; 4K: 4 KiB pieces");
+		row("host: memfd punch", size_str(sizes[i]), s.punch * 1e3,
+		    -1, -1, sizes[i] / 256.0 / s.punch, 1, p.punch * 1e3, -1,
+		    p.punch / s.punch, "FALLOC_FL_PUNCH_HOLE");
+		row("host: punch + populate (the limit)", size_str(sizes[i]),
+		    (s.punch + s.populate) * 1e3, -1, -1,
+		    sizes[i] / 256.0 / (s.punch + s.populate), 1,
+		    (p.punch + p.populate) * 1e3, -1,
+		    (p.punch + p.populate) / (s.punch + s.populate),
+		    "x host below: against this, same size");
+	}
+	z = host_zero(GIB_PAGES / 16);
+	row("host: zero pages just populated", "per GiB", z * 16e3, -1, -1,
+	    64 / z, -1, -1, -1, -1, "memset, 4 KiB at a time, first touch "
+	    "included (64 MiB measured)");
+}
+
+struct swing_pair {
+	struct swing	in, out;
+};
+
+/*
+ * Inflate by pages and deflate back, on a guest with base pages of
+ * reservation.  With rec, the samples go to OUTDIR/name.
+ */
+static struct swing_pair
+swing_pair(domid_t d, uint64_t guest_mib, uint64_t pages, const char *name)
+{
+	struct swing_pair sp;
+	uint64_t base = tot_pages(d);
+
+	sp.in = swing(d, guest_mib * 1024 - pages * 4, base - pages,
+	    name != NULL);
+	if (name != NULL)
+		save_samples(name, 0, false);
+	nap(50000000);
+	sp.out = swing(d, guest_mib * 1024, base, name != NULL);
+	if (name != NULL)
+		save_samples(name, sp.in.idle_s + 0.05, true);
+	return sp;
+}
+
+static double
+ratio(double a, double b)
+{
+
+	return b > 0 ? a / b : -1;
+}
+
+static double pv1g_cpu_guest, pv1g_cpu_sim;
+
+/* Inflate and deflate of pages on a PV or PVH guest, superpages and 4K. */
+static void
+rows_swing(enum xensim_kind kind, uint64_t pages)
+{
+	const char *k = kind == XENSIM_PV ? "PV" : "PVH";
+	struct swing_pair sp, sk, spr[RUNS];
+	struct hostlim hl, hr[RUNS];
+	char what[64], rec[64];
+	uint64_t guest_mib = pages / MIB_PAGES + 128;
+	double cg, cs, rt[RUNS];
+	int r, runs, m, i, below;
+	pid_t gp;
+	domid_t d;
+
+	if (kind == XENSIM_PVH && guest_mib > XENSIM_PVH_MAXMEM_MIB) {
+		snprintf(what, sizeof(what), "%s inflate + deflate", k);
+		row(what, size_str(pages), -1, -1, -1, -1, -1, -1, -1, -1,
+		    "not measured yet: PVH RAM above 4 GiB (booting below "
+		    "maxmem) is not on the bench yet");
+		return;
+	}
+	/*
+	 * A fresh guest each time: its frames are known zero, none to
+	 * scrub.  At 1 GiB, RUNS times, each right after the host's own
+	 * limit, and the run of the median ratio is shown: a shared
+	 * machine's load moves both together.
+	 */
+	runs = pages == GIB_PAGES ? RUNS : 1;
+	for (r = 0; r < runs; r++) {
+		hr[r] = pages == GIB_PAGES ? host_limit(pages, 512) : host2m_4g;
+		d = guest_create(k, kind, guest_mib);
+		guest_up(d);
+		gp = guest_pid(d);
+		snprintf(rec, sizeof(rec), "swing-%s-super.dat", k);
+		cg = cpu_s(gp);
+		cs = cpu_s(xensimd_pid);
+		spr[r] = swing_pair(d, guest_mib, pages, pages == GIB_PAGES &&
+		    r == 0 ? rec : NULL);
+		if (kind == XENSIM_PV && pages == GIB_PAGES && r == 0) {
+			pv1g_cpu_guest = cpu_s(gp) - cg;
+			pv1g_cpu_sim = cpu_s(xensimd_pid) - cs;
+		}
+		guest_destroy(d);
+		rt[r] = (spr[r].in.idle_s + spr[r].out.idle_s) /
+		    (hr[r].punch + hr[r].populate);
+	}
+	for (m = 0, r = 0; r < runs; r++) {
+		for (i = 0, below = 0; i < runs; i++)
+			below += rt[i] < rt[r];
+		if (below == runs / 2)
+			m = r;
+	}
+	sp = spr[m];
+	hl = hr[m];
+	d = guest_create(k, kind, guest_mib);
+	guest_up(d);
+	single_pages(d, true);
+	snprintf(rec, sizeof(rec), "swing-%s-4k.dat", k);
+	sk = swing_pair(d, guest_mib, pages, pages == GIB_PAGES ? rec : NULL);
+
+	snprintf(what, sizeof(what), "%s inflate", k);
+	row(what, size_str(pages), sp.in.tot_s * 1e3, sp.in.idle_s * 1e3,
+	    sp.in.calls, pages / 256.0 / sp.in.idle_s,
+	    ratio(sp.in.idle_s, hl.punch), sk.in.idle_s * 1e3, sk.in.calls,
+	    ratio(sk.in.idle_s, sp.in.idle_s), "x host: idle / host punch");
+	snprintf(what, sizeof(what), "%s deflate", k);
+	row(what, size_str(pages), sp.out.tot_s * 1e3, sp.out.idle_s * 1e3,
+	    sp.out.calls, pages / 256.0 / sp.out.idle_s,
+	    ratio(sp.out.idle_s, hl.populate), sk.out.idle_s * 1e3,
+	    sk.out.calls, ratio(sk.out.idle_s, sp.out.idle_s),
+	    "x host: idle / host populate; frames not zeroed yet");
+	snprintf(what, sizeof(what), "%s out and back", k);
+	row(what, size_str(pages), (sp.in.tot_s + sp.out.tot_s) * 1e3,
+	    (sp.in.idle_s + sp.out.idle_s) * 1e3, sp.in.calls + sp.out.calls,
+	    2 * pages / 256.0 / (sp.in.idle_s + sp.out.idle_s),
+	    ratio(sp.in.idle_s + sp.out.idle_s, hl.punch + hl.populate),
+	    (sk.in.idle_s + sk.out.idle_s) * 1e3, sk.in.calls + sk.out.calls,
+	    ratio(sk.in.idle_s + sk.out.idle_s, sp.in.idle_s + sp.out.idle_s),
+	    "x host: against host punch + populate, 2 MiB (%.0f ms%s)",
+	    (hl.punch + hl.populate) * 1e3, runs > 1 ? ", measured just "
+	    "before; the median of 3 runs" : "");
+	guest_destroy(d);
+}
+
+/*
+ * What the driver's scrubbing of frames from Xen costs: an inflate of
+ * frames a deflate just brought back (each zeroed before Xen gets it)
+ * against an inflate of frames the builder handed over zeroed.
+ */
+static void
+rows_zero(enum xensim_kind kind)
+{
+	const char *k = kind == XENSIM_PV ? "PV" : "PVH";
+	uint64_t pages = GIB_PAGES / 16, guest_mib = 256, base;
+	struct swing clean, dirty, back;
+	char what[64];
+	domid_t d;
+
+	d = guest_create(k, kind, guest_mib);
+	guest_up(d);
+	base = tot_pages(d);
+	clean = swing(d, guest_mib * 1024 - pages * 4, base - pages, false);
+	back = swing(d, guest_mib * 1024, base, false);
+	dirty = swing(d, guest_mib * 1024 - pages * 4, base - pages, false);
+	snprintf(what, sizeof(what), "%s inflate of frames from Xen, zeroed",
+	    k);
+	row(what, "per GiB", dirty.tot_s * 16e3, dirty.idle_s * 16e3, -1,
+	    64 / dirty.idle_s, -1, -1, -1, -1, "zeroing: %.0f ms/GiB more "
+	    "than frames known zero (%.0f ms/GiB); 64 MiB measured",
+	    (dirty.idle_s - clean.idle_s) * 16e3, clean.idle_s * 16e3);
+	(void)back;
+	guest_destroy(d);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * From dom0's memory/target write to the guest's first hypercall taking
+ * effect (tot_pages moves): 1000 writes of one page less or more.
+ */
+static void
+rows_latency(void)
+{
+	enum { N = 1000 };
+	static double lat[N];
+	uint64_t guest_mib = 256, base, tot, want;
+	double t0, t;
+	domid_t d;
+	int i;
+
+	d = guest_create("latency", XENSIM_PVH, guest_mib);
+	guest_up(d);
+	base = tot_pages(d);
+	for (i = 0; i < N; i++) {
+		want = i % 2 == 0 ? base - 1 : base;
+		t0 = now();
+		write_target(d, guest_mib * 1024 - (i % 2 == 0 ? 4 : 0));
+		while ((tot = tot_pages(d)) != want) {
+			if (now() - t0 > SETTLE_S)
+				errx(1, "latency: no hypercall");
+			nap(POLL_FINE_NS);
+		}
+		t = now() - t0;
+		lat[i] = t;
+		while (guest_state(d) != 0)
+			nap(POLL_NS);
+	}
+	qsort(lat, N, sizeof(lat[0]), cmp_double);
+	row("latency: target write to first hypercall", "1 page",
+	    lat[N / 2] * 1e3, -1, -1, -1, -1, -1, -1, -1,
+	    "median of %d writes from dom0; p99 %.3f ms, max %.3f ms", N,
+	    lat[N * 99 / 100] * 1e3, lat[N - 1] * 1e3);
+	guest_destroy(d);
+}
+
+/* 32 guests mem-set at once through the library. */
+static void
+rows_many(void)
+{
+	enum { N = 32 };
+	domid_t d[N];
+	uint64_t base[N], guest_mib = 128, pages = 64 * MIB_PAGES, lost = 0;
+	uint64_t free0, free1, left;
+	struct xensim_hostinfo hi;
+	double t0, t_in, t_out;
+	char name[16];
+	int i;
+
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "many%d", i);
+		d[i] = guest_create(name, XENSIM_PVH, guest_mib);
+	}
+	for (i = 0; i < N; i++) {
+		guest_up(d[i]);
+		base[i] = tot_pages(d[i]);
+	}
+	if (xensim_host_info(dom0, &hi) != 0)
+		err(1, "host info");
+	free0 = hi.free_pages;
+
+	t0 = now();
+	for (i = 0; i < N; i++)
+		write_target(d[i], guest_mib * 1024 - pages * 4);
+	for (left = N; left > 0; nap(POLL_NS)) {
+		for (i = 0, left = 0; i < N; i++)
+			left += tot_pages(d[i]) != base[i] - pages;
+		if (now() - t0 > SETTLE_S)
+			errx(1, "32 guests did not settle");
+	}
+	t_in = now() - t0;
+	for (i = 0; i < N; i++)
+		while (guest_state(d[i]) != 0)
+			nap(POLL_NS);
+	t0 = now();
+	for (i = 0; i < N; i++)
+		write_target(d[i], guest_mib * 1024);
+	for (left = N; left > 0; nap(POLL_NS)) {
+		for (i = 0, left = 0; i < N; i++)
+			left += tot_pages(d[i]) != base[i];
+		if (now() - t0 > SETTLE_S)
+			errx(1, "32 guests did not settle");
+	}
+	t_out = now() - t0;
+	for (i = 0; i < N; i++)
+		while (guest_state(d[i]) != 0)
+			nap(POLL_NS);
+	if (xensim_host_info(dom0, &hi) != 0)
+		err(1, "host info");
+	free1 = hi.free_pages;
+	for (i = 0; i < N; i++)
+		lost += base[i] - tot_pages(d[i]);
+	lost += free1 > free0 ? free1 - free0 : free0 - free1;
+	row("32 PVH guests at once: inflate, last settled", "32x64 MiB",
+	    t_in * 1e3, -1, -1, N * 64 / t_in, -1, -1, -1, -1,
+	    "mem-set of all 32 written at once");
+	row("32 PVH guests at once: deflate, last settled", "32x64 MiB",
+	    t_out * 1e3, -1, -1, N * 64 / t_out, -1, -1, -1, -1,
+	    "pages lost: %ju", (uintmax_t)lost);
+	for (i = 0; i < N; i++)
+		guest_destroy(d[i]);
+}
+
+/* MemAvailable, in MiB. */
+static uint64_t
+mem_available_mib(void)
+{
+	char line[256];
+	unsigned long long kib = 0;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/meminfo", "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "MemAvailable: %llu kB", &kib) == 1)
+			break;
+	fclose(fp);
+	return kib / 1024;
+}
+
+/*
+ * Time per GiB of a swing of half the guest, from 64 MiB guests to the
+ * largest this machine can back with room to spare; the guest's own
+ * memory (its process' anonymous RSS) per GiB of its RAM.
+ */
+static void
+rows_sizes(void)
+{
+	static const uint64_t sizes[] = { 64, 256, 1024, 4096, 10240 };
+	enum xensim_kind kinds[] = { XENSIM_PV, XENSIM_PVH };
+	struct swing_pair sp;
+	uint64_t avail = mem_available_mib(), pages;
+	char what[64];
+	long rss;
+	size_t i, k;
+	domid_t d;
+
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+			snprintf(what, sizeof(what), "%s per GiB, guest of",
+			    kinds[k] == XENSIM_PV ? "PV" : "PVH");
+			if (kinds[k] == XENSIM_PVH &&
+			    sizes[i] > XENSIM_PVH_MAXMEM_MIB) {
+				row(what, size_str(sizes[i] * 256), -1, -1,
+				    -1, -1, -1, -1, -1, -1, "not measured "
+				    "yet: PVH RAM above 4 GiB");
+				continue;
+			}
+			if (sizes[i] + 4096 > avail) {
+				row(what, size_str(sizes[i] * 256), -1, -1,
+				    -1, -1, -1, -1, -1, -1, "not measured: "
+				    "%ju MiB available here",
+				    (uintmax_t)avail);
+				continue;
+			}
+			pages = sizes[i] * 256 / 2;
+			d = guest_create("size", kinds[k], sizes[i]);
+			guest_up(d);
+			sp = swing_pair(d, sizes[i], pages, NULL);
+			rss = proc_status_kib(guest_pid(d), "RssAnon:");
+			row(what, size_str(sizes[i] * 256),
+			    (sp.in.tot_s + sp.out.tot_s) * 1e3 * GIB_PAGES /
+			    pages, (sp.in.idle_s + sp.out.idle_s) * 1e3 *
+			    GIB_PAGES / pages, -1, -1, -1, -1, -1, -1,
+			    "ms per GiB out and back, half the guest swung; "
+			    "guest's own memory %.1f MiB per GiB of RAM",
+			    rss / 1024.0 / (sizes[i] / 1024.0));
+			guest_destroy(d);
+		}
+	}
+}
+
+/* Can perf count instructions here?  NULL, or why not. */
+static const char *
+perf_why_not(void)
+{
+	static char why[256];
+	char line[512];
+	FILE *fp;
+	int paranoid = 0;
+
+	if ((fp = fopen("/proc/sys/kernel/perf_event_paranoid", "r")) ==
+	    NULL) {
+		snprintf(why, sizeof(why), "no perf_event_paranoid: no perf "
+		    "events in this kernel");
+		return why;
+	}
+	if (fscanf(fp, "%d", &paranoid) != 1)
+		paranoid = 2;
+	fclose(fp);
+	if (geteuid() != 0 && paranoid > 1) {
+		snprintf(why, sizeof(why), "perf_event_paranoid is %d: only "
+		    "root may count other processes' events", paranoid);
+		return why;
+	}
+	if ((fp = popen("perf stat -x, -e instructions true 2>&1",
+	    "r")) == NULL) {
+		snprintf(why, sizeof(why), "perf cannot run");
+		return why;
+	}
+	snprintf(why, sizeof(why), "perf stat gave no count");
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		if (strstr(line, "instructions") == NULL)
+			continue;
+		if (strstr(line, "<not supported>") != NULL)
+			snprintf(why, sizeof(why), "perf stat: instructions "
+			    "<not supported> (no hardware counters in this "
+			    "machine)");
+		else if (line[0] >= '0' && line[0] <= '9')
+			why[0] = '\0';
+	}
+	if (pclose(fp) != 0 && why[0] == '\0')
+		snprintf(why, sizeof(why), "perf stat failed");
+	return why[0] == '\0' ? NULL : why;
+}
+
+/* Instructions of pid while a 1 GiB swing runs, through perf stat. */
+static void
+rows_perf(void)
+{
+	char cmd[256], path[PATH_MAX], line[512];
+	const char *why;
+	uint64_t guest_mib = 1024 + 128;
+	unsigned long long v, ig = 0, is = 0;
+	pid_t perf, gp;
+	FILE *fp;
+	domid_t d;
+
+	if ((why = perf_why_not()) != NULL) {
+		row("CPU: instructions per MiB moved", "1 GiB", -1, -1, -1,
+		    -1, -1, -1, -1, -1, "not measured: %s", why);
+		return;
+	}
+	d = guest_create("perf", XENSIM_PV, guest_mib);
+	guest_up(d);
+	gp = guest_pid(d);
+	snprintf(path, sizeof(path), "%s/perf.csv", outdir);
+	snprintf(cmd, sizeof(cmd), "%ld,%ld", (long)gp, (long)xensimd_pid);
+	if ((perf = fork()) == -1)
+		err(1, "fork");
+	if (perf == 0) {
+		execlp("perf", "perf", "stat", "-x,", "--per-thread", "-e",
+		    "instructions", "-o", path, "-p", cmd, (char *)NULL);
+		_exit(127);
+	}
+	nap(300000000);
+	(void)swing_pair(d, guest_mib, GIB_PAGES, NULL);
+	kill(perf, SIGINT);
+	waitpid(perf, NULL, 0);
+	if ((fp = fopen(path, "r")) != NULL) {
+		/* "comm-tid,count,,instructions,...": guest or xensimd. */
+		while (fgets(line, sizeof(line), fp) != NULL) {
+			char *c = strchr(line, ',');
+
+			if (c == NULL || sscanf(c + 1, "%llu", &v) != 1)
+				continue;
+			if (strncmp(line, "xensimd", 7) == 0)
+				is += v;
+			else
+				ig += v;
+		}
+		fclose(fp);
+	}
+	row("CPU: instructions per MiB moved", "1 GiB", -1, -1, -1, -1, -1,
+	    -1, -1, -1, "PV, superpages, out and back: guest %.0f, xensimd "
+	    "%.0f", ig / 2048.0, is / 2048.0);
+	guest_destroy(d);
+}
+
+static void
+rows_cpu(void)
+{
+
+	row("CPU: time per GiB moved, PV superpages", "1 GiB",
+	    pv1g_cpu_guest * 1e3 / 2, -1, -1, -1, -1, -1, -1, -1,
+	    "guest's threads; xensimd %.3f ms per GiB (schedstat)",
+	    pv1g_cpu_sim * 1e3 / 2);
+	rows_perf();
+}
+
+static void
+machine(void)
+{
+	char line[256], model[128] = "?";
+	struct utsname u;
+	unsigned long long kib = 0;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/cpuinfo", "r")) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (strncmp(line, "model name", 10) == 0) {
+				snprintf(model, sizeof(model), "%s",
+				    strchr(line, ':') + 2);
+				model[strcspn(model, "\n")] = '\0';
+				break;
+			}
+		fclose(fp);
+	}
+	if ((fp = fopen("/proc/meminfo", "r")) != NULL) {
+		if (fgets(line, sizeof(line), fp) != NULL)
+			sscanf(line, "MemTotal: %llu kB", &kib);
+		fclose(fp);
+	}
+	uname(&u);
+	printf("machine: %s, %ld CPUs, %.1f GiB RAM, %s %s; xensimd -s -z\n",
+	    model, sysconf(_SC_NPROCESSORS_ONLN), kib / 1048576.0, u.sysname,
+	    u.release);
+	printf("tot ms: memory/target write to tot_pages at the target; "
+	    "idle ms: to the balloon thread idle; 4K: the same with order-0 "
+	    "extents only (xensimd refuses order 9)\n\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	uint64_t host_mib;
+	double t0 = now();
+
+	if (argc != 3)
+		errx(1, "usage: balloon_bench bindir outdir");
+	bindir = argv[1];
+	outdir = argv[2];
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	atexit(on_exit_stop);
+
+	machine();
+	head();
+	rows_host();
+
+	host_mib = 4096 + 1024;
+	if (mem_available_mib() > 10240 + 4096 + 1024)
+		host_mib = 10240 + 1024;
+	sim_start(host_mib);
+	rows_swing(XENSIM_PV, GIB_PAGES);
+	rows_swing(XENSIM_PVH, GIB_PAGES);
+	rows_swing(XENSIM_PV, 4 * GIB_PAGES);
+	rows_swing(XENSIM_PVH, 4 * GIB_PAGES);
+	rows_zero(XENSIM_PV);
+	rows_zero(XENSIM_PVH);
+	rows_latency();
+	rows_many();
+	rows_sizes();
+	rows_cpu();
+	sim_stop();
+	printf("\n%.0f s in all\n", now() - t0);
+	return 0;
+}
