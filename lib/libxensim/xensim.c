@@ -33,10 +33,15 @@
  * continuations do, and stop at the first short window.
  */
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 
+#include <linux/userfaultfd.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +57,7 @@
 struct xensim {
 	int		 fd;
 	unsigned char	*buf;		/* one packet */
+	int		 sendfd;	/* passed with the next request, or -1 */
 };
 
 const char *
@@ -80,6 +86,7 @@ xs_connect(const char *path)
 	strcpy(sun.sun_path, path);
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
+	h->sendfd = -1;
 	/* Room for a header and a full payload, 16-byte aligned. */
 	if ((h->buf = aligned_alloc(16, XW_MAX_PACKET + 64)) == NULL) {
 		free(h);
@@ -158,6 +165,8 @@ call(struct xensim *h, uint32_t op, const void *a, size_t alen,
 	ssize_t n;
 	int fd;
 
+	fd = h->sendfd;
+	h->sendfd = -1;
 	if (outlen != NULL)
 		*outlen = 0;
 	if (fdp != NULL)
@@ -177,6 +186,15 @@ call(struct xensim *h, uint32_t op, const void *a, size_t alen,
 	memset(&msg, 0, sizeof(msg));
 	msg.msg_iov = iov;
 	msg.msg_iovlen = 3;
+	if (fd != -1) {
+		memset(&cmsg, 0, sizeof(cmsg));
+		msg.msg_control = cmsg.buf;
+		msg.msg_controllen = sizeof(cmsg.buf);
+		cmsg.cm.cmsg_level = SOL_SOCKET;
+		cmsg.cm.cmsg_type = SCM_RIGHTS;
+		cmsg.cm.cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(&cmsg.cm), &fd, sizeof(int));
+	}
 	if (sendmsg(h->fd, &msg, MSG_NOSIGNAL) == -1)
 		return -errno;
 
@@ -379,6 +397,58 @@ fail:
 	close(si->memfd);
 	si->memfd = -1;
 	errno = (int)rc;
+	return -1;
+}
+
+/*
+ * userfaultfd(2) on [ram, ram + memfd_pages), missing pages, handed to
+ * the hypervisor.  Without vm.unprivileged_userfaultfd only root may
+ * watch kernel accesses too; anyone else watches the guest's own.
+ */
+int
+xensim_ram_watch(struct xensim *h, void *ram, uint64_t memfd_pages)
+{
+	struct uffdio_api api;
+	struct uffdio_register reg;
+	struct xw_ram_watch w;
+	int64_t rc;
+	int uffd, error;
+
+	uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd == -1 && errno == EPERM)
+		uffd = (int)syscall(SYS_userfaultfd,
+		    O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	if (uffd == -1)
+		return -1;
+	memset(&api, 0, sizeof(api));
+	api.api = UFFD_API;
+	memset(&reg, 0, sizeof(reg));
+	reg.range.start = (uintptr_t)ram;
+	reg.range.len = memfd_pages * 4096;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(uffd, UFFDIO_API, &api) == -1 ||
+	    ioctl(uffd, UFFDIO_REGISTER, &reg) == -1)
+		goto fail;
+	if ((reg.ioctls & (UINT64_C(1) << _UFFDIO_COPY)) == 0) {
+		errno = EOPNOTSUPP;
+		goto fail;
+	}
+	w.base = (uintptr_t)ram;
+	w.pages = memfd_pages;
+	h->sendfd = uffd;
+	rc = call(h, XW_RAM_WATCH, &w, sizeof(w), NULL, 0, NULL, 0, NULL,
+	    NULL);
+	if (rc != 0) {
+		errno = rc < 0 ? (int)-rc : EPROTO;
+		goto fail;
+	}
+	close(uffd);
+	return 0;
+fail:
+	error = errno;
+	/* Closing it unregisters the range: faults resolve as before. */
+	close(uffd);
+	errno = error;
 	return -1;
 }
 

@@ -76,6 +76,14 @@ struct xensim_start_info {
 };
 int	xensim_start_info(struct xensim *, struct xensim_start_info *);
 
+/*
+ * The guest's RAM, the start info's memfd mapped whole at ram, is
+ * watched by the hypervisor from now on (userfaultfd(2), handed over):
+ * an access to a frame the domain does not own gets Xen's answer (all
+ * ones, the write dropped) and is counted.  0, or -1 with errno.
+ */
+int	xensim_ram_watch(struct xensim *, void *ram, uint64_t memfd_pages);
+
 /* dom0 control. */
 struct xensim_domcfg {
 	char			 name[64];
@@ -99,6 +107,8 @@ struct xensim_dominfo {
 	uint64_t		 memory_kib;	/* created with memory= */
 	uint64_t		 maxmem_kib;	/* created with maxmem= */
 	uint64_t		 dirty_given;	/* frames given back not zero */
+	int			 ram_watched;	/* its guest's RAM is watched */
+	uint64_t		 foreign_accesses; /* to frames not its own */
 };
 
 struct xensim_hostinfo {

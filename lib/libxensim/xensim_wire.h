@@ -61,6 +61,7 @@ enum xw_op {
 	XW_MEMORY_OP,		/* xw_memop [+ xen_pfn_t[]] or domid_t */
 	XW_MMU_UPDATE,		/* xw_mmu + struct mmu_update[] */
 	XW_XEN_VERSION,		/* int32 cmd + struct xen_feature_info */
+	XW_RAM_WATCH,		/* xw_ram_watch, SCM_RIGHTS userfaultfd */
 	/* dom0 (privcmd) only */
 	XW_DOMAIN_CREATE = 64,	/* struct xensim_domcfg -> domid_t */
 	XW_DOMAIN_DESTROY,	/* domid_t */
@@ -103,6 +104,11 @@ struct xw_start_info {
 	uint32_t	kind;
 	uint64_t	nr_pages;
 	uint64_t	memfd_pages;
+};
+
+struct xw_ram_watch {
+	uint64_t	base;		/* the RAM's address in the guest */
+	uint64_t	pages;		/* its length: memfd_pages */
 };
 
 struct xw_memop {

@@ -301,6 +301,23 @@ xt_balloon_settle(domid_t id, uint64_t pages)
 	    BALLOON_STAT_STATE) == 0);
 	/* Every frame the driver gave back carried no data. */
 	ATF_CHECK_EQ(xt_dominfo(id).dirty_given, 0);
+	xt_no_foreign(id);
+}
+
+/*
+ * The domain's guest, if it runs one, has its RAM watched and touched
+ * no frame it does not own.
+ */
+void
+xt_no_foreign(domid_t id)
+{
+	struct xensim_dominfo di = xt_dominfo(id);
+
+	if (di.running)
+		ATF_CHECK_MSG(di.ram_watched, "domain %u: RAM not watched", id);
+	ATF_CHECK_EQ_MSG(di.foreign_accesses, 0, "domain %u: %" PRIu64
+	    " accesses to frames not its own (see xensimd.log)", id,
+	    di.foreign_accesses);
 }
 
 /* Does the domain's console log hold the text? */

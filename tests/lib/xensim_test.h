@@ -73,6 +73,7 @@ uint64_t	xt_sysctl_quad(const char *);
 int		xt_sysctl_int(const char *);
 domid_t		xt_balloon_guest(const char *, unsigned int);
 void		xt_balloon_settle(domid_t, uint64_t);
+void		xt_no_foreign(domid_t);
 bool		xt_console_has(domid_t, const char *);
 void		xt_xs_target(domid_t, const char *);
 

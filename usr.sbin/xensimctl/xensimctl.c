@@ -383,6 +383,7 @@ cmd_list(int argc, char **argv)
 {
 	struct xs_handle *xs;
 	struct xensim_dominfo *list;
+	char foreign[24];
 	unsigned int n, i;
 	bool lflag = false;
 	int ch;
@@ -400,18 +401,25 @@ cmd_list(int argc, char **argv)
 		err(1, "list");
 	if (lflag) {
 		xs = connect_xs();
-		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s %10s\n",
+		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s %10s %8s\n",
 		    "Name", "ID", "Type", "TotPages", "MaxPages", "RAMPages",
-		    "StaticMax", "Pid", "DirtyGiven");
-		for (i = 0; i < n; i++)
+		    "StaticMax", "Pid", "DirtyGiven", "Foreign");
+		for (i = 0; i < n; i++) {
+			if (list[i].ram_watched)
+				snprintf(foreign, sizeof(foreign), "%" PRIu64,
+				    list[i].foreign_accesses);
+			else
+				strcpy(foreign, "-");
 			printf("%-24s %5u %-4s %10" PRIu64 " %10" PRIu64
-			    " %10" PRIu64 " %10" PRIu64 " %8d %10" PRIu64 "\n",
+			    " %10" PRIu64 " %10" PRIu64 " %8d %10" PRIu64
+			    " %8s\n",
 			    list[i].name, list[i].domid,
 			    list[i].kind == XENSIM_PV ? "pv" : "pvh",
 			    list[i].tot_pages, list[i].max_pages,
 			    list[i].ram_allocated_pages,
 			    static_max_kib(xs, &list[i]) / 4, list[i].pid,
-			    list[i].dirty_given);
+			    list[i].dirty_given, foreign);
+		}
 		xs_close(xs);
 		free(list);
 		return 0;

@@ -128,6 +128,8 @@ hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
 	di->memory_kib = d->d_memory_kib;
 	di->maxmem_kib = d->d_maxmem_kib;
 	di->dirty_given = d->d_dirty_given;
+	di->ram_watched = d->d_uffd != -1;
+	di->foreign_accesses = d->d_foreign;
 }
 
 static bool
@@ -236,6 +238,7 @@ static void
 domain_free(struct hv_domain *d)
 {
 
+	hv_ram_unwatch(d);
 	hv_frames_release(d);
 	if (d->d_p2m != NULL && d->d_p2m != MAP_FAILED)
 		munmap(d->d_p2m, HV_MAX_GFN * sizeof(*d->d_p2m));
@@ -258,6 +261,7 @@ hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
 		return ENOMEM;
 	d->d_memfd = -1;
 	d->d_lsock = -1;
+	d->d_uffd = -1;
 	d->d_alloc_budget = -1;
 	if ((d->d_id = alloc_domid()) == 0) {
 		free(d);

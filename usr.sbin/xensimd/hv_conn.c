@@ -67,6 +67,9 @@ static unsigned char	 rbuf[XW_MAX_PACKET + sizeof(struct xw_hdr)]
 			    __attribute__((__aligned__(16)));
 static unsigned char	 wbuf[XW_MAX_PACKET + sizeof(struct xw_rhdr)]
 			    __attribute__((__aligned__(16)));
+/* A descriptor the request passed, until a request takes it; or -1. */
+static int		 rfd = -1;
+static pid_t		 rpid;		/* the process that passed it */
 
 static void	on_accept(int, short, void *);
 static void	on_request(int, short, void *);
@@ -213,6 +216,7 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 	struct xensim_hostinfo hi;
 	struct xensim_fault fa;
 	struct xw_start_info si;
+	struct xw_ram_watch rw;
 	struct xen_feature_info fi;
 	xen_pfn_t *list;
 	uint64_t i, n;
@@ -238,6 +242,18 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		memcpy(out, &si, sizeof(si));
 		*outlen = sizeof(si);
 		*fdp = d->d_memfd;
+		return 0;
+	case XW_RAM_WATCH:
+		if (len != sizeof(rw) || c->c_priv ||
+		    (d = hv_domain_lookup(c->c_domid)) == NULL)
+			return -EINVAL;
+		if (rfd == -1)
+			return -EBADF;
+		memcpy(&rw, in, sizeof(rw));
+		if ((error = hv_ram_watch(d, rfd, rpid, rw.base,
+		    rw.pages)) != 0)
+			return -error;
+		rfd = -1;
 		return 0;
 	case XW_BOOT_P2M:
 		if (len != sizeof(r) || c->c_priv ||
@@ -333,6 +349,7 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 			hv_domain_destroy(d);
 			return 0;
 		}
+		hv_ram_settle(d);
 		hv_domain_info(d, &di);
 		memcpy(out, &di, sizeof(di));
 		*outlen = sizeof(di);
@@ -348,6 +365,7 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		for (; d != NULL && n < r.count &&
 		    (n + 1) * sizeof(di) <= XW_MAX_PACKET;
 		    d = hv_domain_next(d->d_id)) {
+			hv_ram_settle(d);
 			hv_domain_info(d, &di);
 			memcpy(out + n * sizeof(di), &di, sizeof(di));
 			n++;
@@ -444,21 +462,46 @@ on_request(int fd, short revents, void *arg)
 		struct cmsghdr	cm;
 		char		buf[CMSG_SPACE(sizeof(int))];
 	} cmsg;
+	struct cmsghdr *cm;
+	struct ucred cred;
+	socklen_t cl;
 	ssize_t n;
 	int sfd;
 
 	(void)revents;
-	n = recv(fd, rbuf, sizeof(rbuf), MSG_TRUNC | MSG_DONTWAIT);
+	iov.iov_base = rbuf;
+	iov.iov_len = sizeof(rbuf);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cmsg.buf;
+	msg.msg_controllen = sizeof(cmsg.buf);
+	n = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
 		conn_close(c);
 		return;
 	}
+	/* Only a domU's XW_RAM_WATCH keeps what it passes. */
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_RIGHTS &&
+		    cm->cmsg_len == CMSG_LEN(sizeof(int)) && rfd == -1)
+			memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
+	if (rfd != -1) {
+		cl = sizeof(cred);
+		rpid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 ?
+		    cred.pid : 0;
+	}
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = wbuf;
 	iov.iov_len = hv_conn_packet(c->c_domid, c->c_priv, rbuf, (size_t)n,
 	    wbuf, &sfd);
+	if (rfd != -1) {
+		close(rfd);
+		rfd = -1;
+	}
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	if (sfd != -1) {

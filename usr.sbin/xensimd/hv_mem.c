@@ -572,6 +572,7 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
 		return m->start;
 	if ((d = hv_domain_lookup(target)) == NULL)
 		return m->start;
+	hv_ram_settle(d);
 	/* Fault: as a lower memop-max-order, larger extents do nothing. */
 	if (d->d_limit_order && m->extent_order > d->d_max_order)
 		return m->start;
@@ -634,6 +635,7 @@ hv_mmu_update(domid_t caller, const struct mmu_update *reqs,
 		return -ESRCH;
 	if (d->d_kind != XENSIM_PV)
 		return -ENOSYS;
+	hv_ram_settle(d);
 	/* Frames placed at consecutive pfns are backed in one go. */
 	for (i = 0; i < count; i += n) {
 		for (n = 0; i + n < count; n++) {

@@ -87,6 +87,13 @@ struct hv_domain {
 	uint64_t		 d_max_extents;	/* per reservation call */
 	/* What the guest did with its frames. */
 	uint64_t		 d_dirty_given;	/* frames given back not zero */
+	/* The guest's RAM mapping, watched (hv_ramwatch.c). */
+	int			 d_uffd;	/* -1: not watched */
+	uint64_t		 d_ram_base;	/* in the guest */
+	pid_t			 d_ram_pid;	/* the process it is in */
+	uint64_t		 d_foreign;	/* accesses not its own */
+	uint64_t		*d_ones;	/* gfns answered with ones */
+	size_t			 d_nones, d_cones;
 };
 
 extern const char	*hv_dir;
@@ -129,6 +136,12 @@ int	hv_conn_listen(const char *path, domid_t domid, bool priv);
 size_t	hv_conn_packet(domid_t domid, bool priv, unsigned char *pkt,
 	    size_t n, unsigned char *reply, int *sfdp);
 void	hv_conn_drop_domain(domid_t);
+
+/* hv_ramwatch.c: guest accesses to frames it does not own. */
+int	hv_ram_watch(struct hv_domain *, int uffd, pid_t, uint64_t base,
+	    uint64_t pages);
+void	hv_ram_unwatch(struct hv_domain *);
+void	hv_ram_settle(struct hv_domain *);
 
 /* hv_guest.c: the guest program. */
 int	hv_guest_start(struct hv_domain *);

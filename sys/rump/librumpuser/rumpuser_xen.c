@@ -142,6 +142,11 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	if (ram == MAP_FAILED)
 		return errno;
 	close(si.memfd);
+	/* The hypervisor sees the guest touch what it does not own. */
+	if (xensim_ram_watch(xen_handle, ram, si.memfd_pages) == -1)
+		fprintf(stderr, "rumpuser: userfaultfd on guest RAM: %s; "
+		    "accesses to frames not owned go unseen\n",
+		    strerror(errno));
 
 	boot->domid = si.domid;
 	boot->pv = si.kind == XENSIM_PV;

@@ -554,6 +554,7 @@ check_pages()
 	got=$(pages $1)
 	[ "$got" = "$2" ] ||
 	    atf_fail "domain $1: got \"$got\", expected \"$2\""
+	no_foreign "$1"
 }
 
 atf_test_case dom0_pvh cleanup

@@ -299,7 +299,9 @@ ATF_TC_BODY(framing, tc)
 
 	/* Unknown ops. */
 	ATF_REQUIRE_EQ(call(fd, 0, NULL, 0, NULL), -ENOSYS);
-	ATF_REQUIRE_EQ(call(fd, 6, NULL, 0, NULL), -ENOSYS);
+	ATF_REQUIRE_EQ(call(fd, XW_RAM_WATCH + 1, NULL, 0, NULL), -ENOSYS);
+	/* Only a domU hands over its RAM watch, and with a descriptor. */
+	ATF_REQUIRE_EQ(call(fd, XW_RAM_WATCH, NULL, 0, NULL), -EINVAL);
 	ATF_REQUIRE_EQ(call(fd, 63, NULL, 0, NULL), -ENOSYS);
 	ATF_REQUIRE_EQ(call(fd, 1000, NULL, 0, NULL), -EPERM);
 	ATF_REQUIRE_EQ(call(fd, UINT32_MAX, NULL, 0, NULL), -EPERM);

@@ -718,6 +718,121 @@ ATF_TC_BODY(extents_fault, tc)
 	xensim_close(h);
 }
 
+/* Place the owned machine frame mfn at pfn (a PV guest's P2M write). */
+static int
+machphys(struct xensim *u, xen_pfn_t mfn, xen_pfn_t pfn)
+{
+	struct mmu_update mu;
+	unsigned int done;
+
+	mu.ptr = ((uint64_t)mfn << 12) | MMU_MACHPHYS_UPDATE;
+	mu.val = pfn;
+	return xensim_mmu_update(u, &mu, 1, &done, DOMID_SELF);
+}
+
+/* Does xensimd's log hold the text? */
+static bool
+log_has(const char *text)
+{
+	char path[PATH_MAX + 16], line[512];
+	bool found = false;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/xensimd.log", xt_dir);
+	if ((fp = fopen(path, "r")) == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), fp) != NULL)
+		found = strstr(line, text) != NULL;
+	fclose(fp);
+	return found;
+}
+
+/*
+ * A guest's accesses to frames it does not own, through the RAM watch
+ * (userfaultfd) its host side hands over: a given-away frame reads all
+ * ones and a write there is gone by the next hypercall, as on a real
+ * Xen; each access is counted, the domain's own frames never are.
+ */
+static void
+foreign(enum xensim_kind kind)
+{
+	struct xensim *h, *u;
+	struct xensim_start_info si;
+	xen_pfn_t l[1];
+	volatile uint32_t *w;
+	unsigned char *ram;
+	domid_t id;
+
+	id = host_guest(256, kind, &h);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	ATF_CHECK_EQ(info(h, id).ram_watched, 0);
+	ATF_REQUIRE_MSG(xensim_ram_watch(u, ram, si.memfd_pages) == 0,
+	    "%s", strerror(errno));
+	ATF_CHECK_EQ(info(h, id).ram_watched, 1);
+	/* Once only. */
+	ATF_CHECK_EQ(xensim_ram_watch(u, ram, si.memfd_pages), -1);
+	ATF_CHECK_EQ(errno, EBUSY);
+
+	/* The domain's own frames: no fault, nothing counted. */
+	w = (volatile uint32_t *)(void *)(ram + 1024 * 4096);
+	w[0] = 0x12345678;
+	ATF_CHECK_EQ(w[0], 0x12345678);
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 0);
+
+	/* Given away: all ones, a write dropped, each access counted. */
+	l[0] = kind == XENSIM_PV ? si.p2m[1024] : 1024;
+	ATF_REQUIRE_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
+	ATF_CHECK_EQ(w[0], 0xffffffff);
+	ATF_CHECK_EQ(w[1023], 0xffffffff);
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 1);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, tot(h, id));
+	w[5] = 0;
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 2);
+	ATF_CHECK_EQ(w[5], 0xffffffff);
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 3);
+	/* A frame never populated answers the same. */
+	ATF_CHECK_EQ(*(volatile uint32_t *)(void *)(ram + 6000 * 4096),
+	    0xffffffff);
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 4);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, tot(h, id));
+
+	/* Populated again, the frame is the domain's: no more faults. */
+	if (kind == XENSIM_PV) {
+		ATF_REQUIRE_EQ(INC(u, DOMID_SELF, l, 1, 0), 1);
+		ATF_REQUIRE_EQ(machphys(u, l[0], 1024), 0);
+	} else
+		ATF_REQUIRE_EQ(POP(u, DOMID_SELF, l, 1, 0), 1);
+	w[0] = 7;
+	ATF_CHECK_EQ(w[0], 7);
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 4);
+	ATF_CHECK_EQ(info(h, id).ram_allocated_pages, tot(h, id));
+	ATF_CHECK(log_has("read of gfn 0x400, not the domain's: reads "
+	    "all ones, writes dropped"));
+	ATF_CHECK(log_has("write of gfn 0x400"));
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	free(si.p2m);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+XT_TC(pvh_foreign, "PVH: a frame given away reads all ones, writes are "
+    "dropped, each access is counted; own frames never fault")
+ATF_TC_BODY(pvh_foreign, tc)
+{
+	foreign(XENSIM_PVH);
+}
+
+XT_TC(pv_foreign, "PV: a frame given away reads all ones, writes are "
+    "dropped, each access is counted; own frames never fault")
+ATF_TC_BODY(pv_foreign, tc)
+{
+	foreign(XENSIM_PV);
+}
+
 XT_TC(features, "XENVER_get_features tells PVH from PV")
 ATF_TC_BODY(features, tc)
 {
@@ -758,6 +873,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pvh_runs);
 	ATF_TP_ADD_TC(tp, errors);
 	ATF_TP_ADD_TC(tp, host_memory);
+	ATF_TP_ADD_TC(tp, pvh_foreign);
+	ATF_TP_ADD_TC(tp, pv_foreign);
 	ATF_TP_ADD_TC(tp, given_frames);
 	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);

@@ -87,6 +87,7 @@ settle()
 	    "$(sysctl_get "$1" stats.state), not $2 and idle"
 	# Every frame the driver gave back carried no data.
 	atf_check_equal "$(dirty_given "$1")" 0
+	no_foreign "$1"
 }
 
 # console_count DOM STRING N: the guest printed STRING on exactly N lines.
@@ -528,6 +529,7 @@ accounted()
 	atf_check_equal $(($(sysctl_get "$1" stats.inflated) - \
 	    $(sysctl_get "$1" stats.deflated))) \
 	    "$(sysctl_get "$1" stats.balloon)"
+	no_foreign "$1"
 }
 
 # exhaustion TYPE: the host runs out while the guest deflates.

@@ -95,6 +95,7 @@ check_accounts(domid_t domid, uint64_t ram_pages, uint64_t extra)
 	ATF_CHECK_EQ(get(NODE("current")), tot * 4);
 	ATF_CHECK_EQ(get(NODE("stats.inflated")) - get(NODE("stats.deflated")),
 	    get(NODE("stats.balloon")));
+	xt_no_foreign(domid);
 }
 
 static void
