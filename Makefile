@@ -125,7 +125,8 @@ BENCHDEPS	:= gnuplot-nox linux-perf
 
 bench: deps
 	@sh tools/deps.sh $(BENCHDEPS)
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -j2 $(BINDIR)/xensimd $(BINDIR)/rumpxen \
+	    $(BENCHPROG)
 	@sh tests/bench/run.sh $(OBJ)
 
 demo: deps
