@@ -53,7 +53,7 @@ TESTPROGS	:=
 XENDEPS		:= qemu-system-x86 xen-utils-4.17 xenstore-utils cpio
 
 .PHONY: all build san-build test check test-xen lint bench demo clean \
-		deps deps-xen
+		deps deps-xen conformance
 .DEFAULT_GOAL := all
 
 all: deps
@@ -116,6 +116,14 @@ test check: deps deps-xen
 test-xen: deps deps-xen
 	@$(MAKE) --no-print-directory build
 	@sh tools/kyua-run.sh $(OBJ) sys/arch/xen/t_realxen
+
+# The XENMEM sequence on the real Xen (the last make test-xen's boot, or
+# a new one) and in a bench guest, side by side.
+conformance: deps deps-xen
+	@$(MAKE) --no-print-directory build
+	@grep -q '^XENCONFORM ' $(OBJ)/realxen/console.log 2>/dev/null || \
+	    sh tools/realxen/run.sh $(OBJ)
+	@sh tools/realxen/conform.sh $(OBJ)
 
 lint: deps
 	@sh tools/manlint.sh

@@ -334,3 +334,46 @@ if create g1024 1024; then
 fi
 end
 xl destroy g1024
+
+# --- the XENMEM conformance sequence (debug.xenmem_conform) in a guest
+# of its own, memory = maxmem = 128 as the bench guest it is compared
+# with (tools/realxen/conform.sh); then once in populate-on-demand mode.
+begin conformance
+if create gconf 128; then
+	con_mark "$D" 0
+	r=$(gsysctl "$D" write debug.xenmem_conform 1)
+	[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
+	    fail "debug.xenmem_conform=1 answered \"$r\""
+	wait_for 30 console_has "$D" "xenmem_conform end" ||
+	    fail "the sequence did not end"
+	guest_log "$D" | grep '^xenmem_conform ' | sed 's/^/XENCONFORM /'
+fi
+xl destroy gconf
+end
+
+begin conformance_pod
+cat >/tmp/gpod.cfg <<EOC
+name = "gpod"
+type = "pvh"
+kernel = "/guest/pvhxen"
+memory = 128
+maxmem = 256
+vcpus = 1
+EOC
+if xl create -q /tmp/gpod.cfg; then
+	D=$(xl domid gpod)
+	con_mark "$D" 0
+	if wait_for 60 console_has "$D" "balloon0: auto-translated"; then
+		r=$(gsysctl "$D" write debug.xenmem_conform 1)
+		wait_for 30 console_has "$D" "xenmem_conform end" ||
+		    fail "the sequence did not end: \"$r\""
+	else
+		fail "gpod: balloon0 did not attach"
+	fi
+	guest_log "$D" | grep '^xenmem_conform ' |
+	    sed 's/^/XENCONFORM-POD /'
+	xl destroy gpod
+else
+	fail "xl create gpod failed"
+fi
+end

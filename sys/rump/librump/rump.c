@@ -213,6 +213,7 @@ rump_xen_main(void)
 	rump_xenbus_init(boot.domid);
 	rump_memhog_init();
 	rump_meminfo_init();
+	rump_xenmem_conform_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
 	printf("total memory = %" PRIu64 " KiB\n",

@@ -44,6 +44,7 @@ void	*rump_page_data(struct vm_page *);
 void	uvmpd_init(void);
 void	rump_memhog_init(void);
 void	rump_meminfo_init(void);
+void	rump_xenmem_conform_init(void);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);
 void	rump_xenbus_watch_fired(void *, const char *);

@@ -99,6 +99,26 @@ realxen_case balloonctl \
     "balloonctl mem-set, mem-max and list on a real dom0 agree with xl"
 realxen_case pvh_1024 \
     "memory=maxmem=1024: xl mem-set 1024 -> 128 -> 1024 MiB, each reached"
+realxen_case conformance_pod \
+    "the XENMEM sequence runs to its end in a populate-on-demand guest"
+
+# The XENMEM sequence on this boot's Xen and in a bench guest.
+atf_test_case conformance
+conformance_head()
+{
+	atf_set descr "the XENMEM sequence: the real Xen and xensimd answer" \
+	    "alike but for the differences xensimd(8) explains"
+	atf_set require.user root
+	atf_set timeout 600
+}
+conformance_body()
+{
+	realxen conformance
+	sh "$TOP/tools/realxen/conform.sh" "$OBJ" "$LOG" >table 2>err
+	rc=$?
+	cat table err
+	[ $rc = 0 ] || atf_fail "$(grep DIFFERENT table | head -n 1)$(cat err)"
+}
 
 atf_init_test_cases()
 {
@@ -110,4 +130,6 @@ atf_init_test_cases()
 	atf_add_test_case sysctl_read
 	atf_add_test_case balloonctl
 	atf_add_test_case pvh_1024
+	atf_add_test_case conformance
+	atf_add_test_case conformance_pod
 }
