@@ -43,7 +43,7 @@ LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
 		   usr.sbin/rump.sysctl \
 		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests \
-		   tests/fuzz
+		   tests/fuzz tools/realxen
 
 PROGS		:=
 LIBS		:=
@@ -53,7 +53,7 @@ TESTPROGS	:=
 XENDEPS		:= qemu-system-x86 xen-utils-4.17 xenstore-utils cpio
 
 .PHONY: all build san-build test check test-xen lint bench demo clean \
-		deps deps-xen conformance
+		deps deps-xen conformance bench-xen
 .DEFAULT_GOAL := all
 
 all: deps
@@ -124,6 +124,13 @@ conformance: deps deps-xen
 	@grep -q '^XENCONFORM ' $(OBJ)/realxen/console.log 2>/dev/null || \
 	    sh tools/realxen/run.sh $(OBJ)
 	@sh tools/realxen/conform.sh $(OBJ)
+
+# A Debian Linux PVH guest and ours on one real Xen boot: xl mem-set
+# timed from dom0, a table and an SVG plot in obj/bench-xen.
+bench-xen: deps deps-xen
+	@sh tools/deps.sh gnuplot-nox
+	@$(MAKE) --no-print-directory build
+	@sh tools/realxen/bench-xen.sh $(OBJ)
 
 lint: deps
 	@sh tools/manlint.sh

@@ -3,7 +3,8 @@
 # boot.sh PKGDIR INITRD LOG: boot Xen 4.17 and dom0 once under QEMU
 # (software emulation), dom0 running INITRD's /init, the serial console
 # (Xen's, dom0's and the guests' lines) into LOG.  Ends when dom0 powers
-# off, or after 400 s.  Exit status 0 when dom0 finished its scenarios.
+# off, or after BOOT_LIMIT seconds (400 unless set).  Exit status 0 when
+# dom0 finished its scenarios.
 #
 set -u
 pkg=$1
@@ -15,7 +16,7 @@ xenargs="$xenargs dom0_max_vcpus=1 loglvl=all guest_loglvl=all"
 dom0args="console=hvc0 earlyprintk=xen quiet"
 
 # HAP needs +npt: Debian's Xen has no shadow paging for PVH guests.
-timeout -k 5 400 qemu-system-x86_64 -accel tcg,thread=multi \
+timeout -k 5 "${BOOT_LIMIT:-400}" qemu-system-x86_64 -accel tcg,thread=multi \
     -cpu qemu64,+svm,+npt -smp 2 -m 3072 -display none -monitor none \
     -nodefaults -no-reboot -serial stdio \
     -kernel "$pkg/xen.elf" -append "$xenargs" \
