@@ -13,15 +13,15 @@ do for [tr in "1024-512 512-1024 1024-128 128-1024"] {
 	o = dir . "/trace-ours-" . tr . ".dat"
 	l = dir . "/trace-linux-" . tr . ".dat"
 	if (has(o) && has(l)) {
-		plot o using ($1/1000):2 with linespoints pt 7 ps 0.3 \
+		plot o using ($1/1000):2 with lines lw 1.5 \
 		    lc rgb "#1f77b4" title "ours (pvhxen)", \
-		    l using ($1/1000):2 with linespoints pt 7 ps 0.3 \
+		    l using ($1/1000):2 with lines lw 1.5 \
 		    lc rgb "#d62728" title "Linux 6.1"
 	} else { if (has(o)) {
-		plot o using ($1/1000):2 with linespoints pt 7 ps 0.3 \
+		plot o using ($1/1000):2 with lines lw 1.5 \
 		    lc rgb "#1f77b4" title "ours (pvhxen)"
 	} else { if (has(l)) {
-		plot l using ($1/1000):2 with linespoints pt 7 ps 0.3 \
+		plot l using ($1/1000):2 with lines lw 1.5 \
 		    lc rgb "#d62728" title "Linux 6.1"
 	} } }
 }

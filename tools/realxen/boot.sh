@@ -3,8 +3,9 @@
 # boot.sh PKGDIR INITRD LOG: boot Xen 4.17 and dom0 once under QEMU
 # (software emulation), dom0 running INITRD's /init, the serial console
 # (Xen's, dom0's and the guests' lines) into LOG.  Ends when dom0 powers
-# off, or after BOOT_LIMIT seconds (400 unless set).  Exit status 0 when
-# dom0 finished its scenarios.
+# off, or after BOOT_LIMIT seconds (400 unless set); the machine has
+# QEMU_MEM MiB (3072 unless set).  Exit status 0 when dom0 finished its
+# scenarios.
 #
 set -u
 pkg=$1
@@ -17,7 +18,8 @@ dom0args="console=hvc0 earlyprintk=xen quiet"
 
 # HAP needs +npt: Debian's Xen has no shadow paging for PVH guests.
 timeout -k 5 "${BOOT_LIMIT:-400}" qemu-system-x86_64 -accel tcg,thread=multi \
-    -cpu qemu64,+svm,+npt -smp 2 -m 3072 -display none -monitor none \
+    -cpu qemu64,+svm,+npt -smp 2 -m "${QEMU_MEM:-3072}" \
+    -display none -monitor none \
     -nodefaults -no-reboot -serial stdio \
     -kernel "$pkg/xen.elf" -append "$xenargs" \
     -initrd "$pkg/vmlinuz $dom0args,$initrd" </dev/null >"$log" 2>&1
