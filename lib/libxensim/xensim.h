@@ -109,6 +109,9 @@ struct xensim_dominfo {
 	uint64_t		 dirty_given;	/* frames given back not zero */
 	int			 ram_watched;	/* its guest's RAM is watched */
 	uint64_t		 foreign_accesses; /* to frames not its own */
+	uint64_t		 pod_entries;	/* populate-on-demand entries */
+	uint64_t		 pod_cache;	/* frames for them, not placed */
+	int			 crashed;	/* kept after domain_crash */
 };
 
 struct xensim_hostinfo {

@@ -72,7 +72,8 @@ mkdom(const char *name, enum xensim_kind kind)
 	memset(&cfg, 0, sizeof(cfg));
 	strcpy(cfg.name, name);
 	cfg.memory_kib = 1024;
-	cfg.maxmem_kib = 2048;
+	/* PVH at maxmem: rebuild() remakes RAM as the plain builder does. */
+	cfg.maxmem_kib = kind == XENSIM_PVH ? 1024 : 2048;
 	cfg.kind = kind;
 	cfg.toolstack = XENSIM_LIBXL;
 	FUZZ_CHECK(hv_domain_create(&cfg, &id) == 0, "creating %s", name);

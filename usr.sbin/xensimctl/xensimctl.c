@@ -401,9 +401,10 @@ cmd_list(int argc, char **argv)
 		err(1, "list");
 	if (lflag) {
 		xs = connect_xs();
-		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s %10s %8s\n",
-		    "Name", "ID", "Type", "TotPages", "MaxPages", "RAMPages",
-		    "StaticMax", "Pid", "DirtyGiven", "Foreign");
+		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s %10s %10s "
+		    "%8s\n", "Name", "ID", "Type", "TotPages", "MaxPages",
+		    "RAMPages", "StaticMax", "Pid", "DirtyGiven", "PoDCache",
+		    "Foreign");
 		for (i = 0; i < n; i++) {
 			if (list[i].ram_watched)
 				snprintf(foreign, sizeof(foreign), "%" PRIu64,
@@ -412,13 +413,13 @@ cmd_list(int argc, char **argv)
 				strcpy(foreign, "-");
 			printf("%-24s %5u %-4s %10" PRIu64 " %10" PRIu64
 			    " %10" PRIu64 " %10" PRIu64 " %8d %10" PRIu64
-			    " %8s\n",
+			    " %10" PRIu64 " %8s\n",
 			    list[i].name, list[i].domid,
 			    list[i].kind == XENSIM_PV ? "pv" : "pvh",
 			    list[i].tot_pages, list[i].max_pages,
 			    list[i].ram_allocated_pages,
 			    static_max_kib(xs, &list[i]) / 4, list[i].pid,
-			    list[i].dirty_given, foreign);
+			    list[i].dirty_given, list[i].pod_cache, foreign);
 		}
 		xs_close(xs);
 		free(list);
@@ -435,7 +436,8 @@ cmd_list(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		printf("%-40s %5u %5" PRIu64 " %5d     %-6s %8.1f\n",
 		    list[i].name, list[i].domid, list[i].tot_pages / 256, 1,
-		    list[i].running ? "r-----" : "--p---", 0.0);
+		    list[i].running ? "r-----" : list[i].crashed ? "----c-" :
+		    "--p---", 0.0);
 	free(list);
 	return 0;
 }

@@ -130,6 +130,9 @@ hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
 	di->dirty_given = d->d_dirty_given;
 	di->ram_watched = d->d_uffd != -1;
 	di->foreign_accesses = d->d_foreign;
+	di->pod_entries = d->d_pod_entries;
+	di->pod_cache = d->d_pod_count;
+	di->crashed = d->d_crashed;
 }
 
 static bool
@@ -219,7 +222,11 @@ static int
 build(struct hv_domain *d)
 {
 
-	if (hv_boot_ram(d, 0, d->d_nr_pages) != 0)
+	if (d->d_maxmem_kib > d->d_memory_kib && d->d_kind == XENSIM_PVH) {
+		/* Booted below maxmem: populate-on-demand, as Xen does. */
+		if (hv_pod_build(d, d->d_memory_kib / 4) != 0)
+			return ENOMEM;
+	} else if (hv_boot_ram(d, 0, d->d_nr_pages) != 0)
 		return ENOMEM;
 	if (d->d_kind == XENSIM_PVH) {
 		if (hv_boot_ram(d, HV_BUILDER_GFN, HV_BUILDER_PAGES) != 0)
@@ -240,6 +247,7 @@ domain_free(struct hv_domain *d)
 
 	hv_ram_unwatch(d);
 	hv_frames_release(d);
+	hv_pod_release(d);
 	if (d->d_p2m != NULL && d->d_p2m != MAP_FAILED)
 		munmap(d->d_p2m, HV_MAX_GFN * sizeof(*d->d_p2m));
 	if (d->d_memfd != -1)
@@ -275,7 +283,9 @@ hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
 	make_uuid(d->d_uuid);
 	d->d_memory_kib = cfg->memory_kib;
 	d->d_maxmem_kib = maxmem;
-	d->d_nr_pages = cfg->memory_kib / 4;
+	/* The memory map: maxmem of RAM on PVH (populate-on-demand). */
+	d->d_nr_pages = (cfg->kind == XENSIM_PVH ? maxmem : cfg->memory_kib) /
+	    4;
 	/* libxl: max_pages from memory=, plus 1 MiB of slack. */
 	d->d_max_pages = (cfg->memory_kib / 1024 + 1) * 256;
 	d->d_memfd_pages = cfg->kind == XENSIM_PVH ? HV_PVH_SPACE : maxmem / 4;
@@ -374,7 +384,9 @@ hv_reap(void)
 			else
 				hv_log("d%u: guest killed by signal %d", id,
 				    WTERMSIG(status));
-			hv_domain_destroy(domains[id]);
+			/* A crashed domain stays until dom0 destroys it. */
+			if (!domains[id]->d_crashed)
+				hv_domain_destroy(domains[id]);
 			break;
 		}
 	}

@@ -193,8 +193,8 @@ frames_take(struct hv_domain *d, uint64_t mfn, uint64_t n)
 	d->d_tot_pages += n;
 }
 
-static void
-frame_free(struct hv_domain *d, uint64_t mfn)
+void
+hv_frame_free(struct hv_domain *d, uint64_t mfn)
 {
 
 	ft_owner[mfn] = 0;
@@ -320,7 +320,9 @@ frame_map(struct hv_domain *d, uint64_t gfn, uint64_t mfn, uint64_t n)
 	bool replaced = false;
 
 	for (j = 0; j < n; j++) {
-		if ((old = d->d_p2m[gfn + j]) != 0) {
+		if ((old = d->d_p2m[gfn + j]) == HV_P2M_POD)
+			hv_pod_forget(d, gfn + j);
+		else if (old != 0) {
 			old--;
 			if (ft_gfn[old] == gfn + j)
 				ft_gfn[old] = HV_NO_GFN;
@@ -378,7 +380,7 @@ hv_frames_release(struct hv_domain *d)
 
 	for (mfn = 0; mfn < ft_pages; mfn++)
 		if (ft_owner[mfn] == d->d_id + 1)
-			frame_free(d, mfn);
+			hv_frame_free(d, mfn);
 }
 
 /* guest_remove_page() on an auto-translated domain: by gfn. */
@@ -389,9 +391,14 @@ remove_gfn(struct hv_domain *d, uint64_t gfn)
 
 	if (gfn >= HV_MAX_GFN || d->d_p2m[gfn] == 0)
 		return false;
+	if (d->d_p2m[gfn] == HV_P2M_POD) {
+		hv_pod_forget(d, gfn);
+		return true;
+	}
 	mfn = d->d_p2m[gfn] - 1;
 	d->d_p2m[gfn] = 0;
-	frame_free(d, mfn);
+	if (!hv_pod_steal(d, mfn))
+		hv_frame_free(d, mfn);
 	return true;
 }
 
@@ -478,7 +485,7 @@ remove_mfn(struct hv_domain *d, uint64_t mfn, struct gfn_run *pr)
 		d->d_p2m[gfn] = 0;
 		punch_add(d, pr, gfn, 1);
 	}
-	frame_free(d, mfn);
+	hv_frame_free(d, mfn);
 	return true;
 }
 
@@ -592,7 +599,9 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
 	case XENMEM_increase_reservation:
 		return (int64_t)increase_reservation(d, m, list, end);
 	case XENMEM_decrease_reservation:
-		return (int64_t)decrease_reservation(d, m, list, end);
+		end = decrease_reservation(d, m, list, end);
+		hv_pod_trim(d);
+		return (int64_t)end;
 	case XENMEM_populate_physmap:
 		return (int64_t)populate_physmap(d, m, list, end);
 	default:

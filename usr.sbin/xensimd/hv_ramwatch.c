@@ -57,7 +57,9 @@
 #include "hvvar.h"
 
 static unsigned char	ones[HV_PAGE_SIZE] __attribute__((__aligned__(4096)));
-static unsigned char	zeros[HV_PAGE_SIZE] __attribute__((__aligned__(4096)));
+/* Zeros for a 2 MiB populate-on-demand extent at most. */
+static unsigned char	zeros[HV_PAGE_SIZE << HV_DOMU_MAX_ORDER]
+			    __attribute__((__aligned__(4096)));
 
 static void	on_fault(int, short, void *);
 
@@ -133,9 +135,12 @@ hv_ram_settle(struct hv_domain *d)
 	d->d_nones = 0;
 }
 
-/* Fill the faulting page from src; an already present one is woken. */
+/*
+ * Fill n pages from gfn on from src (n pages long); the faulting thread
+ * wakes.  An already present page is only woken.
+ */
 static int
-fill(struct hv_domain *d, uint64_t gfn, const void *src)
+fill(struct hv_domain *d, uint64_t gfn, const void *src, uint64_t n)
 {
 	struct uffdio_copy c;
 	struct uffdio_range r;
@@ -143,13 +148,13 @@ fill(struct hv_domain *d, uint64_t gfn, const void *src)
 	memset(&c, 0, sizeof(c));
 	c.dst = d->d_ram_base + gfn * HV_PAGE_SIZE;
 	c.src = (uintptr_t)src;
-	c.len = HV_PAGE_SIZE;
+	c.len = n * HV_PAGE_SIZE;
 	if (ioctl(d->d_uffd, UFFDIO_COPY, &c) == 0)
 		return 0;
 	if (errno != EEXIST)
 		return errno;
 	r.start = c.dst;
-	r.len = HV_PAGE_SIZE;
+	r.len = c.len;
 	return ioctl(d->d_uffd, UFFDIO_WAKE, &r) == 0 ? 0 : errno;
 }
 
@@ -174,7 +179,7 @@ foreign(struct hv_domain *d, uint64_t gfn, bool write)
 		d->d_ones = n;
 		d->d_cones = cap;
 	}
-	if ((error = fill(d, gfn, ones)) != 0)
+	if ((error = fill(d, gfn, ones, 1)) != 0)
 		hv_log("d%u: answering gfn %#" PRIx64 ": %s", d->d_id, gfn,
 		    strerror(error));
 	else
@@ -186,8 +191,8 @@ on_fault(int fd, short revents, void *arg)
 {
 	struct hv_domain *d;
 	struct uffd_msg msg;
-	uint64_t gfn;
-	ssize_t n;
+	uint64_t gfn, base, n;
+	ssize_t got;
 	int error;
 
 	(void)revents;
@@ -199,12 +204,12 @@ on_fault(int fd, short revents, void *arg)
 	if (ones[0] == 0)
 		memset(ones, 0xff, sizeof(ones));
 	for (;;) {
-		n = read(fd, &msg, sizeof(msg));
-		if (n == -1 && errno == EINTR)
+		got = read(fd, &msg, sizeof(msg));
+		if (got == -1 && errno == EINTR)
 			continue;
-		if (n == -1 && errno == EAGAIN)
+		if (got == -1 && errno == EAGAIN)
 			return;
-		if (n != sizeof(msg)) {
+		if (got != sizeof(msg)) {
 			hv_log("d%u: guest RAM watch ended", d->d_id);
 			hv_ram_unwatch(d);
 			return;
@@ -216,10 +221,16 @@ on_fault(int fd, short revents, void *arg)
 		if (msg.arg.pagefault.address < d->d_ram_base ||
 		    gfn >= d->d_memfd_pages)
 			continue;
-		if (d->d_p2m[gfn] == 0)
+		if (d->d_p2m[gfn] == HV_P2M_POD) {
+			if ((n = hv_pod_touch(d, gfn, &base)) == 0)
+				return;	/* crashed: the watch is gone */
+			if ((error = fill(d, base, zeros, n)) != 0)
+				hv_log("d%u: populating gfn %#" PRIx64 ": %s",
+				    d->d_id, base, strerror(error));
+		} else if (d->d_p2m[gfn] == 0)
 			foreign(d, gfn, (msg.arg.pagefault.flags &
 			    UFFD_PAGEFAULT_FLAG_WRITE) != 0);
-		else if ((error = fill(d, gfn, zeros)) != 0)
+		else if ((error = fill(d, gfn, zeros, 1)) != 0)
 			/* Owned, populated meanwhile: present, woken. */
 			hv_log("d%u: answering gfn %#" PRIx64 ": %s",
 			    d->d_id, gfn, strerror(error));

@@ -49,6 +49,7 @@
 #define HV_PAGE_SIZE		4096
 #define HV_MEMOP_EXTENT_SHIFT	6	/* Xen's continuation encoding */
 #define HV_NO_GFN		UINT64_MAX
+#define HV_P2M_POD		UINT32_MAX	/* d_p2m: a PoD entry */
 #define HV_MAX_GFN		(UINT64_C(1) << 24)	/* 64 GiB of guest space */
 #define HV_PVH_SPACE		0xff000		/* PVH memfd: GFNs below 4 GiB */
 #define HV_BUILDER_GFN		0xfeff0		/* 16 builder pages, PVH */
@@ -94,6 +95,12 @@ struct hv_domain {
 	uint64_t		 d_foreign;	/* accesses not its own */
 	uint64_t		*d_ones;	/* gfns answered with ones */
 	size_t			 d_nones, d_cones;
+	/* Populate-on-demand (hv_pod.c): PVH booted below maxmem. */
+	bool			 d_pod;
+	uint64_t		 d_pod_entries;	/* gfns marked HV_P2M_POD */
+	uint32_t		*d_pod_cache;	/* frames owned, not placed */
+	uint64_t		 d_pod_count, d_pod_cap;
+	bool			 d_crashed;	/* kept, guest stopped */
 };
 
 extern const char	*hv_dir;
@@ -121,6 +128,7 @@ int	hv_frame_alloc(struct hv_domain *, unsigned int order, uint64_t *mfn);
 void	hv_frame_place(struct hv_domain *, uint64_t gfn, uint64_t mfn,
 	    unsigned int n);
 int	hv_boot_ram(struct hv_domain *, uint64_t gfn, uint64_t n);
+void	hv_frame_free(struct hv_domain *, uint64_t mfn);
 void	hv_frames_release(struct hv_domain *);
 int	hv_mem_init(uint64_t host_pages);
 void	hv_mem_fini(void);
@@ -136,6 +144,15 @@ int	hv_conn_listen(const char *path, domid_t domid, bool priv);
 size_t	hv_conn_packet(domid_t domid, bool priv, unsigned char *pkt,
 	    size_t n, unsigned char *reply, int *sfdp);
 void	hv_conn_drop_domain(domid_t);
+
+/* hv_pod.c: populate-on-demand. */
+int	hv_pod_build(struct hv_domain *, uint64_t cache_pages);
+void	hv_pod_forget(struct hv_domain *, uint64_t gfn);
+bool	hv_pod_steal(struct hv_domain *, uint64_t mfn);
+void	hv_pod_trim(struct hv_domain *);
+uint64_t hv_pod_touch(struct hv_domain *, uint64_t gfn, uint64_t *basep);
+void	hv_pod_release(struct hv_domain *);
+void	hv_domain_crash(struct hv_domain *);
 
 /* hv_ramwatch.c: guest accesses to frames it does not own. */
 int	hv_ram_watch(struct hv_domain *, int uffd, pid_t, uint64_t base,

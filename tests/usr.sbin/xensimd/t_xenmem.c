@@ -35,9 +35,11 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +56,8 @@
 
 /*
  * A host of host_mib MiB with one 16 MiB domain "g" of the kind (32 MiB
- * at most); dom0's handle in *hp.
+ * at most on PV; PVH at maxmem, for populate-on-demand is its own
+ * case); dom0's handle in *hp.
  */
 static domid_t
 host_guest(unsigned int host_mib, enum xensim_kind kind, struct xensim **hp)
@@ -62,7 +65,17 @@ host_guest(unsigned int host_mib, enum xensim_kind kind, struct xensim **hp)
 
 	xt_start(host_mib);
 	*hp = xt_dom0();
-	return xt_create(*hp, "g", kind, 16, 32);
+	return xt_create(*hp, "g", kind, 16, kind == XENSIM_PVH ? 16 : 32);
+}
+
+/* The same PVH domain booted below maxmem: populate-on-demand. */
+static domid_t
+pod_guest(struct xensim **hp)
+{
+
+	xt_start(256);
+	*hp = xt_dom0();
+	return xt_create(*hp, "g", XENSIM_PVH, 16, 32);
 }
 
 static struct xensim *
@@ -129,7 +142,7 @@ ATF_TC_BODY(create_limits, tc)
 
 	xt_start(1024);
 	h = xt_dom0();
-	pvh = xt_create(h, "gpvh", XENSIM_PVH, 64, 128);
+	pvh = xt_create(h, "gpvh", XENSIM_PVH, 64, 64);
 	pv = xt_create(h, "gpv", XENSIM_PV, 64, 128);
 	di = info(h, pvh);
 	ATF_CHECK_EQ(di.max_pages, 65 * 256);
@@ -273,8 +286,8 @@ ATF_TC_BODY(other_domain, tc)
 
 	xt_start(256);
 	h = xt_dom0();
-	a = xt_create(h, "a", XENSIM_PVH, 16, 32);
-	b = xt_create(h, "b", XENSIM_PVH, 16, 32);
+	a = xt_create(h, "a", XENSIM_PVH, 16, 16);
+	b = xt_create(h, "b", XENSIM_PVH, 16, 16);
 	u = domu(a);
 	tb = tot(h, b);
 	gfns(l, 2, BASE);
@@ -833,6 +846,145 @@ ATF_TC_BODY(pv_foreign, tc)
 	foreign(XENSIM_PV);
 }
 
+/*
+ * Populate-on-demand (a PVH domain of 16 MiB, maxmem 32 MiB), with this
+ * process as the guest: the memory map is maxmem, the cache is memory;
+ * a touch takes a zeroed frame of the cache, a decreased entry only
+ * goes, a decreased frame goes to the cache while the entries
+ * outnumber it, and a cache larger than the entries shrinks.
+ */
+XT_TC(pvh_pod, "PVH below maxmem: populate-on-demand entries, cache, "
+    "touch, decrease and trim, as Xen's p2m-pod")
+ATF_TC_BODY(pvh_pod, tc)
+{
+	struct xensim *h, *u;
+	struct xensim_start_info si;
+	struct xensim_dominfo di;
+	xen_pfn_t *l;
+	volatile uint32_t *w;
+	unsigned char *ram;
+	domid_t id;
+	unsigned long i, n;
+
+	id = pod_guest(&h);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_CHECK_EQ(si.nr_pages, 8192);
+	di = info(h, id);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
+	ATF_CHECK_EQ(di.pod_entries, 8192);
+	ATF_CHECK_EQ(di.pod_cache, 4096);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 16);
+	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
+	ATF_REQUIRE(xensim_ram_watch(u, ram, si.memfd_pages) == 0);
+
+	/*
+	 * A touch: zeroed frames of the cache, the charge unchanged; the
+	 * whole 2 MiB around it when all of it is entries.
+	 */
+	w = (volatile uint32_t *)(void *)(ram + 10 * 4096);
+	ATF_CHECK_EQ(w[7], 0);
+	w[7] = 1;
+	di = info(h, id);
+	ATF_CHECK_EQ(di.pod_cache, 4096 - 512);
+	ATF_CHECK_EQ(di.pod_entries, 8192 - 512);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 16 + 512);
+	ATF_CHECK_EQ(di.foreign_accesses, 0);
+
+	/* A decreased entry goes; tot_pages stays. */
+	l = calloc(8192, sizeof(*l));
+	ATF_REQUIRE(l != NULL);
+	l[0] = 513;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
+	ATF_CHECK_EQ(info(h, id).pod_entries, 8192 - 513);
+	ATF_CHECK_EQ(tot(h, id), 4096 + 16);
+	/* Its 2 MiB no longer all entries: a touch takes one page. */
+	ATF_CHECK_EQ(*(volatile uint32_t *)(void *)(ram + 600 * 4096), 0);
+	di = info(h, id);
+	ATF_CHECK_EQ(di.pod_cache, 4096 - 513);
+	ATF_CHECK_EQ(di.pod_entries, 8192 - 514);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 16 + 513);
+	/* A decreased frame, entries outnumbering the cache: cached. */
+	l[0] = 10;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
+	di = info(h, id);
+	ATF_CHECK_EQ(di.pod_cache, 4096 - 512);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 16 + 512);
+	/* Everything above 16 MiB out: the entries fall under the cache. */
+	for (i = 4096, n = 0; i < 8192; i++)
+		l[n++] = i;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, n, 0), (long)n);
+	di = info(h, id);
+	ATF_CHECK_EQ(di.pod_entries, 4096 - 514);
+	ATF_CHECK_EQ(di.pod_cache, 4096 - 514);
+	ATF_CHECK_EQ(di.tot_pages, 4096 - 2 + 16);
+	ATF_CHECK_EQ(di.ram_allocated_pages + di.pod_cache, di.tot_pages);
+	/* Populating a gap frame takes a new one, as on any domain. */
+	l[0] = 5000;
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 0), 1);
+	ATF_CHECK_EQ(tot(h, id), 4096 - 1 + 16);
+	ATF_CHECK_EQ(info(h, id).foreign_accesses, 0);
+	ATF_CHECK_EQ(info(h, id).crashed, 0);
+	free(l);
+	munmap(ram, si.memfd_pages * 4096);
+	close(si.memfd);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+/* The guest's side of pvh_pod_crash: touch every page of the map. */
+static void
+touch_all(domid_t id)
+{
+	struct xensim *u;
+	struct xensim_start_info si;
+	unsigned char *ram;
+	uint64_t i;
+
+	u = domu(id);
+	if (xensim_start_info(u, &si) != 0 || (ram = mmap(NULL,
+	    si.memfd_pages * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+	    si.memfd, 0)) == MAP_FAILED ||
+	    xensim_ram_watch(u, ram, si.memfd_pages) != 0)
+		_exit(2);
+	for (i = 0; i < si.nr_pages; i++)
+		ram[i * 4096] = 1;
+	_exit(0);
+}
+
+XT_TC(pvh_pod_crash, "PVH below maxmem: a touch with the PoD cache "
+    "empty crashes the domain, with Xen's message; it stays, crashed")
+ATF_TC_BODY(pvh_pod_crash, tc)
+{
+	struct xensim *h;
+	struct xensim_dominfo di;
+	domid_t id;
+	pid_t pid;
+	int status;
+
+	id = pod_guest(&h);
+	ATF_REQUIRE((pid = fork()) != -1);
+	if (pid == 0)
+		touch_all(id);
+	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
+	ATF_CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	    "the guest was not stopped: status %#x", status);
+	di = info(h, id);
+	ATF_CHECK_EQ(di.crashed, 1);
+	ATF_CHECK_EQ(di.pod_cache, 0);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
+	ATF_CHECK(log_has("p2m_pod_demand_populate: Dom1 out of PoD memory! "
+	    "(tot=4112 ents=4096 dom1)"));
+	ATF_CHECK(log_has("domain_crash called from p2m-pod.c"));
+	ATF_CHECK(log_has("Domain 1 (vcpu#0) crashed on cpu#0:"));
+	xensim_close(h);
+	ATF_CHECK_EQ(system(BINDIR "/xensimctl list | grep -q "
+	    "'^g  *1  *16  *1  *----c-'"), 0);
+}
+
 XT_TC(features, "XENVER_get_features tells PVH from PV")
 ATF_TC_BODY(features, tc)
 {
@@ -875,6 +1027,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, host_memory);
 	ATF_TP_ADD_TC(tp, pvh_foreign);
 	ATF_TP_ADD_TC(tp, pv_foreign);
+	ATF_TP_ADD_TC(tp, pvh_pod);
+	ATF_TP_ADD_TC(tp, pvh_pod_crash);
 	ATF_TP_ADD_TC(tp, given_frames);
 	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);

@@ -64,7 +64,9 @@
  * The target counts guest RAM.  The reservation may hold frames beyond
  * it (a PVH guest's builder pages), measured once at attach as the
  * "slack" and left alone.  The balloon holds only pages it took from
- * uvm, so the guest can never grow past the memory it booted with.
+ * uvm, so the guest can never grow past its memory map: on PV the memory
+ * it booted with; on an auto-translated guest booted below maxmem
+ * (populate-on-demand), maxmem, the rest of it ballooned out at attach.
  */
 
 #include <sys/cdefs.h>
@@ -217,6 +219,8 @@ static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
 static void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 static int	balloon_parse_kb(const char *, uint64_t *);
 static uint64_t	xenmem_get_reservation(unsigned int);
+static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
+static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 
 static void	balloon_xenbus_watcher(struct xenbus_watch *, const char **,
 		    unsigned int);
@@ -306,8 +310,8 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 
 	current = xenmem_get_reservation(XENMEM_current_reservation);
 	max = xenmem_get_reservation(XENMEM_maximum_reservation);
-	sc->sc_slack = current > sc->sc_physmem ? current - sc->sc_physmem : 0;
-	sc->sc_target = sc->sc_physmem;
+	sc->sc_target = balloon_pod_target(sc, current);
+	sc->sc_slack = current > sc->sc_target ? current - sc->sc_target : 0;
 	sc->sc_min_kb = BALLOON_PAGES_TO_KB(BALLOON_FLOOR);
 	sc->sc_retry_s = BALLOON_RETRY_S;
 	sc->sc_state = BALLOON_STATE_IDLE;
@@ -322,6 +326,7 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	    KM_SLEEP);
 	sc->sc_batch = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_batch),
 	    KM_SLEEP);
+	balloon_pod_gap(sc);
 	balloon_sc = sc;
 	balloon_sysctl_setup(sc);
 
@@ -440,6 +445,68 @@ xenmem_get_reservation(unsigned int cmd)
 
 	ret = HYPERVISOR_memory_op(cmd, &domid);
 	return ret < 0 ? 0 : (uint64_t)ret;
+}
+
+/*
+ * The target at attach, in pages: all of RAM, but for an auto-translated
+ * domain created with memory below maxmem.  That one runs
+ * populate-on-demand: its memory map shows maxmem, Xen backs only
+ * memory/target of it (the reservation is below the map), and a touch
+ * past that crashes it.
+ */
+static uint64_t
+balloon_pod_target(struct balloon_xenbus_softc *sc, uint64_t current)
+{
+	char buf[32];
+	uint64_t kb;
+
+	if (sc->sc_pv || current >= sc->sc_physmem)
+		return sc->sc_physmem;
+	if (xenbus_read(NULL, "memory", "target", buf, sizeof(buf)) != 0 ||
+	    balloon_parse_kb(buf, &kb) != 0 ||
+	    BALLOON_KB_TO_PAGES(kb) > current) {
+		/* Not what the toolstack wrote: the reservation is safe. */
+		aprint_error_dev(sc->sc_dev, "populate-on-demand, no "
+		    "memory/target: the reservation taken as the target\n");
+		return current;
+	}
+	return BALLOON_KB_TO_PAGES(kb);
+}
+
+/*
+ * Populate-on-demand: balloon out every frame of the memory map above
+ * the target now, before anything touches one.  Pages uvm knows to be
+ * zero are given untouched, so the frames Xen never backed stay so.
+ */
+static void
+balloon_pod_gap(struct balloon_xenbus_softc *sc)
+{
+	uint64_t gap = sc->sc_physmem - sc->sc_target;
+	size_t want, done;
+	u_int order;
+	int error;
+
+	while (sc->sc_npages < gap) {
+		want = balloon_batch(sc, true, gap - sc->sc_npages, &order);
+		error = 0;
+		done = balloon_inflate(sc, want, order, &error);
+		if (done == 0 && error != EAGAIN)
+			break;
+	}
+	sc->sc_order = BALLOON_SUPER_ORDER;
+	if (gap == 0)
+		return;
+	if (sc->sc_npages < gap)
+		aprint_error_dev(sc->sc_dev, "populate-on-demand: %" PRIu64
+		    " of %" PRIu64 " KiB above the target ballooned out\n",
+		    BALLOON_PAGES_TO_KB(sc->sc_npages),
+		    BALLOON_PAGES_TO_KB(gap));
+	else
+		aprint_normal_dev(sc->sc_dev, "populate-on-demand: %" PRIu64
+		    " KiB above the target ballooned out\n",
+		    BALLOON_PAGES_TO_KB(gap));
+	/* What could not be given stays guest RAM. */
+	sc->sc_target = sc->sc_physmem - sc->sc_npages;
 }
 
 /* Pages the balloon should hold for the current target. */

@@ -838,11 +838,30 @@ pv_clip_cleanup()
 atf_test_case pvh_clip cleanup
 pvh_clip_head()
 {
-	atf_set descr "PVH: a target beyond boot memory is clipped, logged once"
+	atf_set descr "PVH booted below maxmem grows up to maxmem, no" \
+	    "clip; a target beyond maxmem is clipped to it, logged once"
 }
 pvh_clip_body()
 {
-	clip pvh
+	local d
+	xensim_start
+	d=$(xensimctl create name=clip memory=256 maxmem=512 type=pvh \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create"
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server"
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
+	settle "$d" $((102400 + 16))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 114688
+	console_count "$d" "beyond boot memory" 0 ||
+	    atf_fail "a target below maxmem was clipped"
+	# Past maxmem only through a raised max_pages and a raw write.
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 1024
+	xenstore-write /local/domain/$d/memory/target 786432
+	settle "$d" $((131072 + 16))
+	atf_check -o match:"target 786432 KiB beyond boot memory, clipped to 524288 KiB" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
+	pod_accounted "$d"
 }
 pvh_clip_cleanup()
 {
@@ -1262,6 +1281,75 @@ pvh_xs_drop_cleanup()
 	xensim_stop
 }
 
+# pod_accounted DOM: a populate-on-demand domain's frames are in its
+# RAM file or in its PoD cache, and it has not crashed.
+pod_accounted()
+{
+	local ram cache
+	ram=$(ram_pages "$1")
+	cache=$(xensimctl list -l | awk -v d="$1" '$2 == d { print $10 }')
+	atf_check_equal $((ram + cache)) "$(tot_pages "$1")"
+	xensimctl list | awk -v d="$1" '$2 == d { print $5 }' >state
+	atf_check -o inline:"r-----\n" cat state
+}
+
+# held N: the guest's workload holds N KiB.
+held()
+{
+	[ "$(rump.sysctl -n debug.memhog_held)" = "$1" ]
+}
+
+atf_test_case pvh_pod_grow cleanup
+pvh_pod_grow_head()
+{
+	atf_set descr "PVH booted at 256 MiB of maxmem 1024 (populate-on-" \
+	    "demand): the gap is ballooned out at attach, mem-set 1024" \
+	    "reaches it and a workload uses it"
+}
+pvh_pod_grow_body()
+{
+	local d log
+	xensim_start
+	d=$(xensimctl create name=g memory=256 maxmem=1024 type=pvh \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	log=$XENSIM_DIR/domains/$d/console.log
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server: $(cat "$log")"
+	atf_check -o match:"populate-on-demand: 786432 KiB above the target ballooned out" \
+	    cat "$log"
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
+	atf_check_equal "$(sysctl_get "$d" target)" 262144
+	settle "$d" 65552
+	pod_accounted "$d"
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 1024
+	settle "$d" 262160
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
+	atf_check_equal "$(sysctl_get "$d" current)" $((262160 * 4))
+	pod_accounted "$d"
+	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
+
+	# The memory is the guest's: a workload holds more than it booted with.
+	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
+	atf_check -s exit:0 -o ignore -e ignore \
+	    rump.sysctl -w debug.memhog=307200
+	wait_for held 307200 || atf_fail "the workload holds" \
+	    "$(rump.sysctl -n debug.memhog_held) KiB"
+	pod_accounted "$d"
+	no_foreign "$d"
+	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0
+	wait_for held 0 || atf_fail "the workload did not let go"
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 256
+	settle "$d" 65552
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
+	pod_accounted "$d"
+}
+pvh_pod_grow_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
@@ -1284,6 +1372,7 @@ atf_init_test_cases()
 	atf_add_test_case pv_pool
 	atf_add_test_case pvh_pool
 	atf_add_test_case retry_range
+	atf_add_test_case pvh_pod_grow
 	atf_add_test_case pv_budget
 	atf_add_test_case pvh_budget
 	atf_add_test_case pvh_maxpages
