@@ -76,6 +76,7 @@ int		 uvm_availmem(bool);
 /* uvm_pdaemon.c */
 void		 uvm_pageout(void *);
 void		 uvm_kick_pdaemon(void);
+void		 uvm_wait(const char *);
 
 /* pmap(9): zero a physical page. */
 void		 pmap_zero_page(paddr_t);

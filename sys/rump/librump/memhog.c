@@ -32,10 +32,12 @@
  * pages from uvm and writing every one, so that the host really backs
  * them, or giving them back.  It asks uvm for zeroed pages and checks
  * that promise: debug.memhog_dirty counts pages that came with data,
- * such as another domain's left in a frame Xen handed over.  When uvm has no page for it, it counts
- * the failure in debug.memhog_failed and tries again a little later;
- * it never panics and holds nothing the rest of the guest waits for
- * while it waits.
+ * such as another domain's left in a frame Xen handed over.  When uvm
+ * has no page for it, it waits for the page daemon (uvm_wait) and tries
+ * once more, as a fault does; if there is still none, it counts the
+ * failure in debug.memhog_failed and tries again a little later.  It
+ * never panics and holds nothing the rest of the guest waits for while
+ * it waits.
  */
 
 #include <sys/cdefs.h>
@@ -71,6 +73,7 @@ static uint64_t memhog_dirty;		/* protected by memhog_lock */
 static struct sysctllog *memhog_log;
 
 static void	memhog_thread(void *);
+static bool	memhog_wait_grow(void);
 static int	sysctl_debug_memhog(SYSCTLFN_PROTO);
 static int	sysctl_debug_memhog_held(SYSCTLFN_PROTO);
 static int	sysctl_debug_memhog_count(SYSCTLFN_PROTO);
@@ -150,6 +153,22 @@ memhog_grow(void)
 	return true;
 }
 
+/*
+ * uvm had no page: as a fault does, wait for the page daemon's pass
+ * (which may get memory back from the kernel's subsystems) and try once
+ * more.
+ */
+static bool
+memhog_wait_grow(void)
+{
+
+	KASSERT(mutex_owned(&memhog_lock));
+	mutex_exit(&memhog_lock);
+	uvm_wait("memhog");
+	mutex_enter(&memhog_lock);
+	return memhog_held >= memhog_target || memhog_grow();
+}
+
 static void
 memhog_shrink(void)
 {
@@ -179,7 +198,7 @@ memhog_thread(void *arg)
 			memhog_shrink();
 		for (i = 0; i < MEMHOG_BATCH && memhog_held < memhog_target;
 		    i++) {
-			if (!memhog_grow()) {
+			if (!memhog_grow() && !memhog_wait_grow()) {
 				memhog_failed++;
 				(void)cv_timedwait(&memhog_cv, &memhog_lock,
 				    mstohz(MEMHOG_RETRY_MS));

@@ -58,7 +58,10 @@ struct callback_head uvm_oomreport_callback;
 
 static kmutex_t uvmpd_lock;
 static kcondvar_t uvmpd_cv;		/* the daemon sleeps here */
+static kcondvar_t uvmpd_done_cv;	/* uvm_wait() sleeps here */
 static bool uvmpd_wanted;		/* protected by uvmpd_lock */
+static uint64_t uvmpd_started;		/* passes begun; uvmpd_lock */
+static uint64_t uvmpd_finished;		/* passes ended; uvmpd_lock */
 
 /* The daemon's own: out-of-memory episodes (uvm_pagecounts()). */
 static u_int uvmpd_fails_seen;		/* failures, at the last pass */
@@ -74,6 +77,7 @@ uvmpd_init(void)
 
 	mutex_init(&uvmpd_lock, MUTEX_DEFAULT, IPL_VM);
 	cv_init(&uvmpd_cv, "pgdaemon");
+	cv_init(&uvmpd_done_cv, "pgwait");
 	callback_head_init(&kernel_map_store.vmk_reclaim_callback, IPL_VM);
 	callback_head_init(&uvm_oomreport_callback, IPL_VM);
 	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL, uvm_pageout,
@@ -95,6 +99,25 @@ uvm_kick_pdaemon(void)
 	mutex_exit(&uvmpd_lock);
 }
 
+/*
+ * uvm_wait(9): wake the page daemon and sleep until a pass begun after
+ * the call has ended, as a thread that found no free page does before
+ * it tries again.  Not for the page daemon itself.
+ */
+void
+uvm_wait(const char *wmsg)
+{
+	uint64_t pass;
+
+	mutex_enter(&uvmpd_lock);
+	pass = uvmpd_started + 1;
+	uvmpd_wanted = true;
+	cv_signal(&uvmpd_cv);
+	while (uvmpd_finished < pass)
+		cv_wait(&uvmpd_done_cv, &uvmpd_lock);
+	mutex_exit(&uvmpd_lock);
+}
+
 void
 uvm_pageout(void *arg)
 {
@@ -104,6 +127,7 @@ uvm_pageout(void *arg)
 		while (!uvmpd_wanted)
 			cv_wait(&uvmpd_cv, &uvmpd_lock);
 		uvmpd_wanted = false;
+		uvmpd_started++;
 		uvmexp.pdwoke++;
 		mutex_exit(&uvmpd_lock);
 
@@ -112,6 +136,11 @@ uvm_pageout(void *arg)
 			    &vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
 			    NULL);
 		uvmpd_oomcheck();
+
+		mutex_enter(&uvmpd_lock);
+		uvmpd_finished = uvmpd_started;
+		cv_broadcast(&uvmpd_done_cv);
+		mutex_exit(&uvmpd_lock);
 	}
 }
 
