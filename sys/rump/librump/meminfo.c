@@ -70,6 +70,7 @@ static const struct meminfo_field {
 } meminfo_fields[] = {
 	{ "meminfo_total",	meminfo_total,	NULL },
 	{ "meminfo_free",	meminfo_free,	NULL },
+	{ "meminfo_reported",	NULL,	"machdep.xen.balloon.stats.reported" },
 };
 
 /* The thread's own: what xenstore holds now. */

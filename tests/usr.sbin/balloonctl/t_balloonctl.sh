@@ -440,9 +440,11 @@ tree_body()
 	    grep -x 'machdep\.xen\.balloon\.min = [0-9]*' tree
 	atf_check -s exit:0 -o ignore -e empty \
 	    grep -x 'machdep\.xen\.balloon\.stats\.state = 0' tree
+	atf_check -s exit:0 -o ignore -e empty \
+	    grep -x 'machdep\.xen\.balloon\.free_page_reporting = 0' tree
 	# Every line is one node, name = number.
 	atf_check -s exit:1 -o empty -e empty \
-	    grep -v '^machdep\.xen\.balloon\.[a-z.]* = [0-9]*$' tree
+	    grep -v '^machdep\.xen\.balloon\.[a-z_.]* = [0-9]*$' tree
 	# -s names the same guest.
 	atf_check -s exit:0 -o file:tree -e empty \
 	    env -u RUMP_SERVER balloonctl -s "unix://$RUMP_SERVER"

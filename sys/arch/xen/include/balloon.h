@@ -15,12 +15,14 @@
 #define BALLOON_NODE_MIN	"min"		/* rw: lowest target allowed */
 #define BALLOON_NODE_MAX	"max"		/* r-: hypervisor maximum */
 #define BALLOON_NODE_RETRY	"retry"		/* rw: int, stall retry, s */
+#define BALLOON_NODE_REPORTING	"free_page_reporting" /* rw: int 0/1 */
 
 /*
  * machdep.xen.balloon.stats: read-only counters of the balloon thread.
  */
 #define BALLOON_NODE_STATS	"stats"
 #define BALLOON_STAT_BALLOON	"balloon"	/* KiB held by Xen now */
+#define BALLOON_STAT_REPORTED	"reported"	/* KiB reported free now */
 #define BALLOON_STAT_INFLATED	"inflated"	/* KiB given to Xen, total */
 #define BALLOON_STAT_DEFLATED	"deflated"	/* KiB taken back, total */
 #define BALLOON_STAT_HYPERCALLS	"hypercalls"	/* reservation calls made */

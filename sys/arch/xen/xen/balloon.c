@@ -75,6 +75,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include "opt_xen.h"
 
 #include <sys/param.h>
+#include <sys/callback.h>
 #include <sys/condvar.h>
 #include <sys/device.h>
 #include <sys/errno.h>
@@ -173,6 +174,20 @@ struct balloon_xenbus_softc {
 	uint64_t		sc_nruns;	/* runs held whole */
 	xen_pfn_t		*sc_frames;	/* BALLOON_DELTA frames */
 	struct vm_page		**sc_batch;	/* BALLOON_DELTA pages */
+
+	/* free page reporting: sc_rlock, taken before sc_lock */
+	kmutex_t		sc_rlock;
+	kcondvar_t		sc_rcv;		/* wakes the reporter */
+	struct lwp		*sc_rthread;	/* attach/detach only */
+	bool			sc_rdying;	/* sc_rlock */
+	bool			sc_rsuspended;	/* sc_rlock: no hypercalls */
+	int			sc_reporting;	/* sc_rlock: 0 or 1 */
+	bool			sc_rshort;	/* sc_rlock: return failed, said */
+	struct pglist		sc_reported;	/* sc_rlock: first pages */
+	uint64_t		sc_nreported;	/* both locks to write: pages */
+	xen_pfn_t		*sc_rframes;	/* sc_rlock: a batch of runs */
+	struct vm_page		**sc_rbatch;	/* sc_rlock: a batch of runs */
+	struct callback_entry	sc_reclaim;	/* uvm's reclaim hook */
 };
 
 /* A read-only statistic: where it lives in the softc. */
@@ -222,6 +237,22 @@ static uint64_t	xenmem_get_reservation(unsigned int);
 static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 
+static void	balloon_report_attach(struct balloon_xenbus_softc *);
+static void	balloon_report_detach(struct balloon_xenbus_softc *);
+static void	balloon_report_suspend(struct balloon_xenbus_softc *, bool);
+static void	balloon_report_thread(void *);
+static uint64_t	balloon_report_excess(void);
+static void	balloon_report_runs(struct balloon_xenbus_softc *);
+static size_t	balloon_report_batch(struct balloon_xenbus_softc *, size_t);
+static size_t	balloon_report_return(struct balloon_xenbus_softc *, size_t);
+static size_t	balloon_report_adopt(struct balloon_xenbus_softc *, size_t);
+static void	balloon_report_pressure(struct balloon_xenbus_softc *);
+static int	balloon_report_reclaim(struct callback_entry *, void *,
+		    void *);
+static int	balloon_report_sysctl(struct balloon_xenbus_softc *,
+		    const struct sysctlnode *);
+static int	balloon_sysctl_reporting(SYSCTLFN_PROTO);
+
 static void	balloon_xenbus_watcher(struct xenbus_watch *, const char **,
 		    unsigned int);
 static void	balloon_sysctl_setup(struct balloon_xenbus_softc *);
@@ -249,6 +280,8 @@ static struct balloon_xenbus_softc *balloon_sc;
 static const struct balloon_stat balloon_qstats[] = {
 	{ BALLOON_STAT_BALLOON, "Memory held by Xen now, in KiB",
 	    offsetof(struct balloon_xenbus_softc, sc_npages), true },
+	{ BALLOON_STAT_REPORTED, "Free memory reported to Xen now, in KiB",
+	    offsetof(struct balloon_xenbus_softc, sc_nreported), true },
 	{ BALLOON_STAT_INFLATED, "Memory given to Xen in total, in KiB",
 	    offsetof(struct balloon_xenbus_softc, sc_inflated), true },
 	{ BALLOON_STAT_DEFLATED, "Memory taken back in total, in KiB",
@@ -326,6 +359,8 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	    KM_SLEEP);
 	sc->sc_batch = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_batch),
 	    KM_SLEEP);
+	/* Before the gap goes out: inflating takes reported runs first. */
+	balloon_report_attach(sc);
 	balloon_pod_gap(sc);
 	balloon_sc = sc;
 	balloon_sysctl_setup(sc);
@@ -367,6 +402,7 @@ fail:
 		sc->sc_thread = NULL;
 	}
 	sysctl_teardown(&sc->sc_log);
+	balloon_report_detach(sc);
 	balloon_sc = NULL;
 }
 
@@ -387,6 +423,7 @@ balloon_xenbus_detach(device_t self, int flags)
 	mutex_exit(&sc->sc_lock);
 	kthread_join(sc->sc_thread);
 	sc->sc_thread = NULL;
+	balloon_report_detach(sc);
 	balloon_sc = NULL;
 
 	/* The ballooned frames stay with Xen; only our records go. */
@@ -410,6 +447,7 @@ balloon_xenbus_suspend(device_t self, const pmf_qual_t *qual)
 {
 	struct balloon_xenbus_softc *sc = device_private(self);
 
+	balloon_report_suspend(sc, true);
 	mutex_enter(&sc->sc_lock);
 	sc->sc_suspended = true;
 	cv_signal(&sc->sc_cv);
@@ -429,6 +467,7 @@ balloon_xenbus_resume(device_t self, const pmf_qual_t *qual)
 	sc->sc_parked = false;
 	cv_signal(&sc->sc_cv);
 	mutex_exit(&sc->sc_lock);
+	balloon_report_suspend(sc, false);
 	return true;
 }
 
@@ -870,6 +909,12 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	size_t got, nsuper, done, given, total, i, j;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
+	/* Runs reported free are Xen's already: they join the balloon. */
+	if ((got = balloon_report_adopt(sc, n)) > 0) {
+		if (got < n)
+			*errorp = EAGAIN;	/* the rest from uvm, next */
+		return got * BALLOON_SUPER_PAGES;
+	}
 	for (got = 0; got < n; got++) {
 		if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
 		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1, 0) != 0)
@@ -1262,6 +1307,428 @@ balloon_peek(struct balloon_xenbus_softc *sc, size_t n)
 }
 
 /*
+ * Free page reporting (machdep.xen.balloon.free_page_reporting).
+ *
+ * Free memory the guest is not using is handed to Xen, without a change
+ * of target, in aligned runs of 2 MiB (order 9, the largest extent a
+ * domU may use), and taken back before the guest needs it.  A guest may
+ * not touch a frame it gave away (on PVH it reads all ones) and Xen
+ * repopulates nothing on a fault, so the runs cannot stay on uvm's free
+ * list as Linux leaves its reported pages: the driver takes them out of
+ * uvm itself (uvm_pglistalloc) and holds them, like ballooned pages.
+ *
+ * As Linux's page reporting: memory is reported once it has stayed free
+ * for BALLOON_REPORT_DELAY_MS, BALLOON_REPORT_BATCH runs per hypercall.
+ * uvm keeps BALLOON_REPORT_KEEP pages beyond its free target.  When free
+ * pages fall below uvmexp.freetarg, the page daemon runs the kernel
+ * map's reclaim callbacks, and ours repopulates a batch of runs and
+ * frees them to uvm unscrubbed (uvm zeroes a page before promising it
+ * zero, as for every frame Xen hands out).  When the balloon inflates,
+ * it takes reported runs first: they are with Xen already.
+ *
+ * The page daemon's callback needs sc_rlock, so nothing under it may
+ * wait for memory: the runs are kept on a list through their first
+ * pages' pageq, which costs no allocation.
+ */
+
+/* Runs per hypercall, and how long memory must stay free, as Linux. */
+#define BALLOON_REPORT_BATCH	32
+#define BALLOON_REPORT_DELAY_MS	2000
+#define BALLOON_REPORT_POLL_MS	250
+/* Free pages left to uvm beyond freetarg. */
+#define BALLOON_REPORT_KEEP	(2 * BALLOON_SUPER_PAGES)
+
+static void
+balloon_report_attach(struct balloon_xenbus_softc *sc)
+{
+
+	mutex_init(&sc->sc_rlock, MUTEX_DEFAULT, IPL_NONE);
+	cv_init(&sc->sc_rcv, "xenbalrp");
+	TAILQ_INIT(&sc->sc_reported);
+	sc->sc_rframes = kmem_alloc(BALLOON_REPORT_BATCH *
+	    sizeof(*sc->sc_rframes), KM_SLEEP);
+	sc->sc_rbatch = kmem_alloc(BALLOON_REPORT_BATCH *
+	    sizeof(*sc->sc_rbatch), KM_SLEEP);
+	if (kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN, NULL,
+	    balloon_report_thread, sc, &sc->sc_rthread, "xenbalrp") != 0) {
+		aprint_error_dev(sc->sc_dev,
+		    "unable to create reporting thread\n");
+		sc->sc_rthread = NULL;
+		return;
+	}
+	callback_register(&vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
+	    &sc->sc_reclaim, sc, balloon_report_reclaim);
+}
+
+/* Stop reporting; what was reported comes back to uvm. */
+static void
+balloon_report_detach(struct balloon_xenbus_softc *sc)
+{
+
+	if (sc->sc_rthread == NULL)
+		return;
+	callback_unregister(&vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
+	    &sc->sc_reclaim);
+	mutex_enter(&sc->sc_rlock);
+	sc->sc_rdying = true;
+	cv_signal(&sc->sc_rcv);
+	mutex_exit(&sc->sc_rlock);
+	kthread_join(sc->sc_rthread);
+	sc->sc_rthread = NULL;
+
+	mutex_enter(&sc->sc_rlock);
+	sc->sc_reporting = 0;
+	while (sc->sc_nreported > 0 &&
+	    balloon_report_return(sc, BALLOON_REPORT_BATCH) > 0)
+		continue;
+	mutex_exit(&sc->sc_rlock);
+	/* Runs Xen would not give back stay with it. */
+	kmem_free(sc->sc_rframes, BALLOON_REPORT_BATCH *
+	    sizeof(*sc->sc_rframes));
+	kmem_free(sc->sc_rbatch, BALLOON_REPORT_BATCH *
+	    sizeof(*sc->sc_rbatch));
+	cv_destroy(&sc->sc_rcv);
+	mutex_destroy(&sc->sc_rlock);
+}
+
+/*
+ * Suspend: once we hold sc_rlock no hypercall of ours is in flight, and
+ * none is made until resume.
+ */
+static void
+balloon_report_suspend(struct balloon_xenbus_softc *sc, bool suspend)
+{
+
+	if (sc->sc_rthread == NULL)
+		return;
+	mutex_enter(&sc->sc_rlock);
+	sc->sc_rsuspended = suspend;
+	cv_signal(&sc->sc_rcv);
+	mutex_exit(&sc->sc_rlock);
+}
+
+/* Free pages uvm can spare now: beyond its free target and our keep. */
+static uint64_t
+balloon_report_excess(void)
+{
+	uint64_t free, keep;
+
+	free = (uint64_t)uvm_availmem(false);
+	keep = (uint64_t)uvmexp.freetarg + BALLOON_REPORT_KEEP;
+	return free > keep ? free - keep : 0;
+}
+
+/*
+ * The reporter: looks at free memory every BALLOON_REPORT_POLL_MS and
+ * reports it once it has stayed free for BALLOON_REPORT_DELAY_MS, so
+ * that memory freed and soon used again is not sent back and forth.
+ */
+static void
+balloon_report_thread(void *cookie)
+{
+	struct balloon_xenbus_softc *sc = cookie;
+	u_int quiet = 0;
+
+	mutex_enter(&sc->sc_rlock);
+	while (!sc->sc_rdying) {
+		if (sc->sc_reporting == 0 || sc->sc_rsuspended) {
+			quiet = 0;
+			cv_wait(&sc->sc_rcv, &sc->sc_rlock);
+			continue;
+		}
+		(void)cv_timedwait(&sc->sc_rcv, &sc->sc_rlock,
+		    mstohz(BALLOON_REPORT_POLL_MS));
+		if (sc->sc_rdying || sc->sc_reporting == 0 ||
+		    sc->sc_rsuspended)
+			continue;
+		if (balloon_report_excess() < BALLOON_SUPER_PAGES) {
+			quiet = 0;
+			continue;
+		}
+		/* Free at this poll and the last DELAY / POLL before it. */
+		if (quiet++ * BALLOON_REPORT_POLL_MS < BALLOON_REPORT_DELAY_MS)
+			continue;
+		balloon_report_runs(sc);
+		quiet = 0;
+	}
+	mutex_exit(&sc->sc_rlock);
+	kthread_exit(0);
+}
+
+/* Report batches of runs while uvm can spare them and Xen takes them. */
+static void
+balloon_report_runs(struct balloon_xenbus_softc *sc)
+{
+	struct pglist skipped;
+	struct pglist pl;
+	struct vm_page *pg;
+	size_t got, done;
+	uint64_t runs;
+
+	KASSERT(mutex_owned(&sc->sc_rlock));
+	TAILQ_INIT(&skipped);
+	for (;;) {
+		runs = balloon_report_excess() / BALLOON_SUPER_PAGES;
+		for (got = 0; got < MIN(runs, BALLOON_REPORT_BATCH);) {
+			if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
+			    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl,
+			    1, 0) != 0)
+				break;
+			/*
+			 * PV: Xen frees an extent of contiguous machine
+			 * frames; other runs are held aside until the end
+			 * of this pass, so that uvm offers the next ones.
+			 */
+			if (sc->sc_pv && !balloon_mcontig(TAILQ_FIRST(&pl))) {
+				while ((pg = TAILQ_FIRST(&pl)) != NULL) {
+					TAILQ_REMOVE(&pl, pg, pageq.queue);
+					TAILQ_INSERT_TAIL(&skipped, pg,
+					    pageq.queue);
+				}
+				runs--;
+				continue;
+			}
+			/* Zero what is not known to be: Xen sees no data. */
+			TAILQ_FOREACH(pg, &pl, pageq.queue) {
+				if (!(pg->flags & PG_ZERO))
+					pmap_zero_page(VM_PAGE_TO_PHYS(pg));
+				pg->flags &= ~PG_ZERO;
+			}
+			sc->sc_rbatch[got++] = TAILQ_FIRST(&pl);
+		}
+		if (got == 0)
+			break;
+		done = balloon_report_batch(sc, got);
+		if (done < got)
+			break;
+		/* The page daemon may want a run back in between. */
+		mutex_exit(&sc->sc_rlock);
+		mutex_enter(&sc->sc_rlock);
+		if (sc->sc_rdying || sc->sc_reporting == 0 ||
+		    sc->sc_rsuspended)
+			break;
+	}
+	/* Still zero, as the owner left them, or as we made them. */
+	uvm_pglistfree(&skipped);
+}
+
+/*
+ * Give sc_rbatch[0..n-1], runs out of uvm, to Xen at order 9; those Xen
+ * does not take go back to uvm.  Returns the runs reported.
+ */
+static size_t
+balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
+{
+	struct xen_memory_reservation res;
+	struct vm_page *pg;
+	paddr_t pa;
+	size_t done, i, j;
+	int ret;
+
+	KASSERT(mutex_owned(&sc->sc_rlock));
+	KASSERT(n > 0 && n <= BALLOON_REPORT_BATCH);
+	for (i = 0; i < n; i++)
+		sc->sc_rframes[i] = balloon_xen_frame(sc,
+		    VM_PAGE_TO_PHYS(sc->sc_rbatch[i]));
+	memset(&res, 0, sizeof(res));
+	set_xen_guest_handle(res.extent_start, sc->sc_rframes);
+	res.nr_extents = n;
+	res.extent_order = BALLOON_SUPER_ORDER;
+	res.domid = DOMID_SELF;
+	ret = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res);
+	done = ret < 0 ? 0 : MIN((size_t)ret, n);
+
+	for (i = 0; i < n; i++) {
+		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+			if (i < done) {
+				balloon_p2m_unmap(sc, pa + ptoa(j));
+				continue;
+			}
+			pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
+			pg->flags |= PG_ZERO;
+			uvm_pagefree(pg);
+		}
+		if (i < done)
+			TAILQ_INSERT_TAIL(&sc->sc_reported, sc->sc_rbatch[i],
+			    pageq.queue);
+	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_hypercalls++;
+	if (done < n)
+		sc->sc_partial++;
+	sc->sc_nreported += done * BALLOON_SUPER_PAGES;
+	mutex_exit(&sc->sc_lock);
+	return done;
+}
+
+/*
+ * Take up to n reported runs back from Xen and free them to uvm.
+ * Returns the runs taken back; those Xen would not repopulate stay
+ * reported, and that is said once.
+ */
+static size_t
+balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
+{
+	struct xen_memory_reservation res;
+	paddr_t pa, ma;
+	size_t done, i, j;
+	int ret;
+
+	KASSERT(mutex_owned(&sc->sc_rlock));
+	n = MIN(n, MIN(BALLOON_REPORT_BATCH,
+	    sc->sc_nreported / BALLOON_SUPER_PAGES));
+	if (n == 0 || sc->sc_rsuspended)
+		return 0;
+	for (i = 0; i < n; i++) {
+		sc->sc_rbatch[i] = TAILQ_FIRST(&sc->sc_reported);
+		TAILQ_REMOVE(&sc->sc_reported, sc->sc_rbatch[i], pageq.queue);
+		/* PV: Xen picks the machine frames and writes them here. */
+		sc->sc_rframes[i] = sc->sc_pv ? 0 :
+		    atop(VM_PAGE_TO_PHYS(sc->sc_rbatch[i]));
+	}
+	memset(&res, 0, sizeof(res));
+	set_xen_guest_handle(res.extent_start, sc->sc_rframes);
+	res.nr_extents = n;
+	res.extent_order = BALLOON_SUPER_ORDER;
+	res.domid = DOMID_SELF;
+	ret = HYPERVISOR_memory_op(sc->sc_pv ? XENMEM_increase_reservation :
+	    XENMEM_populate_physmap, &res);
+	done = ret < 0 ? 0 : MIN((size_t)ret, n);
+
+	for (i = n; i-- > done;)
+		TAILQ_INSERT_TAIL(&sc->sc_reported, sc->sc_rbatch[i],
+		    pageq.queue);
+	for (i = 0; i < done && sc->sc_pv; i++) {
+		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
+		ma = ptoa(sc->sc_rframes[i]);
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+			balloon_p2m_map(pa + ptoa(j), ma + ptoa(j));
+	}
+	if (sc->sc_pv && done > 0)
+		balloon_p2m_flush();
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_hypercalls++;
+	if (done < n)
+		sc->sc_partial++;
+	sc->sc_nreported -= done * BALLOON_SUPER_PAGES;
+	mutex_exit(&sc->sc_lock);
+
+	/* Xen does not scrub: without PG_ZERO, uvm zeroes on demand. */
+	for (i = 0; i < done; i++) {
+		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+			uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
+	}
+	if (done < n && !sc->sc_rshort)
+		device_printf(sc->sc_dev, "free page reporting: Xen gave "
+		    "back %zu of %zu runs of 2 MiB, %" PRIu64 " KiB still "
+		    "reported\n", done, n,
+		    BALLOON_PAGES_TO_KB(sc->sc_nreported));
+	sc->sc_rshort = done < n;
+	return done;
+}
+
+/*
+ * The balloon thread inflating: up to n reported runs move into the
+ * balloon as they are, without a hypercall.  Returns the runs moved.
+ */
+static size_t
+balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
+{
+	struct vm_page *run;
+	size_t i, j;
+
+	KASSERT(n <= BALLOON_DELTA);
+	mutex_enter(&sc->sc_rlock);
+	for (i = 0; i < n && (run = TAILQ_FIRST(&sc->sc_reported)) != NULL;
+	    i++) {
+		TAILQ_REMOVE(&sc->sc_reported, run, pageq.queue);
+		sc->sc_batch[i] = run;
+	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_nreported -= i * BALLOON_SUPER_PAGES;
+	sc->sc_npages += i * BALLOON_SUPER_PAGES;
+	sc->sc_inflated += i * BALLOON_SUPER_PAGES;
+	mutex_exit(&sc->sc_lock);
+	mutex_exit(&sc->sc_rlock);
+
+	/* The balloon's records may allocate: not under sc_rlock. */
+	for (j = 0; j < i; j++) {
+		balloon_push(&sc->sc_runs, sc->sc_batch[j]);
+		sc->sc_nruns++;
+	}
+	return i;
+}
+
+/* Memory pressure: a batch of reported runs back to uvm. */
+static void
+balloon_report_pressure(struct balloon_xenbus_softc *sc)
+{
+
+	mutex_enter(&sc->sc_rlock);
+	(void)balloon_report_return(sc, BALLOON_REPORT_BATCH);
+	mutex_exit(&sc->sc_rlock);
+}
+
+/*
+ * uvm's reclaim hook, run by the page daemon while free pages are
+ * below freetarg.
+ */
+static int
+balloon_report_reclaim(struct callback_entry *ce, void *obj, void *arg)
+{
+
+	balloon_report_pressure(obj);
+	return CALLBACK_CHAIN_CONTINUE;
+}
+
+static int
+balloon_report_sysctl(struct balloon_xenbus_softc *sc,
+    const struct sysctlnode *bnode)
+{
+
+	return sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+	    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_INT,
+	    BALLOON_NODE_REPORTING,
+	    SYSCTL_DESCR("Give free 2 MiB runs to Xen until needed (0/1)"),
+	    balloon_sysctl_reporting, 0, (void *)sc, 0, CTL_CREATE, CTL_EOL);
+}
+
+/* 0 or 1; turned off, every reported run comes back before it returns. */
+static int
+balloon_sysctl_reporting(SYSCTLFN_ARGS)
+{
+	struct balloon_xenbus_softc *sc = rnode->sysctl_data;
+	struct sysctlnode node = *rnode;
+	int val, error;
+
+	mutex_enter(&sc->sc_rlock);
+	val = sc->sc_reporting;
+	mutex_exit(&sc->sc_rlock);
+	node.sysctl_data = &val;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+	if (val != 0 && val != 1)
+		return EINVAL;
+	if (sc->sc_rthread == NULL)
+		return EOPNOTSUPP;
+
+	mutex_enter(&sc->sc_rlock);
+	sc->sc_reporting = val;
+	cv_signal(&sc->sc_rcv);
+	while (val == 0 && sc->sc_nreported > 0 &&
+	    balloon_report_return(sc, BALLOON_REPORT_BATCH) > 0)
+		continue;
+	if (val == 0 && sc->sc_nreported > 0)
+		error = EAGAIN;
+	mutex_exit(&sc->sc_rlock);
+	return error;
+}
+
+/*
  * sysctl: machdep.xen.balloon.{current,target,min,max} in KiB, and the
  * stats subtree.
  */
@@ -1321,6 +1788,8 @@ balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
 		    "balloon"),
 		    balloon_sysctl_retry, 0, (void *)sc, 0,
 		    CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = balloon_report_sysctl(sc, bnode);
 	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, &snode,
 		    CTLFLAG_PERMANENT, CTLTYPE_NODE, BALLOON_NODE_STATS,
