@@ -411,6 +411,8 @@ remove_gfn(struct hv_domain *d, uint64_t gfn)
 struct gfn_run {
 	uint64_t	gr_gfn;
 	uint64_t	gr_n;
+	/* What to do with a whole run: punch it, or back it. */
+	void		(*gr_do)(struct hv_domain *, uint64_t, uint64_t);
 };
 
 /* Does gfn..gfn+n-1 extend the run at either end?  Then it does. */
@@ -431,41 +433,36 @@ run_grow(struct gfn_run *gr, uint64_t gfn, uint64_t n)
 }
 
 static void
-punch_flush(struct hv_domain *d, struct gfn_run *gr)
+run_punch(struct hv_domain *d, uint64_t gfn, uint64_t n)
 {
 
-	ram_check_given(d, gr->gr_gfn, gr->gr_n);
-	ram_punch(d, gr->gr_gfn, gr->gr_n);
+	ram_check_given(d, gfn, n);
+	ram_punch(d, gfn, n);
+}
+
+static void
+run_back(struct hv_domain *d, uint64_t gfn, uint64_t n)
+{
+
+	ram_back(d, gfn, n);
+	ram_dirty(d, gfn, n);
+}
+
+static void
+run_flush(struct hv_domain *d, struct gfn_run *gr)
+{
+
+	(*gr->gr_do)(d, gr->gr_gfn, gr->gr_n);
 	gr->gr_n = 0;
 }
 
 static void
-punch_add(struct hv_domain *d, struct gfn_run *gr, uint64_t gfn, uint64_t n)
+run_add(struct hv_domain *d, struct gfn_run *gr, uint64_t gfn, uint64_t n)
 {
 
 	if (n == 0 || run_grow(gr, gfn, n))
 		return;
-	punch_flush(d, gr);
-	gr->gr_gfn = gfn;
-	gr->gr_n = n;
-}
-
-static void
-back_flush(struct hv_domain *d, struct gfn_run *gr)
-{
-
-	ram_back(d, gr->gr_gfn, gr->gr_n);
-	ram_dirty(d, gr->gr_gfn, gr->gr_n);
-	gr->gr_n = 0;
-}
-
-static void
-back_add(struct hv_domain *d, struct gfn_run *gr, uint64_t gfn, uint64_t n)
-{
-
-	if (n == 0 || run_grow(gr, gfn, n))
-		return;
-	back_flush(d, gr);
+	run_flush(d, gr);
 	gr->gr_gfn = gfn;
 	gr->gr_n = n;
 }
@@ -483,7 +480,7 @@ remove_mfn(struct hv_domain *d, uint64_t mfn, struct gfn_run *pr)
 	}
 	if ((gfn = ft_gfn[mfn]) != HV_NO_GFN && d->d_p2m[gfn] == mfn + 1) {
 		d->d_p2m[gfn] = 0;
-		punch_add(d, pr, gfn, 1);
+		run_add(d, pr, gfn, 1);
 	}
 	hv_frame_free(d, mfn);
 	return true;
@@ -509,7 +506,7 @@ static uint64_t
 decrease_reservation(struct hv_domain *d, struct xw_memop *m,
     xen_pfn_t *list, uint64_t end)
 {
-	struct gfn_run pr = { 0, 0 };
+	struct gfn_run pr = { 0, 0, run_punch };
 	uint64_t i, j, n = UINT64_C(1) << m->extent_order, base;
 	bool ok = true;
 
@@ -524,9 +521,9 @@ decrease_reservation(struct hv_domain *d, struct xw_memop *m,
 				j--;
 		}
 		if (d->d_kind != XENSIM_PV)
-			punch_add(d, &pr, base, j);
+			run_add(d, &pr, base, j);
 	}
-	punch_flush(d, &pr);
+	run_flush(d, &pr);
 	/* Frames before the hole stay removed (3d). */
 	return ok ? i : i - 1;
 }
@@ -535,7 +532,7 @@ static uint64_t
 populate_physmap(struct hv_domain *d, struct xw_memop *m,
     xen_pfn_t *list, uint64_t end)
 {
-	struct gfn_run br = { 0, 0 };
+	struct gfn_run br = { 0, 0, run_back };
 	uint64_t i, gfn, mfn, n = UINT64_C(1) << m->extent_order;
 
 	if (list == NULL)
@@ -547,11 +544,11 @@ populate_physmap(struct hv_domain *d, struct xw_memop *m,
 		if (hv_frame_alloc(d, m->extent_order, &mfn) != 0)
 			break;
 		frame_map(d, gfn, mfn, n);
-		back_add(d, &br, gfn, n);
+		run_add(d, &br, gfn, n);
 		if (d->d_kind == XENSIM_PV)
 			list[i - m->start] = mfn;
 	}
-	back_flush(d, &br);
+	run_flush(d, &br);
 	return i;
 }
 
