@@ -94,9 +94,7 @@ guest(const char *type, unsigned int mib)
 {
 	domid_t d;
 
-	xt_start(0);
-	d = (domid_t)xt_ctl("create name=g memory=%u maxmem=%u type=%s "
-	    "kernel=%s/rumpxen", mib, mib, type, BINDIR);
+	d = xt_balloon_guest(type, mib);
 	xt_sysctl_wait(d, REPORTING);
 	xt_sysctl_wait(d, "debug.memhog");
 	guest_mib = mib;
