@@ -31,6 +31,8 @@
 
 extern int hz;			/* clock ticks per second */
 
+int	getticks(void);		/* clock ticks since boot */
+
 #define mstohz(ms)	((int)(((long)(ms) * hz + 999) / 1000))
 
 #endif /* _SYS_KERNEL_H_ */

@@ -29,29 +29,10 @@
 #ifndef _UVM_UVM_MAP_H_
 #define _UVM_UVM_MAP_H_
 
-/*
- * The kernel map, as far as the bench has one: what NetBSD's kernel
- * subsystems register on to be asked for memory back
- * (vmk_reclaim_callback, run by the page daemon when free pages fall
- * below uvmexp.freetarg), with NetBSD's names.
- */
-
-#include <sys/callback.h>
+/* The kernel map, as far as the bench has one: a name. */
 
 struct vm_map {
 	int	flags;
 };
-
-struct vm_map_kernel {
-	struct vm_map		vmk_map;
-	struct callback_head	vmk_reclaim_callback;
-};
-
-static __inline struct vm_map_kernel *
-vm_map_to_kernel(struct vm_map *map)
-{
-
-	return (struct vm_map_kernel *)map;
-}
 
 #endif /* _UVM_UVM_MAP_H_ */

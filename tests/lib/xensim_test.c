@@ -342,6 +342,24 @@ xt_console_has(domid_t id, const char *text)
 	return found;
 }
 
+/* Lines of the domain's console log that begin with prefix. */
+int
+xt_console_count(domid_t id, const char *prefix)
+{
+	char path[PATH_MAX + 64], line[1024];
+	FILE *fp;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/domains/%u/console.log", xt_dir, id);
+	if ((fp = fopen(path, "r")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, prefix, strlen(prefix)) == 0)
+			n++;
+	fclose(fp);
+	return n;
+}
+
 /* Write the domain's memory/target as dom0 does (xenstore-write). */
 void
 xt_xs_target(domid_t id, const char *value)

@@ -75,6 +75,7 @@ domid_t		xt_balloon_guest(const char *, unsigned int);
 void		xt_balloon_settle(domid_t, uint64_t);
 void		xt_no_foreign(domid_t);
 bool		xt_console_has(domid_t, const char *);
+int		xt_console_count(domid_t, const char *);
 void		xt_xs_target(domid_t, const char *);
 
 /* A test case with a cleanup that stops the daemon its body started. */

@@ -46,6 +46,8 @@
 
 #include <xenstore.h>
 
+#include <balloon.h>
+
 #include "balloonctl.h"
 #include "hv.h"
 #include "size.h"
@@ -171,14 +173,15 @@ abort_errx(xs_transaction_t t, const char *fmt, ...)
 
 /*
  * xl mem-set: the new target (less videoram) must not exceed
- * memory/static-max; max_pages becomes target + 1 MiB, then memory/target
- * (KiB) and /vm/<uuid>/memory (MiB) are written, in one transaction.
+ * memory/static-max; max_pages becomes target + 1 MiB (static-max + 1 MiB
+ * for a guest that says it deflates on OOM), then memory/target (KiB)
+ * and /vm/<uuid>/memory (MiB) are written, in one transaction.
  */
 int
 dom0_mem_set(const char *dom, const char *size)
 {
-	char dompath[64], path[256], *vm;
-	uint64_t kib, target, staticmax, videoram, newtarget;
+	char dompath[64], path[256], *vm, *oom;
+	uint64_t kib, target, staticmax, videoram, newtarget, maxkib;
 	unsigned int len;
 	xs_transaction_t t;
 	domid_t domid;
@@ -211,8 +214,16 @@ again:
 		abort_errx(t, "%s", "memory_dynamic_max must be less than or "
 		    "equal to memory_static_max");
 
-	if (hv_setmaxmem(domid,
-	    newtarget + videoram + MAXMEM_SLACK_KIB) == -1) {
+	/*
+	 * A guest that deflates on OOM must be let past the target, as
+	 * far as static-max; for any other, as xl does.
+	 */
+	snprintf(path, sizeof(path), "%s/%s/%s", dompath, BALLOON_XS_DIR,
+	    BALLOON_XS_OOM);
+	oom = xs_read(xsh, t, path, &len);
+	maxkib = oom != NULL && strcmp(oom, "1") == 0 ? staticmax : newtarget;
+	free(oom);
+	if (hv_setmaxmem(domid, maxkib + videoram + MAXMEM_SLACK_KIB) == -1) {
 		(void)xs_transaction_end(xsh, t, true);
 		err(1, "cannot set the maximum memory of domain %u", domid);
 	}

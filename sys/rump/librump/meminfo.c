@@ -35,8 +35,9 @@
  * most four writes a second per figure.
  *
  * A figure is a line of meminfo_fields: a function of the platform, or
- * a sysctl node in KiB that a driver creates (not published while the
- * node does not exist).
+ * a sysctl node that a driver creates (not published while the node
+ * does not exist): the balloon's KiB and its count of deflations on
+ * out of memory.
  */
 
 #include <sys/cdefs.h>
@@ -71,6 +72,9 @@ static const struct meminfo_field {
 	{ "meminfo_total",	meminfo_total,	NULL },
 	{ "meminfo_free",	meminfo_free,	NULL },
 	{ "meminfo_reported",	NULL,	"machdep.xen.balloon.stats.reported" },
+	{ "meminfo_ballooned",	NULL,	"machdep.xen.balloon.stats.balloon" },
+	{ "meminfo_oom_deflations", NULL,
+	    "machdep.xen.balloon.stats.oom_deflations" },
 };
 
 /* The thread's own: what xenstore holds now. */

@@ -28,11 +28,14 @@
 
 /*
  * The page daemon.  The bench has nothing to page out, so what it does
- * when free pages fall below uvmexp.freemin is what NetBSD's does with
- * its kernel subsystems: run the kernel map's reclaim callbacks, which
- * may give memory back, until free pages reach uvmexp.freetarg.  When
- * an allocation found no page and that did not help, it prints one
- * out-of-memory line, which others may extend (<uvm/uvm_pdaemon.h>).
+ * when free pages fall below uvmexp.freemin is what NetBSD-current's
+ * does for its kernel subsystems: while free pages are under
+ * uvmexp.freetarg, drain a pool (pool_drain(9), the next pool with
+ * pages, round robin), which runs that pool's drain hook: a subsystem
+ * that set one learns of the pressure there and may give memory back.
+ * When an allocation found no page and that did not help, it prints
+ * one out-of-memory line, which others may extend (<uvm/uvm_pdaemon.h>),
+ * and to which it adds the balloon's figures when a balloon has them.
  */
 
 #include <sys/cdefs.h>
@@ -44,6 +47,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/inttypes.h>
 #include <sys/kthread.h>
 #include <sys/mutex.h>
+#include <sys/pool.h>
+#include <sys/sysctl.h>
 #include <sys/systm.h>
 
 #include <uvm/uvm.h>
@@ -52,8 +57,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include "rump_private.h"
 
-static struct vm_map_kernel kernel_map_store;
-struct vm_map *kernel_map = &kernel_map_store.vmk_map;
+static struct vm_map kernel_map_store;
+struct vm_map *kernel_map = &kernel_map_store;
 struct callback_head uvm_oomreport_callback;
 
 static kmutex_t uvmpd_lock;
@@ -69,6 +74,16 @@ static u_int uvmpd_reached_seen;	/* back to freetarg, at the report */
 static bool uvmpd_oom_reported;		/* until free is back to freetarg */
 
 static void	uvmpd_oomcheck(void);
+static void	uvmpd_oomreport_balloon(struct uvm_oomreport *);
+
+/* The balloon's figures in the report, as Linux prints them (KiB). */
+static const struct {
+	const char	*name;
+	const char	*node;
+} uvmpd_balloon_figures[] = {
+	{ "InflatedTotal", "machdep.xen.balloon.stats.inflated_total" },
+	{ "InflatedFree", "machdep.xen.balloon.stats.inflated_free" },
+};
 
 void
 uvmpd_init(void)
@@ -78,7 +93,6 @@ uvmpd_init(void)
 	mutex_init(&uvmpd_lock, MUTEX_DEFAULT, IPL_VM);
 	cv_init(&uvmpd_cv, "pgdaemon");
 	cv_init(&uvmpd_done_cv, "pgwait");
-	callback_head_init(&kernel_map_store.vmk_reclaim_callback, IPL_VM);
 	callback_head_init(&uvm_oomreport_callback, IPL_VM);
 	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL, uvm_pageout,
 	    NULL, NULL, "pgdaemon");
@@ -132,9 +146,7 @@ uvm_pageout(void *arg)
 		mutex_exit(&uvmpd_lock);
 
 		if (uvm_availmem(false) < uvmexp.freetarg)
-			(void)callback_run_roundrobin(
-			    &vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
-			    NULL);
+			(void)pool_drain(NULL);
 		uvmpd_oomcheck();
 
 		mutex_enter(&uvmpd_lock);
@@ -196,5 +208,25 @@ uvmpd_oomcheck(void)
 	    (uint64_t)uvmexp.freemin * (PAGE_SIZE / 1024),
 	    (uint64_t)uvmexp.freetarg * (PAGE_SIZE / 1024));
 	(void)callback_run_roundrobin(&uvm_oomreport_callback, &or);
+	uvmpd_oomreport_balloon(&or);
 	printf("%s\n", or.or_buf);
+}
+
+/* " Balloon InflatedTotal:NkB InflatedFree:NkB", if there is a balloon. */
+static void
+uvmpd_oomreport_balloon(struct uvm_oomreport *or)
+{
+	u_quad_t kib[__arraycount(uvmpd_balloon_figures)];
+	size_t i, len;
+
+	for (i = 0; i < __arraycount(uvmpd_balloon_figures); i++) {
+		len = sizeof(kib[i]);
+		if (sysctl_byname(uvmpd_balloon_figures[i].node, &kib[i], &len,
+		    NULL, 0) != 0 || len != sizeof(kib[i]))
+			return;
+	}
+	uvm_oomreport_printf(or, " Balloon");
+	for (i = 0; i < __arraycount(uvmpd_balloon_figures); i++)
+		uvm_oomreport_printf(or, " %s:%" PRIu64 "kB",
+		    uvmpd_balloon_figures[i].name, (uint64_t)kib[i]);
 }

@@ -42,6 +42,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/inttypes.h>
 #include <sys/kernel.h>
 #include <sys/mutex.h>
+#include <sys/pool.h>
 #include <sys/sysctl.h>
 #include <sys/systm.h>
 
@@ -58,6 +59,18 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include "rump_private.h"
 
 int hz = 100;
+
+/* getticks(9): the host's monotonic clock, in ticks of hz. */
+int
+getticks(void)
+{
+	int64_t sec;
+	long nsec;
+
+	if (rumpuser_clock_gettime(RUMPUSER_CLOCK_ABSMONO, &sec, &nsec) != 0)
+		return 0;
+	return (int)(sec * hz + nsec / (1000000000L / hz));
+}
 
 extern struct cfattach balloon_ca;
 
@@ -200,6 +213,7 @@ rump_xen_main(void)
 		return 1;
 	rump_cons_init();
 	sysctl_init();
+	pool_subsystem_init();
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&shutdown_cv, "shutdown");
 

@@ -89,24 +89,6 @@ rss_shmem(domid_t d)
 	return kib;
 }
 
-/* Lines of the guest's console log that begin with prefix. */
-static int
-console_count(domid_t d, const char *prefix)
-{
-	char path[PATH_MAX + 64], line[1024];
-	FILE *fp;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "%s/domains/%u/console.log", xt_dir, d);
-	if ((fp = fopen(path, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (strncmp(line, prefix, strlen(prefix)) == 0)
-			n++;
-	fclose(fp);
-	return n;
-}
-
 /*
  * Free everything (free pages back above freetarg), then run short
  * again; true once the page daemon has reported a second episode (it
@@ -122,7 +104,7 @@ oom_again(domid_t d)
 	failed = xt_sysctl_quad("debug.memhog_failed");
 	ATF_REQUIRE_EQ(set_memhog(131072), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_failed") > failed);
-	return console_count(d, OOM_LINE) >= 2;
+	return xt_console_count(d, OOM_LINE) >= 2;
 }
 
 XT_TC(memhog_held,
@@ -154,7 +136,7 @@ ATF_TC_BODY(memhog_held, tc)
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 16384);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog"), 16384);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_failed"), 0);
-	ATF_CHECK_EQ(console_count(d, OOM_LINE), 0);
+	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 0);
 }
 
 XT_TC(memhog_refused,
@@ -205,18 +187,18 @@ ATF_TC_BODY(memhog_oom, tc)
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 32768);
 
 	/* Many failures, one line, with the figures. */
-	ATF_CHECK_EQ(console_count(d, OOM_LINE), 1);
+	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 1);
 	/* 64 MiB: freemin 256 pages, freetarg 341; 5 reserved. */
 	snprintf(line, sizeof(line), OOM_LINE "Total:65536kB Free:20kB "
 	    "Min:1024kB Target:1364kB");
-	ATF_CHECK_EQ_MSG(console_count(d, line), 1, "no line \"%s\"", line);
+	ATF_CHECK_EQ_MSG(xt_console_count(d, line), 1, "no line \"%s\"", line);
 
 	/*
 	 * Free memory back above freetarg ends the episode: the next
 	 * shortage is reported again.
 	 */
 	XT_WAIT_FOR(oom_again(d));
-	ATF_CHECK_EQ(console_count(d, OOM_LINE), 2);
+	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 2);
 	ATF_REQUIRE_EQ(set_memhog(0), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 0);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 0);

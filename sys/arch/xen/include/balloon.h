@@ -16,6 +16,16 @@
 #define BALLOON_NODE_MAX	"max"		/* r-: hypervisor maximum */
 #define BALLOON_NODE_RETRY	"retry"		/* rw: int, stall retry, s */
 #define BALLOON_NODE_REPORTING	"free_page_reporting" /* rw: int 0/1 */
+#define BALLOON_NODE_DEFLATE_ON_OOM "deflate_on_oom" /* rw int: 0 or 1 */
+
+/*
+ * Guest-writable xenstore nodes (under data/) the driver keeps for dom0:
+ * whether it deflates on OOM ("0" or "1"; balloonctl mem-set then leaves
+ * max_pages at static-max), and its target now (KiB).
+ */
+#define BALLOON_XS_DIR		"data"
+#define BALLOON_XS_OOM		"balloon-deflate-on-oom"
+#define BALLOON_XS_TARGET	"balloon-target"
 
 /*
  * machdep.xen.balloon.stats: read-only counters of the balloon thread.
@@ -28,6 +38,11 @@
 #define BALLOON_STAT_HYPERCALLS	"hypercalls"	/* reservation calls made */
 #define BALLOON_STAT_PARTIAL	"partial"	/* calls that did less than asked */
 #define BALLOON_STAT_RETRIES	"retries"	/* backoff retries */
+#define BALLOON_STAT_INFLATED_TOTAL "inflated_total" /* KiB off total RAM */
+#define BALLOON_STAT_INFLATED_FREE "inflated_free" /* KiB counted as used */
+#define BALLOON_STAT_OOM_DEFLATIONS "oom_deflations" /* deflations on OOM */
+#define BALLOON_STAT_OOM_PAGES	"oom_pages"	/* pages they took back */
+#define BALLOON_STAT_OOM_MAXPAGES "oom_maxpages" /* ones max_pages cut short */
 #define BALLOON_STAT_STATE	"state"		/* int: BALLOON_STATE_* */
 #define BALLOON_STAT_ERROR	"error"		/* int: errno of the last stall */
 #define BALLOON_STAT_DELAY	"delay"		/* int: retry delay now, ms */

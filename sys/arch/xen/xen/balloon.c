@@ -67,6 +67,20 @@
  * uvm, so the guest can never grow past its memory map: on PV the memory
  * it booted with; on an auto-translated guest booted below maxmem
  * (populate-on-demand), maxmem, the rest of it ballooned out at attach.
+ *
+ * Deflate on OOM (machdep.xen.balloon.deflate_on_oom): the balloon's
+ * records come from a pool(9) whose drain hook the page daemon runs
+ * when free pages are short, NetBSD's way of telling a subsystem.  If
+ * the option is on, the hook raises the target by the shortfall below
+ * uvmexp.freetarg plus freetarg again, doubled while the guest eats
+ * each step faster than 16 MiB a second, and the thread moves it at
+ * once in the largest batches it has.  What the deflation reached
+ * becomes the target (max_pages may stop it: said once, counted), published in
+ * data/balloon-target; the next target from dom0 or root wins again,
+ * and inflation then stops where free pages would fall below freetarg.
+ * With the option on, ballooned memory counts as used (inflated_free);
+ * with it off, it is taken off the guest's total (inflated_total,
+ * uvmexp.npages), as Linux accounts it.
  */
 
 #include <sys/cdefs.h>
@@ -75,7 +89,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include "opt_xen.h"
 
 #include <sys/param.h>
-#include <sys/callback.h>
 #include <sys/condvar.h>
 #include <sys/device.h>
 #include <sys/errno.h>
@@ -84,6 +97,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/kmem.h>
 #include <sys/kthread.h>
 #include <sys/mutex.h>
+#include <sys/pool.h>
 #include <sys/queue.h>
 #include <sys/sysctl.h>
 #include <sys/systm.h>
@@ -125,6 +139,9 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #define BALLOON_RETRY_MIN_S	1
 #define BALLOON_RETRY_MAX_S	3600
 
+/* Deflations on OOM double while the guest eats them this fast (KiB/s). */
+#define BALLOON_OOM_RATE_KB	16384
+
 /* The balloon's pages: a stack of page-sized chunks of pointers. */
 #define BALLOON_CHUNK_PAGES	((PAGE_SIZE - 2 * sizeof(void *)) / \
 				    sizeof(struct vm_page *))
@@ -156,12 +173,26 @@ struct balloon_xenbus_softc {
 	bool			sc_clipped;	/* sc_lock: clip logged */
 	int			sc_retry_s;	/* sc_lock: stall retry, s */
 
+	/* deflate on OOM, sc_lock */
+	int			sc_oom;		/* deflate_on_oom: 0 or 1 */
+	bool			sc_oom_busy;	/* an OOM deflation is on */
+	bool			sc_oom_short;	/* and did not reach it */
+	bool			sc_oom_said;	/* max_pages logged */
+	uint64_t		sc_oom_tgen;	/* sc_tgen it set */
+	uint64_t		sc_oom_want;	/* pages it asked for */
+	int			sc_oom_ticks;	/* when it ended */
+
 	/* statistics, sc_lock */
 	uint64_t		sc_inflated;	/* pages */
 	uint64_t		sc_deflated;	/* pages */
 	uint64_t		sc_hypercalls;
 	uint64_t		sc_partial;
 	uint64_t		sc_retries;
+	uint64_t		sc_inflated_total; /* pages off uvmexp.npages */
+	uint64_t		sc_inflated_free; /* pages counted as used */
+	uint64_t		sc_oom_deflations;
+	uint64_t		sc_oom_pages;
+	uint64_t		sc_oom_maxpages; /* OOM deflations cut short */
 	int			sc_state;	/* BALLOON_STATE_* */
 	int			sc_error;	/* errno of the last stall */
 	int			sc_delay_ms;	/* retry delay now, or 0 */
@@ -183,11 +214,10 @@ struct balloon_xenbus_softc {
 	bool			sc_rsuspended;	/* sc_rlock: no hypercalls */
 	int			sc_reporting;	/* sc_rlock: 0 or 1 */
 	bool			sc_rshort;	/* sc_rlock: return failed, said */
-	struct pglist		sc_reported;	/* sc_rlock: first pages */
+	struct balloon_stack	sc_reported;	/* sc_rlock: first pages */
 	uint64_t		sc_nreported;	/* both locks to write: pages */
 	xen_pfn_t		*sc_rframes;	/* sc_rlock: a batch of runs */
 	struct vm_page		**sc_rbatch;	/* sc_rlock: a batch of runs */
-	struct callback_entry	sc_reclaim;	/* uvm's reclaim hook */
 };
 
 /* A read-only statistic: where it lives in the softc. */
@@ -226,14 +256,25 @@ static void	balloon_refused(struct balloon_xenbus_softc *, const char *);
 static size_t	balloon_reservation_op(struct balloon_xenbus_softc *,
 		    unsigned int, size_t, u_int);
 static void	balloon_push(struct balloon_stack *, struct vm_page *);
+static void	balloon_push_spare(struct balloon_stack *, struct vm_page *,
+		    struct balloon_chunk **);
 static struct vm_page *balloon_pop(struct balloon_stack *);
-static size_t	balloon_peek(struct balloon_xenbus_softc *, size_t);
+static size_t	balloon_peek(struct balloon_stack *, struct vm_page **,
+		    size_t);
 static void	balloon_split(struct balloon_xenbus_softc *);
 static void	balloon_free_stack(struct balloon_stack *);
 static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
 static void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 static int	balloon_parse_kb(const char *, uint64_t *);
 static uint64_t	xenmem_get_reservation(unsigned int);
+static void	balloon_account(struct balloon_xenbus_softc *);
+static size_t	balloon_spare(struct balloon_xenbus_softc *, size_t);
+static void	balloon_pool_drain(void *, int);
+static void	balloon_oom_end(struct balloon_xenbus_softc *);
+static void	balloon_oom_short(struct balloon_xenbus_softc *);
+static void	balloon_publish(struct balloon_xenbus_softc *, uint64_t,
+		    int, uint64_t *, int *);
+
 static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 
@@ -247,8 +288,6 @@ static size_t	balloon_report_batch(struct balloon_xenbus_softc *, size_t);
 static size_t	balloon_report_return(struct balloon_xenbus_softc *, size_t);
 static size_t	balloon_report_adopt(struct balloon_xenbus_softc *, size_t);
 static void	balloon_report_pressure(struct balloon_xenbus_softc *);
-static int	balloon_report_reclaim(struct callback_entry *, void *,
-		    void *);
 static int	balloon_report_sysctl(struct balloon_xenbus_softc *,
 		    const struct sysctlnode *);
 static int	balloon_sysctl_reporting(SYSCTLFN_PROTO);
@@ -261,6 +300,7 @@ static int	balloon_sysctl_target(SYSCTLFN_PROTO);
 static int	balloon_sysctl_min(SYSCTLFN_PROTO);
 static int	balloon_sysctl_retry(SYSCTLFN_PROTO);
 static int	balloon_sysctl_max(SYSCTLFN_PROTO);
+static int	balloon_sysctl_oom(SYSCTLFN_PROTO);
 static int	balloon_sysctl_qstat(SYSCTLFN_PROTO);
 static int	balloon_sysctl_istat(SYSCTLFN_PROTO);
 
@@ -275,6 +315,9 @@ static struct xenbus_watch balloon_xenbus_watch = {
 
 /* There is one balloon per domain; the watch and sysctl find it here. */
 static struct balloon_xenbus_softc *balloon_sc;
+
+/* The balloon's records; the page daemon drains it when short. */
+static struct pool balloon_chunk_pool;
 
 /* Counters: uint64_t members of the softc, CTLTYPE_QUAD nodes. */
 static const struct balloon_stat balloon_qstats[] = {
@@ -292,6 +335,19 @@ static const struct balloon_stat balloon_qstats[] = {
 	    offsetof(struct balloon_xenbus_softc, sc_partial), false },
 	{ BALLOON_STAT_RETRIES, "Retries after a backoff",
 	    offsetof(struct balloon_xenbus_softc, sc_retries), false },
+	{ BALLOON_STAT_INFLATED_TOTAL, "Ballooned memory taken off the "
+	    "guest's total RAM (deflate_on_oom off), in KiB",
+	    offsetof(struct balloon_xenbus_softc, sc_inflated_total), true },
+	{ BALLOON_STAT_INFLATED_FREE, "Ballooned memory counted as used "
+	    "(deflate_on_oom on), in KiB",
+	    offsetof(struct balloon_xenbus_softc, sc_inflated_free), true },
+	{ BALLOON_STAT_OOM_DEFLATIONS, "Deflations on out of memory",
+	    offsetof(struct balloon_xenbus_softc, sc_oom_deflations), false },
+	{ BALLOON_STAT_OOM_PAGES, "Pages they took back",
+	    offsetof(struct balloon_xenbus_softc, sc_oom_pages), false },
+	{ BALLOON_STAT_OOM_MAXPAGES, "Deflations on out of memory that "
+	    "max_pages stopped",
+	    offsetof(struct balloon_xenbus_softc, sc_oom_maxpages), false },
 };
 
 /* States: int members of the softc, CTLTYPE_INT nodes. */
@@ -340,6 +396,9 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	cv_init(&sc->sc_parkcv, "xenbalpk");
 	SLIST_INIT(&sc->sc_pages);
 	SLIST_INIT(&sc->sc_runs);
+	pool_init(&balloon_chunk_pool, sizeof(struct balloon_chunk), 0, 0, 0,
+	    "balloonpl", NULL, IPL_NONE);
+	pool_set_drain_hook(&balloon_chunk_pool, balloon_pool_drain, sc);
 
 	current = xenmem_get_reservation(XENMEM_current_reservation);
 	max = xenmem_get_reservation(XENMEM_maximum_reservation);
@@ -404,6 +463,7 @@ fail:
 	sysctl_teardown(&sc->sc_log);
 	balloon_report_detach(sc);
 	balloon_sc = NULL;
+	pool_destroy(&balloon_chunk_pool);
 }
 
 static int
@@ -429,6 +489,7 @@ balloon_xenbus_detach(device_t self, int flags)
 	/* The ballooned frames stay with Xen; only our records go. */
 	balloon_free_stack(&sc->sc_pages);
 	balloon_free_stack(&sc->sc_runs);
+	pool_destroy(&balloon_chunk_pool);
 	kmem_free(sc->sc_frames, BALLOON_DELTA * sizeof(*sc->sc_frames));
 	kmem_free(sc->sc_batch, BALLOON_DELTA * sizeof(*sc->sc_batch));
 	cv_destroy(&sc->sc_parkcv);
@@ -660,10 +721,10 @@ static void
 balloon_thread(void *cookie)
 {
 	struct balloon_xenbus_softc *sc = cookie;
-	uint64_t goal, tgen, stallgen = 0;
+	uint64_t goal, tgen, stallgen = 0, pub_target = 0;
 	size_t want, done;
 	u_int order, fruitless = 0;
-	int error;
+	int error, pub_oom = -1;
 	bool inflate, stalled, complained = false;
 
 	mutex_enter(&sc->sc_lock);
@@ -683,17 +744,35 @@ balloon_thread(void *cookie)
 			complained = false;
 			sc->sc_order = BALLOON_SUPER_ORDER;
 			sc->sc_refused = NULL;
+			/* Another target than the OOM one: it wins. */
+			if (tgen != sc->sc_oom_tgen)
+				sc->sc_oom_busy = false;
 		}
 		goal = balloon_goal(sc);
 		if (goal == sc->sc_npages) {
+			if (sc->sc_oom_busy)
+				balloon_oom_end(sc);
 			if (sc->sc_state != BALLOON_STATE_STALLED)
 				sc->sc_state = BALLOON_STATE_IDLE;
+			/* Where it got to, for dom0, before sleeping. */
+			if (sc->sc_target != pub_target ||
+			    sc->sc_oom != pub_oom) {
+				balloon_publish(sc, sc->sc_target, sc->sc_oom,
+				    &pub_target, &pub_oom);
+				continue;
+			}
 			cv_wait(&sc->sc_cv, &sc->sc_lock);
 			continue;
 		}
 		stalled = sc->sc_state == BALLOON_STATE_STALLED &&
 		    stallgen == tgen;
 		if (stalled) {
+			if (sc->sc_target != pub_target ||
+			    sc->sc_oom != pub_oom) {
+				balloon_publish(sc, sc->sc_target, sc->sc_oom,
+				    &pub_target, &pub_oom);
+				continue;
+			}
 			/*
 			 * Nothing tells us the host has memory again: try
 			 * once more after a long wait, staying stalled.
@@ -721,6 +800,8 @@ balloon_thread(void *cookie)
 		    balloon_deflate(sc, want, order, &error);
 
 		mutex_enter(&sc->sc_lock);
+		if (!inflate && sc->sc_oom_busy)
+			sc->sc_oom_pages += done;
 		/* EAGAIN: superpages are out, the rest goes at order 0. */
 		if (done == want && sc->sc_refused != NULL) {
 			/* Single pages come: it was the order, not memory. */
@@ -741,6 +822,11 @@ balloon_thread(void *cookie)
 			complained = false;
 			sc->sc_state = inflate ? BALLOON_STATE_INFLATING :
 			    BALLOON_STATE_DEFLATING;
+			continue;
+		}
+		/* An OOM deflation stops where it got to: no retries. */
+		if (!inflate && sc->sc_oom_busy && sc->sc_oom_tgen == tgen) {
+			balloon_oom_short(sc);
 			continue;
 		}
 
@@ -775,6 +861,165 @@ balloon_thread(void *cookie)
 	}
 	mutex_exit(&sc->sc_lock);
 	kthread_exit(0);
+}
+
+/*
+ * The page daemon is short of free pages and drains our pool.  With
+ * deflate_on_oom, and no OOM deflation under way, raise the target by
+ * what free pages lack of freetarg plus freetarg again, in whole
+ * superpages; twice the last amount if the guest ate that one faster
+ * than BALLOON_OOM_RATE_KB a second, so that a workload growing fast is
+ * met in a few large steps rather than many small ones, and one growing
+ * slowly is not given the whole balloon.
+ */
+static void
+balloon_pool_drain(void *arg, int flags)
+{
+	struct balloon_xenbus_softc *sc = arg;
+	uint64_t want, freepg, ram;
+	int dt;
+
+	/* Memory reported free comes back first: the target stays. */
+	balloon_report_pressure(sc);
+	freepg = (uint64_t)uvm_availmem(false);
+	if (freepg >= (uint64_t)uvmexp.freetarg)
+		return;
+	mutex_enter(&sc->sc_lock);
+	if (sc->sc_oom == 0 || sc->sc_oom_busy || sc->sc_npages == 0 ||
+	    sc->sc_dying) {
+		mutex_exit(&sc->sc_lock);
+		return;
+	}
+	want = 2 * (uint64_t)uvmexp.freetarg - freepg;
+	dt = MAX(getticks() - sc->sc_oom_ticks, 1);
+	if (sc->sc_oom_want != 0 && (uint64_t)dt * BALLOON_OOM_RATE_KB <
+	    BALLOON_PAGES_TO_KB(sc->sc_oom_want) * (uint64_t)hz)
+		want = MAX(want, 2 * sc->sc_oom_want);
+	want = MIN(roundup(want, BALLOON_SUPER_PAGES), sc->sc_npages);
+	ram = sc->sc_physmem - sc->sc_npages;
+	sc->sc_oom_want = want;
+	sc->sc_oom_busy = true;
+	sc->sc_oom_short = false;
+	sc->sc_oom_deflations++;
+	balloon_set_target(sc, ram + want);
+	sc->sc_oom_tgen = sc->sc_tgen;
+	mutex_exit(&sc->sc_lock);
+}
+
+/* An OOM deflation ended (reached, or stopped short). */
+static void
+balloon_oom_end(struct balloon_xenbus_softc *sc)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	sc->sc_oom_busy = false;
+	sc->sc_oom_ticks = getticks();
+	if (!sc->sc_oom_short)
+		sc->sc_oom_said = false;
+}
+
+/*
+ * An OOM deflation got less than it asked for.  Xen refuses past the
+ * domain's max_pages (libxl sets it to the target + 1 MiB at xl
+ * mem-set): say so once and count it.  Either way, what it reached is
+ * the target now.
+ */
+static void
+balloon_oom_short(struct balloon_xenbus_softc *sc)
+{
+	uint64_t cur = 0, max = 1;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	/* Suspending: no more hypercalls, the reason stays unknown. */
+	if (!sc->sc_suspended) {
+		mutex_exit(&sc->sc_lock);
+		cur = xenmem_get_reservation(XENMEM_current_reservation);
+		max = xenmem_get_reservation(XENMEM_maximum_reservation);
+		mutex_enter(&sc->sc_lock);
+	}
+	sc->sc_oom_short = true;
+	if (cur >= max) {
+		sc->sc_oom_maxpages++;
+		if (!sc->sc_oom_said)
+			device_printf(sc->sc_dev, "deflate on OOM: stopped at "
+			    "max_pages, %" PRIu64 " KiB, with %" PRIu64 " KiB "
+			    "still in the balloon\n", BALLOON_PAGES_TO_KB(max),
+			    BALLOON_PAGES_TO_KB(sc->sc_npages));
+		sc->sc_oom_said = true;
+	}
+	balloon_set_target(sc, sc->sc_physmem - sc->sc_npages);
+	sc->sc_oom_tgen = sc->sc_tgen;
+}
+
+/*
+ * Linux's "balloon usage visible by guest": with deflate_on_oom off,
+ * ballooned pages are gone from the guest's total (uvmexp.npages, what
+ * it reports as its memory); with it on, they may come back at any time
+ * and count as used instead.
+ */
+static void
+balloon_account(struct balloon_xenbus_softc *sc)
+{
+	uint64_t off;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	off = sc->sc_oom ? 0 : sc->sc_npages;
+	uvmexp.npages += (int)((int64_t)sc->sc_inflated_total - (int64_t)off);
+	sc->sc_inflated_total = off;
+	sc->sc_inflated_free = sc->sc_oom ? sc->sc_npages : 0;
+}
+
+/*
+ * Of n pages, those inflation may take now: with deflate_on_oom, never
+ * so many that free pages fall below freetarg, or the page daemon would
+ * deflate them straight back.
+ */
+static size_t
+balloon_spare(struct balloon_xenbus_softc *sc, size_t n)
+{
+	int oom, freepg;
+
+	mutex_enter(&sc->sc_lock);
+	oom = sc->sc_oom;
+	mutex_exit(&sc->sc_lock);
+	if (oom == 0)
+		return n;
+	freepg = uvm_availmem(false);
+	if (freepg <= uvmexp.freetarg)
+		return 0;
+	return MIN(n, (size_t)(freepg - uvmexp.freetarg));
+}
+
+/*
+ * The target and deflate_on_oom, for dom0 to read under data/ (the
+ * guest's own directory under libxl).  Called and returns with sc_lock
+ * held; drops it to write.  A failed write is said once, not retried.
+ */
+static void
+balloon_publish(struct balloon_xenbus_softc *sc, uint64_t target, int oom,
+    uint64_t *pub_targetp, int *pub_oomp)
+{
+	char buf[32];
+	int error = 0;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	mutex_exit(&sc->sc_lock);
+	if (oom != *pub_oomp) {
+		error = xenbus_write(NULL, BALLOON_XS_DIR, BALLOON_XS_OOM,
+		    oom ? "1" : "0");
+		if (error != 0 && *pub_oomp == -1)
+			aprint_verbose_dev(sc->sc_dev, "cannot write %s/%s: "
+			    "error %d\n", BALLOON_XS_DIR, BALLOON_XS_OOM, error);
+	}
+	if (target != *pub_targetp) {
+		snprintf(buf, sizeof(buf), "%" PRIu64,
+		    BALLOON_PAGES_TO_KB(target));
+		(void)xenbus_write(NULL, BALLOON_XS_DIR, BALLOON_XS_TARGET,
+		    buf);
+	}
+	*pub_targetp = target;
+	*pub_oomp = oom;
+	mutex_enter(&sc->sc_lock);
 }
 
 /*
@@ -854,13 +1099,14 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
     int *errorp)
 {
 	struct vm_page *pg;
-	size_t got, done, i;
+	size_t got, done, limit, i;
 
 	if (order != 0)
 		return balloon_inflate_super(sc, n / BALLOON_SUPER_PAGES,
 		    errorp);
 	KASSERT(n <= BALLOON_DELTA);
-	for (got = 0; got < n; got++) {
+	limit = balloon_spare(sc, n);
+	for (got = 0; got < limit; got++) {
 		pg = uvm_pagealloc(NULL, 0, NULL, UVM_PGA_ZERO);
 		if (pg == NULL)
 			break;
@@ -888,6 +1134,7 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages += done;
 	sc->sc_inflated += done;
+	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 
 	if (done < n)
@@ -906,7 +1153,7 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	struct pglist pl;
 	struct vm_page *pg;
 	paddr_t pa;
-	size_t got, nsuper, done, given, total, i, j;
+	size_t got, nsuper, done, given, total, limit, i, j;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
 	/* Runs reported free are Xen's already: they join the balloon. */
@@ -915,7 +1162,9 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			*errorp = EAGAIN;	/* the rest from uvm, next */
 		return got * BALLOON_SUPER_PAGES;
 	}
-	for (got = 0; got < n; got++) {
+	limit = balloon_spare(sc, n * BALLOON_SUPER_PAGES) /
+	    BALLOON_SUPER_PAGES;
+	for (got = 0; got < limit; got++) {
 		if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
 		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1, 0) != 0)
 			break;
@@ -963,6 +1212,7 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages += total;
 	sc->sc_inflated += total;
+	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 	if (done < nsuper) {
 		balloon_refused(sc, "inflate");
@@ -1023,6 +1273,7 @@ balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages += done;
 	sc->sc_inflated += done;
+	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 	return done;
 }
@@ -1129,7 +1380,7 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 		balloon_p2m_flush();
 	} else {
 		/* Our own frame numbers, top of the balloon first. */
-		n = balloon_peek(sc, n);
+		n = balloon_peek(&sc->sc_pages, sc->sc_batch, n);
 		for (i = 0; i < n; i++)
 			sc->sc_frames[i] =
 			    VM_PAGE_TO_PHYS(sc->sc_batch[i]) >> PAGE_SHIFT;
@@ -1144,6 +1395,7 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages -= done;
 	sc->sc_deflated += done;
+	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 
 	/*
@@ -1200,6 +1452,7 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages -= done * BALLOON_SUPER_PAGES;
 	sc->sc_deflated += done * BALLOON_SUPER_PAGES;
+	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 
 	for (i = 0; i < done; i++) {
@@ -1256,7 +1509,28 @@ balloon_push(struct balloon_stack *st, struct vm_page *pg)
 
 	bc = SLIST_FIRST(st);
 	if (bc == NULL || bc->bc_count == BALLOON_CHUNK_PAGES) {
-		bc = kmem_alloc(sizeof(*bc), KM_SLEEP);
+		bc = pool_get(&balloon_chunk_pool, PR_WAITOK);
+		bc->bc_count = 0;
+		SLIST_INSERT_HEAD(st, bc, bc_entry);
+	}
+	bc->bc_pages[bc->bc_count++] = pg;
+}
+
+/*
+ * As balloon_push(), but a new record, if one is needed, is *sparep,
+ * allocated by a caller that may not wait for memory.
+ */
+static void
+balloon_push_spare(struct balloon_stack *st, struct vm_page *pg,
+    struct balloon_chunk **sparep)
+{
+	struct balloon_chunk *bc;
+
+	bc = SLIST_FIRST(st);
+	if (bc == NULL || bc->bc_count == BALLOON_CHUNK_PAGES) {
+		KASSERT(*sparep != NULL);
+		bc = *sparep;
+		*sparep = NULL;
 		bc->bc_count = 0;
 		SLIST_INSERT_HEAD(st, bc, bc_entry);
 	}
@@ -1274,7 +1548,7 @@ balloon_pop(struct balloon_stack *st)
 	pg = bc->bc_pages[--bc->bc_count];
 	if (bc->bc_count == 0) {
 		SLIST_REMOVE_HEAD(st, bc_entry);
-		kmem_free(bc, sizeof(*bc));
+		pool_put(&balloon_chunk_pool, bc);
 	}
 	return pg;
 }
@@ -1286,20 +1560,20 @@ balloon_free_stack(struct balloon_stack *st)
 
 	while ((bc = SLIST_FIRST(st)) != NULL) {
 		SLIST_REMOVE_HEAD(st, bc_entry);
-		kmem_free(bc, sizeof(*bc));
+		pool_put(&balloon_chunk_pool, bc);
 	}
 }
 
 /* The top n pages, in the order balloon_pop() will return them. */
 static size_t
-balloon_peek(struct balloon_xenbus_softc *sc, size_t n)
+balloon_peek(struct balloon_stack *st, struct vm_page **pages, size_t n)
 {
 	struct balloon_chunk *bc;
 	size_t i = 0, j;
 
-	SLIST_FOREACH(bc, &sc->sc_pages, bc_entry) {
+	SLIST_FOREACH(bc, st, bc_entry) {
 		for (j = bc->bc_count; j > 0 && i < n; j--)
-			sc->sc_batch[i++] = bc->bc_pages[j - 1];
+			pages[i++] = bc->bc_pages[j - 1];
 		if (i == n)
 			break;
 	}
@@ -1320,15 +1594,17 @@ balloon_peek(struct balloon_xenbus_softc *sc, size_t n)
  * As Linux's page reporting: memory is reported once it has stayed free
  * for BALLOON_REPORT_DELAY_MS, BALLOON_REPORT_BATCH runs per hypercall.
  * uvm keeps BALLOON_REPORT_KEEP pages beyond its free target.  When free
- * pages fall below uvmexp.freetarg, the page daemon runs the kernel
- * map's reclaim callbacks, and ours repopulates a batch of runs and
- * frees them to uvm unscrubbed (uvm zeroes a page before promising it
+ * pages fall below uvmexp.freetarg, the page daemon drains the pool of
+ * the balloon's records, and the drain hook repopulates a batch of runs
+ * and frees them to uvm unscrubbed (uvm zeroes a page before promising it
  * zero, as for every frame Xen hands out).  When the balloon inflates,
  * it takes reported runs first: they are with Xen already.
  *
- * The page daemon's callback needs sc_rlock, so nothing under it may
- * wait for memory: the runs are kept on a list through their first
- * pages' pageq, which costs no allocation.
+ * The runs are kept in the balloon's records (sc_reported), so the
+ * pool has items out, and its drain hook runs, while any run is
+ * reported, even with an empty balloon.  The hook needs sc_rlock, so
+ * nothing under it may wait for memory: a record is allocated without
+ * waiting before the hypercall, and taking runs back only frees them.
  */
 
 /* Runs per hypercall, and how long memory must stay free, as Linux. */
@@ -1344,7 +1620,7 @@ balloon_report_attach(struct balloon_xenbus_softc *sc)
 
 	mutex_init(&sc->sc_rlock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_rcv, "xenbalrp");
-	TAILQ_INIT(&sc->sc_reported);
+	SLIST_INIT(&sc->sc_reported);
 	sc->sc_rframes = kmem_alloc(BALLOON_REPORT_BATCH *
 	    sizeof(*sc->sc_rframes), KM_SLEEP);
 	sc->sc_rbatch = kmem_alloc(BALLOON_REPORT_BATCH *
@@ -1354,10 +1630,7 @@ balloon_report_attach(struct balloon_xenbus_softc *sc)
 		aprint_error_dev(sc->sc_dev,
 		    "unable to create reporting thread\n");
 		sc->sc_rthread = NULL;
-		return;
 	}
-	callback_register(&vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
-	    &sc->sc_reclaim, sc, balloon_report_reclaim);
 }
 
 /* Stop reporting; what was reported comes back to uvm. */
@@ -1367,8 +1640,6 @@ balloon_report_detach(struct balloon_xenbus_softc *sc)
 
 	if (sc->sc_rthread == NULL)
 		return;
-	callback_unregister(&vm_map_to_kernel(kernel_map)->vmk_reclaim_callback,
-	    &sc->sc_reclaim);
 	mutex_enter(&sc->sc_rlock);
 	sc->sc_rdying = true;
 	cv_signal(&sc->sc_rcv);
@@ -1382,7 +1653,8 @@ balloon_report_detach(struct balloon_xenbus_softc *sc)
 	    balloon_report_return(sc, BALLOON_REPORT_BATCH) > 0)
 		continue;
 	mutex_exit(&sc->sc_rlock);
-	/* Runs Xen would not give back stay with it. */
+	/* Runs Xen would not give back stay with it; our records go. */
+	balloon_free_stack(&sc->sc_reported);
 	kmem_free(sc->sc_rframes, BALLOON_REPORT_BATCH *
 	    sizeof(*sc->sc_rframes));
 	kmem_free(sc->sc_rbatch, BALLOON_REPORT_BATCH *
@@ -1520,6 +1792,7 @@ static size_t
 balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 {
 	struct xen_memory_reservation res;
+	struct balloon_chunk *spare;
 	struct vm_page *pg;
 	paddr_t pa;
 	size_t done, i, j;
@@ -1527,6 +1800,11 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 
 	KASSERT(mutex_owned(&sc->sc_rlock));
 	KASSERT(n > 0 && n <= BALLOON_REPORT_BATCH);
+	/*
+	 * A record for the runs Xen takes, before it takes them: the page
+	 * daemon needs sc_rlock, so nothing here may wait for memory.
+	 */
+	spare = pool_get(&balloon_chunk_pool, PR_NOWAIT);
 	for (i = 0; i < n; i++)
 		sc->sc_rframes[i] = balloon_xen_frame(sc,
 		    VM_PAGE_TO_PHYS(sc->sc_rbatch[i]));
@@ -1535,7 +1813,10 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 	res.nr_extents = n;
 	res.extent_order = BALLOON_SUPER_ORDER;
 	res.domid = DOMID_SELF;
-	ret = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res);
+	if (spare == NULL)
+		ret = 0;
+	else
+		ret = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res);
 	done = ret < 0 ? 0 : MIN((size_t)ret, n);
 
 	for (i = 0; i < n; i++) {
@@ -1550,9 +1831,11 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 			uvm_pagefree(pg);
 		}
 		if (i < done)
-			TAILQ_INSERT_TAIL(&sc->sc_reported, sc->sc_rbatch[i],
-			    pageq.queue);
+			balloon_push_spare(&sc->sc_reported, sc->sc_rbatch[i],
+			    &spare);
 	}
+	if (spare != NULL)
+		pool_put(&balloon_chunk_pool, spare);
 	mutex_enter(&sc->sc_lock);
 	sc->sc_hypercalls++;
 	if (done < n)
@@ -1580,9 +1863,9 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 	    sc->sc_nreported / BALLOON_SUPER_PAGES));
 	if (n == 0 || sc->sc_rsuspended)
 		return 0;
+	/* Popped once Xen took them back: popping never allocates. */
+	n = balloon_peek(&sc->sc_reported, sc->sc_rbatch, n);
 	for (i = 0; i < n; i++) {
-		sc->sc_rbatch[i] = TAILQ_FIRST(&sc->sc_reported);
-		TAILQ_REMOVE(&sc->sc_reported, sc->sc_rbatch[i], pageq.queue);
 		/* PV: Xen picks the machine frames and writes them here. */
 		sc->sc_rframes[i] = sc->sc_pv ? 0 :
 		    atop(VM_PAGE_TO_PHYS(sc->sc_rbatch[i]));
@@ -1596,9 +1879,8 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 	    XENMEM_populate_physmap, &res);
 	done = ret < 0 ? 0 : MIN((size_t)ret, n);
 
-	for (i = n; i-- > done;)
-		TAILQ_INSERT_TAIL(&sc->sc_reported, sc->sc_rbatch[i],
-		    pageq.queue);
+	for (i = 0; i < done; i++)
+		(void)balloon_pop(&sc->sc_reported);
 	for (i = 0; i < done && sc->sc_pv; i++) {
 		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
 		ma = ptoa(sc->sc_rframes[i]);
@@ -1637,20 +1919,17 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 static size_t
 balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
 {
-	struct vm_page *run;
 	size_t i, j;
 
 	KASSERT(n <= BALLOON_DELTA);
 	mutex_enter(&sc->sc_rlock);
-	for (i = 0; i < n && (run = TAILQ_FIRST(&sc->sc_reported)) != NULL;
-	    i++) {
-		TAILQ_REMOVE(&sc->sc_reported, run, pageq.queue);
-		sc->sc_batch[i] = run;
-	}
+	for (i = 0; i < n && !SLIST_EMPTY(&sc->sc_reported); i++)
+		sc->sc_batch[i] = balloon_pop(&sc->sc_reported);
 	mutex_enter(&sc->sc_lock);
 	sc->sc_nreported -= i * BALLOON_SUPER_PAGES;
 	sc->sc_npages += i * BALLOON_SUPER_PAGES;
 	sc->sc_inflated += i * BALLOON_SUPER_PAGES;
+	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 	mutex_exit(&sc->sc_rlock);
 
@@ -1670,18 +1949,6 @@ balloon_report_pressure(struct balloon_xenbus_softc *sc)
 	mutex_enter(&sc->sc_rlock);
 	(void)balloon_report_return(sc, BALLOON_REPORT_BATCH);
 	mutex_exit(&sc->sc_rlock);
-}
-
-/*
- * uvm's reclaim hook, run by the page daemon while free pages are
- * below freetarg.
- */
-static int
-balloon_report_reclaim(struct callback_entry *ce, void *obj, void *arg)
-{
-
-	balloon_report_pressure(obj);
-	return CALLBACK_CHAIN_CONTINUE;
 }
 
 static int
@@ -1789,6 +2056,14 @@ balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
 		    balloon_sysctl_retry, 0, (void *)sc, 0,
 		    CTL_CREATE, CTL_EOL);
 	if (error == 0)
+		error = sysctl_createv(&sc->sc_log, 0, &bnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_INT,
+		    BALLOON_NODE_DEFLATE_ON_OOM,
+		    SYSCTL_DESCR("Give ballooned memory back when the guest "
+		    "runs out (0 or 1)"),
+		    balloon_sysctl_oom, 0, (void *)sc, 0,
+		    CTL_CREATE, CTL_EOL);
+	if (error == 0)
 		error = balloon_report_sysctl(sc, bnode);
 	if (error == 0)
 		error = sysctl_createv(&sc->sc_log, 0, &bnode, &snode,
@@ -1874,6 +2149,35 @@ balloon_sysctl_target(SYSCTLFN_ARGS)
 		balloon_set_target(sc, BALLOON_KB_TO_PAGES(kb));
 	mutex_exit(&sc->sc_lock);
 	return error;
+}
+
+/*
+ * deflate_on_oom, 0 or 1.  The accounting follows at once; the thread
+ * tells dom0.
+ */
+static int
+balloon_sysctl_oom(SYSCTLFN_ARGS)
+{
+	struct balloon_xenbus_softc *sc = rnode->sysctl_data;
+	struct sysctlnode node = *rnode;
+	int v, error;
+
+	mutex_enter(&sc->sc_lock);
+	v = sc->sc_oom;
+	mutex_exit(&sc->sc_lock);
+	node.sysctl_data = &v;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+	if (v != 0 && v != 1)
+		return EINVAL;
+
+	mutex_enter(&sc->sc_lock);
+	sc->sc_oom = v;
+	balloon_account(sc);
+	cv_signal(&sc->sc_cv);
+	mutex_exit(&sc->sc_lock);
+	return 0;
 }
 
 /*

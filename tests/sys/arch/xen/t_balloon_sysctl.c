@@ -314,21 +314,21 @@ ATF_TC_BODY(guest_then_dom0, tc)
 }
 
 XT_TC(children,
-    "The tree: six nodes and the stats subtree, described")
+    "The tree: seven nodes and the stats subtree, described")
 ATF_TC_BODY(children, tc)
 {
 	static const char *const names[] = { "current", "target", "min",
-	    "max", "retry", "free_page_reporting", "stats" };
-	static const int writable[] = { 0, 1, 1, 0, 1, 1, 0 };
+	    "max", "retry", "deflate_on_oom", "free_page_reporting", "stats" };
+	static const int writable[] = { 0, 1, 1, 0, 1, 1, 1, 0 };
 	static const int types[] = { RUMPSYSCTL_QUAD, RUMPSYSCTL_QUAD,
-	    RUMPSYSCTL_QUAD, RUMPSYSCTL_QUAD, RUMPSYSCTL_INT,
+	    RUMPSYSCTL_QUAD, RUMPSYSCTL_QUAD, RUMPSYSCTL_INT, RUMPSYSCTL_INT,
 	    RUMPSYSCTL_INT, RUMPSYSCTL_NODE };
 	struct rumpsysctl_node *nodes;
 	size_t n, i;
 
 	start("pvh");
 	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL, &nodes, &n), 0);
-	ATF_REQUIRE_EQ(n, 7);
+	ATF_REQUIRE_EQ(n, 8);
 	for (i = 0; i < n; i++) {
 		ATF_CHECK_STREQ(nodes[i].name, names[i]);
 		ATF_CHECK_EQ(nodes[i].writable, writable[i]);
@@ -338,7 +338,7 @@ ATF_TC_BODY(children, tc)
 	free(nodes);
 	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL "."
 	    BALLOON_NODE_STATS, &nodes, &n), 0);
-	ATF_CHECK_EQ(n, 10);
+	ATF_CHECK_EQ(n, 15);
 	free(nodes);
 	ATF_CHECK_EQ(get(NODE("current")), (131072 + 16) * 4);
 }
