@@ -38,10 +38,10 @@ enum xensim_toolstack {
 
 /*
  * The largest maxmem of a domain, in MiB: a PVH domain's RAM ends below
- * the builder pages at GFN 0xfeff0; a PV domain has 2^24 guest frames.
+ * its ACPI tables at GFN 0xfc000; a PV domain has 2^24 guest frames.
  * A create above it fails with EFBIG.
  */
-#define XENSIM_PVH_MAXMEM_MIB	4079
+#define XENSIM_PVH_MAXMEM_MIB	4032
 #define XENSIM_PV_MAXMEM_MIB	65536
 
 struct xensim;

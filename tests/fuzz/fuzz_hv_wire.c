@@ -112,8 +112,7 @@ rebuild(struct hv_domain *d)
 	p2m_clear(d);
 	FUZZ_CHECK(hv_boot_ram(d, 0, d->d_nr_pages) == 0, "boot RAM");
 	if (d->d_kind == XENSIM_PVH)
-		FUZZ_CHECK(hv_boot_ram(d, HV_BUILDER_GFN,
-		    HV_BUILDER_PAGES) == 0, "builder pages");
+		FUZZ_CHECK(hv_boot_builder_pages(d) == 0, "builder pages");
 }
 
 static void

@@ -9,7 +9,8 @@
 #
 
 # Pages a PVH guest of pvhxen holds beyond its RAM: 8 special pages and
-# 9 ACPI pages (Linux guests free one of them: 16 there).
+# 9 ACPI pages (a Linux guest maps its shared info over a RAM page,
+# which Xen frees: 16 there).
 SLACK=17
 SEQ=0
 XENLOG=/tmp/xen.log

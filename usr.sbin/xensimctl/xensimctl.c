@@ -281,8 +281,8 @@ cmd_create(int argc, char **argv)
 		    "%s domain can have%s", cfg.maxmem_kib != 0 ? "maxmem" :
 		    "memory", maxmem, limit,
 		    cfg.kind == XENSIM_PVH ? "PVH" : "PV",
-		    cfg.kind == XENSIM_PVH ? " (its RAM must end below the "
-		    "builder pages)" : "");
+		    cfg.kind == XENSIM_PVH ? " (its RAM must end below its "
+		    "ACPI tables)" : "");
 	if (cfg.kernel[0] != '\0' && access(cfg.kernel, X_OK) == -1)
 		err(1, "kernel: %s", cfg.kernel);
 	connect_host();

@@ -175,7 +175,7 @@ check_cfg(const struct xensim_domcfg *cfg, uint64_t *maxmemp)
 	if (cfg->memory_kib == 0 || cfg->memory_kib % 1024 != 0 ||
 	    maxmem % 1024 != 0 || maxmem < cfg->memory_kib)
 		return EINVAL;
-	if (maxmem / 4 > (cfg->kind == XENSIM_PVH ? HV_BUILDER_GFN :
+	if (maxmem / 4 > (cfg->kind == XENSIM_PVH ? HV_ACPI_GFN :
 	    HV_MAX_GFN))
 		return EFBIG;
 	if (cfg->kernel[0] != '\0' && access(cfg->kernel, X_OK) == -1)
@@ -229,7 +229,7 @@ build(struct hv_domain *d)
 	} else if (hv_boot_ram(d, 0, d->d_nr_pages) != 0)
 		return ENOMEM;
 	if (d->d_kind == XENSIM_PVH) {
-		if (hv_boot_ram(d, HV_BUILDER_GFN, HV_BUILDER_PAGES) != 0)
+		if (hv_boot_builder_pages(d) != 0)
 			return ENOMEM;
 		d->d_store_ref = HV_STORE_GFN;
 		d->d_console_ref = HV_CONSOLE_GFN;

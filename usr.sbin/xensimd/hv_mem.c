@@ -372,6 +372,20 @@ hv_boot_ram(struct hv_domain *d, uint64_t gfn, uint64_t n)
 	return 0;
 }
 
+/*
+ * A PVH domain's frames beyond its RAM, as libxl populates them: the
+ * special pages and the ACPI tables (HV_BUILDER_PAGES).
+ */
+int
+hv_boot_builder_pages(struct hv_domain *d)
+{
+
+	if (hv_boot_ram(d, HV_SPECIAL_GFN, HV_SPECIAL_PAGES) != 0 ||
+	    hv_boot_ram(d, HV_ACPI_GFN, HV_ACPI_PAGES) != 0)
+		return ENOMEM;
+	return 0;
+}
+
 /* Domain death: every frame back to the host. */
 void
 hv_frames_release(struct hv_domain *d)

@@ -52,8 +52,19 @@
 #define HV_P2M_POD		UINT32_MAX	/* d_p2m: a PoD entry */
 #define HV_MAX_GFN		(UINT64_C(1) << 24)	/* 64 GiB of guest space */
 #define HV_PVH_SPACE		0xff000		/* PVH memfd: GFNs below 4 GiB */
-#define HV_BUILDER_GFN		0xfeff0		/* 16 builder pages, PVH */
-#define HV_BUILDER_PAGES	16
+/*
+ * A PVH domain's frames beyond its RAM, populated by libxl's builder for
+ * a guest without a device model (xg_dom_x86.c, libxl_x86_acpi.c): the
+ * 8 special pages below 0xff000 (paging, access and sharing rings,
+ * ioreq pages, store ring, identity page table, console ring), and 9
+ * ACPI pages at 0xfc000 (the info page, one vCPU's tables in 7 pages,
+ * the RSDP page after them).
+ */
+#define HV_SPECIAL_GFN		0xfeff8
+#define HV_SPECIAL_PAGES	8
+#define HV_ACPI_GFN		0xfc000
+#define HV_ACPI_PAGES		9
+#define HV_BUILDER_PAGES	(HV_SPECIAL_PAGES + HV_ACPI_PAGES)
 #define HV_STORE_GFN		0xfeffc
 #define HV_CONSOLE_GFN		0xfefff
 #define HV_DOMU_MAX_ORDER	9
@@ -128,6 +139,7 @@ int	hv_frame_alloc(struct hv_domain *, unsigned int order, uint64_t *mfn);
 void	hv_frame_place(struct hv_domain *, uint64_t gfn, uint64_t mfn,
 	    unsigned int n);
 int	hv_boot_ram(struct hv_domain *, uint64_t gfn, uint64_t n);
+int	hv_boot_builder_pages(struct hv_domain *);
 void	hv_frame_free(struct hv_domain *, uint64_t mfn);
 void	hv_frames_release(struct hv_domain *);
 int	hv_mem_init(uint64_t host_pages);

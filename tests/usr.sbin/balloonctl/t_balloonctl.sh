@@ -563,24 +563,24 @@ atf_test_case dom0_pvh cleanup
 dom0_pvh_head()
 {
 	atf_set "descr" "mem-set from dom0 balloons a PVH guest to Xen's" \
-	    "numbers (tot = target + 16 pages) and returns the host memory"
+	    "numbers (tot = target + 17 pages) and returns the host memory"
 }
 dom0_pvh_body()
 {
 	xensim_start
 	guest g1 512 512 pvh >domid
 	d=$(cat domid)
-	check_pages $d "tot=131088 max=131328 ram=131088"
+	check_pages $d "tot=131089 max=131328 ram=131089"
 	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 256
 	atf_check -s exit:0 -o match:"^at target 262144 KiB \(256 MiB\)" \
 	    -e empty balloonctl wait 256
-	check_pages $d "tot=65552 max=65792 ram=65552"
+	check_pages $d "tot=65553 max=65792 ram=65553"
 	atf_check -s exit:0 -o match:"^balloon +262144 KiB" -e empty \
 	    balloonctl stats
 	atf_check -s exit:0 -o empty -e empty balloonctl mem-set g1 512
 	atf_check -s exit:0 -o match:"^at target 524288 KiB" -e empty \
 	    balloonctl wait 512
-	check_pages $d "tot=131088 max=131328 ram=131088"
+	check_pages $d "tot=131089 max=131328 ram=131089"
 	atf_check -s exit:0 -o match:"^balloon +0 KiB" \
 	    -o match:"^inflated +262144 KiB" -o match:"^deflated +262144 KiB" \
 	    -e empty balloonctl stats

@@ -146,8 +146,8 @@ ATF_TC_BODY(create_limits, tc)
 	pv = xt_create(h, "gpv", XENSIM_PV, 64, 128);
 	di = info(h, pvh);
 	ATF_CHECK_EQ(di.max_pages, 65 * 256);
-	ATF_CHECK_EQ(di.tot_pages, 64 * 256 + 16);
-	ATF_CHECK_EQ(di.ram_allocated_pages, 64 * 256 + 16);
+	ATF_CHECK_EQ(di.tot_pages, 64 * 256 + 17);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 64 * 256 + 17);
 	di = info(h, pv);
 	ATF_CHECK_EQ(di.max_pages, 65 * 256);
 	ATF_CHECK_EQ(di.tot_pages, 64 * 256);
@@ -195,17 +195,17 @@ ATF_TC_BODY(partial_max, tc)
 
 	id = host_guest(256, XENSIM_PVH, &h);
 	u = domu(id);
-	/* headroom: 17 * 256 - (16 * 256 + 16) = 240 */
+	/* headroom: 17 * 256 - (16 * 256 + 17) = 239 */
 	gfns(l, 248, BASE);
-	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 248, 0), 240);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 248, 0), 239);
 	ATF_CHECK_EQ(tot(h, id), 17 * 256);
 	gfns(l, 4, BASE + 248);
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 4, 0), 0);
 	ATF_CHECK_EQ(INC(u, DOMID_SELF, l, 4, 0), 0);
 	ATF_CHECK_EQ(tot(h, id), 17 * 256);
-	/* The first 240 are there, the rest not: decreasing 241 stops. */
-	gfns(l, 241, BASE);
-	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 241, 0), 240);
+	/* The first 239 are there, the rest not: decreasing 240 stops. */
+	gfns(l, 240, BASE);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 240, 0), 239);
 	/* max below tot: "Inconsistent allocation", nothing allocated */
 	ATF_CHECK_EQ(xensim_domain_setmaxmem(h, id, 4 * (tot(h, id) - 10)), 0);
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 0), 0);
@@ -226,7 +226,7 @@ ATF_TC_BODY(host_exhausted, tc)
 	ATF_REQUIRE(xensim_host_info(h, &hi) == 0);
 	ATF_CHECK_EQ(hi.total_pages, 8192);
 	free0 = hi.free_pages;
-	ATF_CHECK_EQ(free0, 8192 - (16 * 256 + 16));
+	ATF_CHECK_EQ(free0, 8192 - (16 * 256 + 17));
 	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 64 * 1024) == 0);
 	u = domu(id);
 	t0 = tot(h, id);
@@ -871,10 +871,10 @@ ATF_TC_BODY(pvh_pod, tc)
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.nr_pages, 8192);
 	di = info(h, id);
-	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 17);
 	ATF_CHECK_EQ(di.pod_entries, 8192);
 	ATF_CHECK_EQ(di.pod_cache, 4096);
-	ATF_CHECK_EQ(di.ram_allocated_pages, 16);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 17);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
 	ATF_REQUIRE(xensim_ram_watch(u, ram, si.memfd_pages) == 0);
@@ -889,8 +889,8 @@ ATF_TC_BODY(pvh_pod, tc)
 	di = info(h, id);
 	ATF_CHECK_EQ(di.pod_cache, 4096 - 512);
 	ATF_CHECK_EQ(di.pod_entries, 8192 - 512);
-	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
-	ATF_CHECK_EQ(di.ram_allocated_pages, 16 + 512);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 17);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 17 + 512);
 	ATF_CHECK_EQ(di.foreign_accesses, 0);
 
 	/* A decreased entry goes; tot_pages stays. */
@@ -899,20 +899,20 @@ ATF_TC_BODY(pvh_pod, tc)
 	l[0] = 513;
 	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
 	ATF_CHECK_EQ(info(h, id).pod_entries, 8192 - 513);
-	ATF_CHECK_EQ(tot(h, id), 4096 + 16);
+	ATF_CHECK_EQ(tot(h, id), 4096 + 17);
 	/* Its 2 MiB no longer all entries: a touch takes one page. */
 	ATF_CHECK_EQ(*(volatile uint32_t *)(void *)(ram + 600 * 4096), 0);
 	di = info(h, id);
 	ATF_CHECK_EQ(di.pod_cache, 4096 - 513);
 	ATF_CHECK_EQ(di.pod_entries, 8192 - 514);
-	ATF_CHECK_EQ(di.ram_allocated_pages, 16 + 513);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 17 + 513);
 	/* A decreased frame, entries outnumbering the cache: cached. */
 	l[0] = 10;
 	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
 	di = info(h, id);
 	ATF_CHECK_EQ(di.pod_cache, 4096 - 512);
-	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
-	ATF_CHECK_EQ(di.ram_allocated_pages, 16 + 512);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 17);
+	ATF_CHECK_EQ(di.ram_allocated_pages, 17 + 512);
 	/* Everything above 16 MiB out: the entries fall under the cache. */
 	for (i = 4096, n = 0; i < 8192; i++)
 		l[n++] = i;
@@ -920,12 +920,12 @@ ATF_TC_BODY(pvh_pod, tc)
 	di = info(h, id);
 	ATF_CHECK_EQ(di.pod_entries, 4096 - 514);
 	ATF_CHECK_EQ(di.pod_cache, 4096 - 514);
-	ATF_CHECK_EQ(di.tot_pages, 4096 - 2 + 16);
+	ATF_CHECK_EQ(di.tot_pages, 4096 - 2 + 17);
 	ATF_CHECK_EQ(di.ram_allocated_pages + di.pod_cache, di.tot_pages);
 	/* Populating a gap frame takes a new one, as on any domain. */
 	l[0] = 5000;
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 0), 1);
-	ATF_CHECK_EQ(tot(h, id), 4096 - 1 + 16);
+	ATF_CHECK_EQ(tot(h, id), 4096 - 1 + 17);
 	ATF_CHECK_EQ(info(h, id).foreign_accesses, 0);
 	ATF_CHECK_EQ(info(h, id).crashed, 0);
 	free(l);
@@ -975,9 +975,9 @@ ATF_TC_BODY(pvh_pod_crash, tc)
 	di = info(h, id);
 	ATF_CHECK_EQ(di.crashed, 1);
 	ATF_CHECK_EQ(di.pod_cache, 0);
-	ATF_CHECK_EQ(di.tot_pages, 4096 + 16);
+	ATF_CHECK_EQ(di.tot_pages, 4096 + 17);
 	ATF_CHECK(log_has("p2m_pod_demand_populate: Dom1 out of PoD memory! "
-	    "(tot=4112 ents=4096 dom1)"));
+	    "(tot=4113 ents=4096 dom1)"));
 	ATF_CHECK(log_has("domain_crash called from p2m-pod.c"));
 	ATF_CHECK(log_has("Domain 1 (vcpu#0) crashed on cpu#0:"));
 	xensim_close(h);

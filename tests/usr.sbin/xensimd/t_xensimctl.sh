@@ -25,7 +25,7 @@ commands_body()
 	    -o match:"^Domain-0 +0 +0 +1 +r----- +0.0$" \
 	    -o match:"^a +1 +16 +1 +--p--- +0.0$" \
 	    -o match:"^b +2 +8 +1 +--p--- +0.0$" xensimctl list
-	atf_check -s exit:0 -o match:"^a +1 pvh +4112 +4352 +16 +8192 +0 +0 +4096 +-$" \
+	atf_check -s exit:0 -o match:"^a +1 pvh +4113 +4352 +17 +8192 +0 +0 +4096 +-$" \
 	    -o match:"^b +2 pv +2048 +2304 +2048 +2048 +0 +0 +0 +-$" xensimctl list -l
 	atf_check -s exit:0 xensimctl shutdown a
 	atf_check -s exit:0 -o inline:"poweroff\n" \
@@ -82,9 +82,9 @@ bad_arguments_body()
 	refused "invalid domain configuration" create name=a/b memory=16
 	refused "not enough free host memory for 128 MiB: the host has 47 MiB free" \
 	    create name=big memory=128
-	refused "memory 4080 MiB is above the 4079 MiB a PVH domain can have" \
-	    create name=big memory=4080
-	refused "maxmem 5000 MiB is above the 4079 MiB a PVH domain can have" \
+	refused "memory 4033 MiB is above the 4032 MiB a PVH domain can have" \
+	    create name=big memory=4033
+	refused "maxmem 5000 MiB is above the 4032 MiB a PVH domain can have" \
 	    create name=big memory=16 maxmem=5000
 	refused "memory 65537 MiB is above the 65536 MiB a PV domain can have" \
 	    create name=big memory=65537 type=pv

@@ -33,7 +33,7 @@
 # Pages a PVH domain's reservation holds beyond its RAM (the builder's).
 builder_pages()
 {
-	if [ "$1" = pvh ]; then echo 16; else echo 0; fi
+	if [ "$1" = pvh ]; then echo 17; else echo 0; fi
 }
 
 # guest_create TYPE TOOLSTACK [MiB]: a domain running rumpxen, its id in
@@ -143,7 +143,7 @@ atf_test_case pvh_down_up cleanup
 pvh_down_up_head()
 {
 	atf_set descr "PVH: the reservation follows the target plus the" \
-	    "16 builder pages"
+	    "17 builder pages"
 }
 pvh_down_up_body()
 {
@@ -479,7 +479,7 @@ shutdown_body()
 	guest_create pvh libxl
 	d=$D
 	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" 65552
+	settle "$d" 65553
 	atf_check -s exit:0 -o ignore -e ignore xensimctl shutdown "$d"
 	wait_for grep -q "d$d: guest exited with status 0" \
 	    "$XENSIM_DIR/xensimd.log" || atf_fail "guest did not exit 0"
@@ -771,15 +771,15 @@ pvh_maxpages_body()
 	guest_create pvh libxl
 	d=$D
 	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" 65552
-	# max_pages = 301 MiB; RAM of 301 MiB needs 16 pages more.
+	settle "$d" 65553
+	# max_pages = 301 MiB; RAM of 301 MiB needs 17 pages more.
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 300
 	xenstore-write /local/domain/$d/memory/target 308224
 	wait_for backing_off "$d" || atf_fail "no short call"
 	atf_check_equal "$(tot_pages "$d")" 77056
 	accounted "$d" pvh
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 512
-	recover "$d" 77072
+	recover "$d" 77073
 	accounted "$d" pvh
 }
 pvh_maxpages_cleanup()
@@ -850,14 +850,14 @@ pvh_clip_body()
 	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
 	    atf_fail "no sysctl server"
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
-	settle "$d" $((102400 + 16))
+	settle "$d" $((102400 + 17))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 114688
 	console_count "$d" "beyond boot memory" 0 ||
 	    atf_fail "a target below maxmem was clipped"
 	# Past maxmem only through a raised max_pages and a raw write.
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 1024
 	xenstore-write /local/domain/$d/memory/target 786432
-	settle "$d" $((131072 + 16))
+	settle "$d" $((131072 + 17))
 	atf_check -o match:"target 786432 KiB beyond boot memory, clipped to 524288 KiB" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
@@ -1319,13 +1319,13 @@ pvh_pod_grow_body()
 	    cat "$log"
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
 	atf_check_equal "$(sysctl_get "$d" target)" 262144
-	settle "$d" 65552
+	settle "$d" 65553
 	pod_accounted "$d"
 
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 1024
-	settle "$d" 262160
+	settle "$d" 262161
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
-	atf_check_equal "$(sysctl_get "$d" current)" $((262160 * 4))
+	atf_check_equal "$(sysctl_get "$d" current)" $((262161 * 4))
 	pod_accounted "$d"
 	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
 
@@ -1341,7 +1341,7 @@ pvh_pod_grow_body()
 	wait_for held 0 || atf_fail "the workload did not let go"
 
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 256
-	settle "$d" 65552
+	settle "$d" 65553
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
 	pod_accounted "$d"
 }

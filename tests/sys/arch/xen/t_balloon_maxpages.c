@@ -145,7 +145,7 @@ XT_TC(pvh_maxpages,
     "PVH: max_pages lowered under a deflate stops it there")
 ATF_TC_BODY(pvh_maxpages, tc)
 {
-	maxpages("pvh", 16);
+	maxpages("pvh", 17);
 }
 
 ATF_TP_ADD_TCS(tp)

@@ -149,7 +149,7 @@ ATF_TC_BODY(backoff_delays, tc)
 
 	start("pvh");
 	set(NODE("target"), 262144);
-	settle(1, 65536 + 16);
+	settle(1, 65536 + 17);
 	xt_ctl("fault 1 pool=empty");
 	ATF_CHECK_EQ(set(NODE("target"), 524288), 0);
 	/* Sample the node until the stall; keep each new value once. */
@@ -193,7 +193,7 @@ ATF_TC_BODY(backoff_delays, tc)
 
 	/* Memory again: success resets the delay. */
 	xt_ctl("fault 1 clear");
-	settle(1, 131071 + 16);
+	settle(1, 131071 + 17);
 	ATF_CHECK_EQ(xt_sysctl_int(NODE("stats.delay")), 0);
 }
 
@@ -216,8 +216,8 @@ ATF_TC_BODY(min_floor, tc)
 	ATF_CHECK_EQ(get(NODE("min")), 131072);
 	ATF_CHECK_EQ(set(NODE("target"), 131068), EPERM);
 	ATF_CHECK_EQ(set(NODE("target"), 131072), 0);
-	settle(1, 32768 + 16);
-	ATF_CHECK_EQ(get(NODE("current")), (32768 + 16) * 4);
+	settle(1, 32768 + 17);
+	ATF_CHECK_EQ(get(NODE("current")), (32768 + 17) * 4);
 }
 
 XT_TC(readonly,
@@ -340,7 +340,7 @@ ATF_TC_BODY(children, tc)
 	    BALLOON_NODE_STATS, &nodes, &n), 0);
 	ATF_CHECK_EQ(n, 15);
 	free(nodes);
-	ATF_CHECK_EQ(get(NODE("current")), (131072 + 16) * 4);
+	ATF_CHECK_EQ(get(NODE("current")), (131072 + 17) * 4);
 }
 
 /* Send raw bytes to the guest's sysctl server, then hang up. */

@@ -53,6 +53,11 @@ recorded_body()
 	atf_check -o match:'^pop0_again +1 1 ' cat table
 	atf_check -o match:'^dec0_badmid +2 -2 ' cat table
 	atf_check -o match:'^pop10 +0 0 ' cat table
+	# The same 17 pages beyond RAM: the same start and room below max.
+	atf_check -o match:'^start +0 32785 33024 +0 32785 33024 +same$' \
+	    cat table
+	atf_check -o match:'^pop0_max +238 238 33024 +238 238 33024 +same$' \
+	    cat table
 }
 
 atf_test_case bad_value cleanup
