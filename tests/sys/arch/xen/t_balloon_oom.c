@@ -72,7 +72,7 @@ static uint64_t
 extra_pages(const char *type)
 {
 
-	return strcmp(type, "pvh") == 0 ? 16 : 0;
+	return strcmp(type, "pvh") == 0 ? 17 : 0;
 }
 
 static int

@@ -257,7 +257,7 @@ XT_TC(pvh_race,
     "all at once; the last target is reached and no page is lost")
 ATF_TC_BODY(pvh_race, tc)
 {
-	race("pvh", 16);
+	race("pvh", 17);
 }
 
 ATF_TP_ADD_TCS(tp)
