@@ -365,6 +365,49 @@ ATF_TC_BODY(report_suspend, tc)
 	check_accounted(d);
 }
 
+#define SHORT_LINE	"balloon0: free page reporting: Xen gave back 0 of "
+
+XT_TC(report_host_short,
+    "The host has no memory to give reported runs back: the guest says "
+    "so once, the runs stay reported and accounted, the workload's "
+    "allocations fail cleanly, the target stays, and writing 0 fails "
+    "with EAGAIN; once the host has memory, the runs come back")
+ATF_TC_BODY(report_host_short, tc)
+{
+	domid_t d;
+
+	d = guest("pvh", 256);
+	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	XT_WAIT_FOR(xt_sysctl_quad(REPORTED) >= 128 * 1024);
+	ATF_REQUIRE(xt_sysctl_quad(REPORTED) >= 128 * 1024);
+	xt_ctl("fault %u pool=empty", d);
+
+	/* The workload wants memory only the reported runs can give. */
+	ATF_REQUIRE_EQ(set_quad("debug.memhog", 200 * 1024), 0);
+	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_failed") > 0 &&
+	    xt_console_count(d, SHORT_LINE) > 0);
+	ATF_CHECK(xt_sysctl_quad("debug.memhog_failed") > 0);
+	ATF_CHECK(xt_sysctl_quad("debug.memhog_held") < 200 * 1024);
+	ATF_CHECK(xt_sysctl_quad(REPORTED) >= 64 * 1024);
+	ATF_CHECK_EQ(xt_sysctl_quad(NODE(BALLOON_NODE_TARGET)), 256 * 1024);
+	check_accounted(d);
+	ATF_CHECK_EQ(set_int(REPORTING, 0), EAGAIN);
+	ATF_CHECK_EQ(xt_sysctl_int(REPORTING), 0);
+	ATF_CHECK(xt_sysctl_quad(REPORTED) >= 64 * 1024);
+	ATF_CHECK_EQ(xt_console_count(d, SHORT_LINE), 1);
+	ATF_REQUIRE(xt_alive());
+
+	xt_ctl("fault %u clear", d);
+	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 200 * 1024);
+	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 200 * 1024);
+	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_dirty"), 0);
+	ATF_REQUIRE_EQ(set_int(REPORTING, 0), 0);
+	ATF_CHECK_EQ(xt_sysctl_quad(REPORTED), 0);
+	ATF_CHECK_EQ(xt_dominfo(d).tot_pages, 256 * MIB + slack);
+	ATF_CHECK_EQ(xt_console_count(d, SHORT_LINE), 1);
+	check_accounted(d);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -373,5 +416,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, report_off);
 	ATF_TP_ADD_TC(tp, report_target);
 	ATF_TP_ADD_TC(tp, report_suspend);
+	ATF_TP_ADD_TC(tp, report_host_short);
 	return atf_no_error();
 }
