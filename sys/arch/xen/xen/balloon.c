@@ -141,6 +141,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 /* Deflations on OOM double while the guest eats them this fast (KiB/s). */
 #define BALLOON_OOM_RATE_KB	16384
+/* How long the page daemon waits for a deflation on OOM, at most. */
+#define BALLOON_OOM_WAIT_MS	1000
 
 /* The balloon's pages: a stack of page-sized chunks of pointers. */
 #define BALLOON_CHUNK_PAGES	((PAGE_SIZE - 2 * sizeof(void *)) / \
@@ -163,6 +165,7 @@ struct balloon_xenbus_softc {
 	kmutex_t		sc_lock;
 	kcondvar_t		sc_cv;		/* wakes the thread; sc_lock */
 	kcondvar_t		sc_parkcv;	/* thread parked; sc_lock */
+	kcondvar_t		sc_oomcv;	/* OOM deflation moved; sc_lock */
 	bool			sc_dying;	/* sc_lock */
 	bool			sc_suspended;	/* sc_lock: no hypercalls */
 	bool			sc_parked;	/* sc_lock: thread obeys it */
@@ -270,6 +273,7 @@ static uint64_t	xenmem_get_reservation(unsigned int);
 static void	balloon_account(struct balloon_xenbus_softc *);
 static size_t	balloon_spare(struct balloon_xenbus_softc *, size_t);
 static void	balloon_pool_drain(void *, int);
+static void	balloon_oom_start(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_oom_end(struct balloon_xenbus_softc *);
 static void	balloon_oom_short(struct balloon_xenbus_softc *);
 static void	balloon_publish(struct balloon_xenbus_softc *, uint64_t,
@@ -394,6 +398,7 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "xenbal");
 	cv_init(&sc->sc_parkcv, "xenbalpk");
+	cv_init(&sc->sc_oomcv, "xenbaloom");
 	SLIST_INIT(&sc->sc_pages);
 	SLIST_INIT(&sc->sc_runs);
 	pool_init(&balloon_chunk_pool, sizeof(struct balloon_chunk), 0, 0, 0,
@@ -492,6 +497,7 @@ balloon_xenbus_detach(device_t self, int flags)
 	pool_destroy(&balloon_chunk_pool);
 	kmem_free(sc->sc_frames, BALLOON_DELTA * sizeof(*sc->sc_frames));
 	kmem_free(sc->sc_batch, BALLOON_DELTA * sizeof(*sc->sc_batch));
+	cv_destroy(&sc->sc_oomcv);
 	cv_destroy(&sc->sc_parkcv);
 	cv_destroy(&sc->sc_cv);
 	mutex_destroy(&sc->sc_lock);
@@ -745,8 +751,10 @@ balloon_thread(void *cookie)
 			sc->sc_order = BALLOON_SUPER_ORDER;
 			sc->sc_refused = NULL;
 			/* Another target than the OOM one: it wins. */
-			if (tgen != sc->sc_oom_tgen)
+			if (tgen != sc->sc_oom_tgen && sc->sc_oom_busy) {
 				sc->sc_oom_busy = false;
+				cv_broadcast(&sc->sc_oomcv);
+			}
 		}
 		goal = balloon_goal(sc);
 		if (goal == sc->sc_npages) {
@@ -800,8 +808,10 @@ balloon_thread(void *cookie)
 		    balloon_deflate(sc, want, order, &error);
 
 		mutex_enter(&sc->sc_lock);
-		if (!inflate && sc->sc_oom_busy)
+		if (!inflate && sc->sc_oom_busy) {
 			sc->sc_oom_pages += done;
+			cv_broadcast(&sc->sc_oomcv);
+		}
 		/* EAGAIN: superpages are out, the rest goes at order 0. */
 		if (done == want && sc->sc_refused != NULL) {
 			/* Single pages come: it was the order, not memory. */
@@ -871,13 +881,19 @@ balloon_thread(void *cookie)
  * than BALLOON_OOM_RATE_KB a second, so that a workload growing fast is
  * met in a few large steps rather than many small ones, and one growing
  * slowly is not given the whole balloon.
+ *
+ * Then, as Linux's OOM notifier deflates before its caller retries, wait
+ * until the deflation under way has brought free pages back to freetarg,
+ * or ended, for at most BALLOON_OOM_WAIT_MS: a thread waiting for the
+ * page daemon (uvm_wait) then finds memory when it wakes.  The balloon
+ * thread needs no memory to deflate, so it cannot wait for us.
  */
 static void
 balloon_pool_drain(void *arg, int flags)
 {
 	struct balloon_xenbus_softc *sc = arg;
-	uint64_t want, freepg, ram;
-	int dt;
+	uint64_t freepg;
+	int start;
 
 	/* Memory reported free comes back first: the target stays. */
 	balloon_report_pressure(sc);
@@ -885,11 +901,30 @@ balloon_pool_drain(void *arg, int flags)
 	if (freepg >= (uint64_t)uvmexp.freetarg)
 		return;
 	mutex_enter(&sc->sc_lock);
-	if (sc->sc_oom == 0 || sc->sc_oom_busy || sc->sc_npages == 0 ||
-	    sc->sc_dying) {
+	if (sc->sc_oom == 0 || sc->sc_dying ||
+	    (!sc->sc_oom_busy && sc->sc_npages == 0)) {
 		mutex_exit(&sc->sc_lock);
 		return;
 	}
+	if (!sc->sc_oom_busy)
+		balloon_oom_start(sc, freepg);
+	start = getticks();
+	while (sc->sc_oom_busy && !sc->sc_dying && !sc->sc_suspended &&
+	    uvm_availmem(false) < uvmexp.freetarg &&
+	    getticks() - start < mstohz(BALLOON_OOM_WAIT_MS))
+		(void)cv_timedwait(&sc->sc_oomcv, &sc->sc_lock,
+		    mstohz(BALLOON_OOM_WAIT_MS) - (getticks() - start));
+	mutex_exit(&sc->sc_lock);
+}
+
+/* Raise the target for a deflation on OOM; freepg free pages now. */
+static void
+balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
+{
+	uint64_t want, ram;
+	int dt;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
 	want = 2 * (uint64_t)uvmexp.freetarg - freepg;
 	dt = MAX(getticks() - sc->sc_oom_ticks, 1);
 	if (sc->sc_oom_want != 0 && (uint64_t)dt * BALLOON_OOM_RATE_KB <
@@ -903,7 +938,6 @@ balloon_pool_drain(void *arg, int flags)
 	sc->sc_oom_deflations++;
 	balloon_set_target(sc, ram + want);
 	sc->sc_oom_tgen = sc->sc_tgen;
-	mutex_exit(&sc->sc_lock);
 }
 
 /* An OOM deflation ended (reached, or stopped short). */
@@ -913,6 +947,7 @@ balloon_oom_end(struct balloon_xenbus_softc *sc)
 
 	KASSERT(mutex_owned(&sc->sc_lock));
 	sc->sc_oom_busy = false;
+	cv_broadcast(&sc->sc_oomcv);
 	sc->sc_oom_ticks = getticks();
 	if (!sc->sc_oom_short)
 		sc->sc_oom_said = false;

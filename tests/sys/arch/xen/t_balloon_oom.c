@@ -225,6 +225,8 @@ oom_deflate(const char *type)
 	    get(STAT(BALLOON_STAT_HYPERCALLS)) - hypercalls, failed);
 	fflush(stdout);
 	ATF_CHECK(deflations >= 1);
+	/* The page daemon waited for the deflation: no allocation failed. */
+	ATF_CHECK_EQ(failed, 0);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_PAGES)) * 4,
 	    get(STAT(BALLOON_STAT_DEFLATED)));
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_MAXPAGES)), 0);
