@@ -371,6 +371,9 @@ xensim_start_info(struct xensim *h, struct xensim_start_info *si)
 	si->kind = (enum xensim_kind)w.kind;
 	si->nr_pages = w.nr_pages;
 	si->memfd_pages = w.memfd_pages;
+	si->nr_memmap = w.nr_memmap < XENSIM_MEMMAP_MAX ? w.nr_memmap :
+	    XENSIM_MEMMAP_MAX;
+	memcpy(si->memmap, w.memmap, si->nr_memmap * sizeof(*si->memmap));
 	si->memfd = fd;
 	si->p2m = NULL;
 	if (si->kind != XENSIM_PV)

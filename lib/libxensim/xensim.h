@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/memory.h>
+#include <xen/arch-x86/hvm/start_info.h>
 
 #define XENSIM_DEFAULT_DIR	"/var/run/xensim"
 
@@ -37,11 +38,11 @@ enum xensim_toolstack {
 };
 
 /*
- * The largest maxmem of a domain, in MiB: a PVH domain's RAM ends below
- * its ACPI tables at GFN 0xfc000; a PV domain has 2^24 guest frames.
- * A create above it fails with EFBIG.
+ * The largest maxmem of a domain, in MiB: guest frames stop at 2^24; a
+ * PVH domain's RAM skips the 64 MiB hole below 4 GiB, as libxl lays it
+ * out.  A create above it fails with EFBIG.
  */
-#define XENSIM_PVH_MAXMEM_MIB	4032
+#define XENSIM_PVH_MAXMEM_MIB	65472
 #define XENSIM_PV_MAXMEM_MIB	65536
 
 struct xensim;
@@ -62,15 +63,21 @@ int	xensim_xen_version(struct xensim *, int cmd, void *arg);
 /*
  * What the domain builder hands a guest at boot.  memfd is the guest's
  * RAM, indexed by guest frame number (offset = gfn * XEN_PAGE_SIZE) and
- * memfd_pages long; it is the caller's to mmap and close.  On PV, p2m
- * holds the machine frame of each of the nr_pages boot frames (malloc'd,
- * the caller's to free); on PVH it is NULL.
+ * memfd_pages long; it is the caller's to mmap and close.  memmap is the
+ * memory map, as hvm_start_info's: on PVH the RAM below the hole under
+ * 4 GiB, the special pages, the ACPI tables, and the RAM above 4 GiB if
+ * any; on PV one RAM entry from 0.  On PV, p2m holds the machine frame of each of the
+ * nr_pages boot frames (malloc'd, the caller's to free); on PVH it is
+ * NULL.
  */
+#define XENSIM_MEMMAP_MAX	8
 struct xensim_start_info {
 	domid_t			 domid;
 	enum xensim_kind	 kind;
-	uint64_t		 nr_pages;	/* RAM frames 0..nr_pages-1 */
+	uint64_t		 nr_pages;	/* RAM frames in memmap */
 	uint64_t		 memfd_pages;
+	unsigned int		 nr_memmap;
+	struct hvm_memmap_table_entry memmap[XENSIM_MEMMAP_MAX];
 	int			 memfd;
 	xen_pfn_t		*p2m;
 };

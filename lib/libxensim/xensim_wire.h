@@ -104,6 +104,9 @@ struct xw_start_info {
 	uint32_t	kind;
 	uint64_t	nr_pages;
 	uint64_t	memfd_pages;
+	uint32_t	nr_memmap;	/* at most XENSIM_MEMMAP_MAX */
+	uint32_t	pad;
+	struct hvm_memmap_table_entry memmap[XENSIM_MEMMAP_MAX];
 };
 
 struct xw_ram_watch {

@@ -658,8 +658,8 @@ rows_swing(enum xensim_kind kind, uint64_t pages)
 	if (kind == XENSIM_PVH && guest_mib > XENSIM_PVH_MAXMEM_MIB) {
 		snprintf(what, sizeof(what), "%s inflate + deflate", k);
 		row(what, size_str(pages), -1, -1, -1, -1, -1, -1, -1, -1,
-		    "not measured yet: PVH RAM above 4 GiB (booting below "
-		    "maxmem) is not on the bench yet");
+		    "not measured: above the %d MiB a PVH domain can have",
+		    XENSIM_PVH_MAXMEM_MIB);
 		return;
 	}
 	/*
@@ -910,8 +910,9 @@ rows_sizes(void)
 			if (kinds[k] == XENSIM_PVH &&
 			    sizes[i] > XENSIM_PVH_MAXMEM_MIB) {
 				row(what, size_str(sizes[i] * 256), -1, -1,
-				    -1, -1, -1, -1, -1, -1, "not measured "
-				    "yet: PVH RAM above 4 GiB");
+				    -1, -1, -1, -1, -1, -1, "not measured: "
+				    "above the %d MiB a PVH domain can have",
+				    XENSIM_PVH_MAXMEM_MIB);
 				continue;
 			}
 			if (sizes[i] + 4096 > avail) {

@@ -239,6 +239,13 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	return 0;
 }
 
+void
+rumpuser_xen_zero_page(uint64_t pa)
+{
+
+	memset((char *)ram + pa, 0, 4096);
+}
+
 long
 rumpuser_xen_memory_op(unsigned int cmd, void *arg)
 {

@@ -278,11 +278,9 @@ cmd_create(int argc, char **argv)
 	    XENSIM_PV_MAXMEM_MIB;
 	if (maxmem > limit)
 		errx(1, "%s %" PRIu64 " MiB is above the %" PRIu64 " MiB a "
-		    "%s domain can have%s", cfg.maxmem_kib != 0 ? "maxmem" :
+		    "%s domain can have", cfg.maxmem_kib != 0 ? "maxmem" :
 		    "memory", maxmem, limit,
-		    cfg.kind == XENSIM_PVH ? "PVH" : "PV",
-		    cfg.kind == XENSIM_PVH ? " (its RAM must end below its "
-		    "ACPI tables)" : "");
+		    cfg.kind == XENSIM_PVH ? "PVH" : "PV");
 	if (cfg.kernel[0] != '\0' && access(cfg.kernel, X_OK) == -1)
 		err(1, "kernel: %s", cfg.kernel);
 	connect_host();

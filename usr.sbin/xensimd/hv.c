@@ -175,8 +175,9 @@ check_cfg(const struct xensim_domcfg *cfg, uint64_t *maxmemp)
 	if (cfg->memory_kib == 0 || cfg->memory_kib % 1024 != 0 ||
 	    maxmem % 1024 != 0 || maxmem < cfg->memory_kib)
 		return EINVAL;
-	if (maxmem / 4 > (cfg->kind == XENSIM_PVH ? HV_ACPI_GFN :
-	    HV_MAX_GFN))
+	/* PVH RAM above the hole ends higher: the P2M holds it all. */
+	if (maxmem / 4 > HV_MAX_GFN - (cfg->kind == XENSIM_PVH ?
+	    HV_PVH_HIGHMEM - HV_PVH_LOWMEM_END : 0))
 		return EFBIG;
 	if (cfg->kernel[0] != '\0' && access(cfg->kernel, X_OK) == -1)
 		return errno;
@@ -217,17 +218,72 @@ alloc_domid(void)
 	return 0;
 }
 
+/*
+ * The RAM of the memory map: PV's is one range from 0; PVH's stops at
+ * the hole below 4 GiB and goes on above it (libxl__build_hvm's
+ * lowmem_end and highmem_end).
+ */
+static void
+ram_layout(struct hv_domain *d)
+{
+	uint64_t n = d->d_nr_pages;
+
+	d->d_ram[0].r_gfn = 0;
+	d->d_ram[0].r_n = n;
+	d->d_nram = 1;
+	if (d->d_kind != XENSIM_PVH || n <= HV_PVH_LOWMEM_END)
+		return;
+	d->d_ram[0].r_n = HV_PVH_LOWMEM_END;
+	d->d_ram[1].r_gfn = HV_PVH_HIGHMEM;
+	d->d_ram[1].r_n = n - HV_PVH_LOWMEM_END;
+	d->d_nram = 2;
+}
+
+/*
+ * The memory map the guest boots with, in libxl's order: RAM, the
+ * special pages and the ACPI tables (PVH), RAM above 4 GiB.
+ */
+void
+hv_memmap(const struct hv_domain *d, struct xw_start_info *si)
+{
+	struct hvm_memmap_table_entry *e = si->memmap;
+
+	memset(si->memmap, 0, sizeof(si->memmap));
+	e->addr = 0;
+	e->size = d->d_ram[0].r_n * HV_PAGE_SIZE;
+	e++->type = XEN_HVM_MEMMAP_TYPE_RAM;
+	if (d->d_kind == XENSIM_PVH) {
+		e->addr = (uint64_t)HV_SPECIAL_GFN * HV_PAGE_SIZE;
+		e->size = (uint64_t)HV_SPECIAL_PAGES * HV_PAGE_SIZE;
+		e++->type = XEN_HVM_MEMMAP_TYPE_RESERVED;
+		e->addr = (uint64_t)HV_ACPI_GFN * HV_PAGE_SIZE;
+		e->size = (uint64_t)HV_ACPI_PAGES * HV_PAGE_SIZE;
+		e++->type = XEN_HVM_MEMMAP_TYPE_NVS;
+	}
+	if (d->d_nram > 1) {
+		e->addr = d->d_ram[1].r_gfn * HV_PAGE_SIZE;
+		e->size = d->d_ram[1].r_n * HV_PAGE_SIZE;
+		e++->type = XEN_HVM_MEMMAP_TYPE_RAM;
+	}
+	si->nr_memmap = (uint32_t)(e - si->memmap);
+}
+
 /* The domain builder: boot RAM, and the frames the toolstack needs. */
 static int
 build(struct hv_domain *d)
 {
 
+	unsigned int i;
+
 	if (d->d_maxmem_kib > d->d_memory_kib && d->d_kind == XENSIM_PVH) {
 		/* Booted below maxmem: populate-on-demand, as Xen does. */
 		if (hv_pod_build(d, d->d_memory_kib / 4) != 0)
 			return ENOMEM;
-	} else if (hv_boot_ram(d, 0, d->d_nr_pages) != 0)
-		return ENOMEM;
+	} else
+		for (i = 0; i < d->d_nram; i++)
+			if (hv_boot_ram(d, d->d_ram[i].r_gfn,
+			    d->d_ram[i].r_n) != 0)
+				return ENOMEM;
 	if (d->d_kind == XENSIM_PVH) {
 		if (hv_boot_builder_pages(d) != 0)
 			return ENOMEM;
@@ -288,7 +344,14 @@ hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
 	    4;
 	/* libxl: max_pages from memory=, plus 1 MiB of slack. */
 	d->d_max_pages = (cfg->memory_kib / 1024 + 1) * 256;
-	d->d_memfd_pages = cfg->kind == XENSIM_PVH ? HV_PVH_SPACE : maxmem / 4;
+	ram_layout(d);
+	/* PV: room to grow to maxmem; PVH: the builder's pages too. */
+	d->d_memfd_pages = d->d_ram[d->d_nram - 1].r_gfn +
+	    d->d_ram[d->d_nram - 1].r_n;
+	if (cfg->kind == XENSIM_PV)
+		d->d_memfd_pages = maxmem / 4;
+	else if (d->d_memfd_pages < HV_PVH_SPACE)
+		d->d_memfd_pages = HV_PVH_SPACE;
 	d->d_p2m = mmap(NULL, HV_MAX_GFN * sizeof(*d->d_p2m),
 	    PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 	    -1, 0);

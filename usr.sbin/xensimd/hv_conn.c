@@ -239,6 +239,7 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		si.kind = d->d_kind;
 		si.nr_pages = d->d_nr_pages;
 		si.memfd_pages = d->d_memfd_pages;
+		hv_memmap(d, &si);
 		memcpy(out, &si, sizeof(si));
 		*outlen = sizeof(si);
 		*fdp = d->d_memfd;

@@ -66,13 +66,14 @@ cache_push(struct hv_domain *d, uint64_t mfn)
 }
 
 /*
- * The builder: gfns 0..d_nr_pages-1 are entries, and a cache of
+ * The builder: the memory map's RAM is entries, and a cache of
  * cache_pages frames, in 2 MiB extents where the host has them.
  */
 int
 hv_pod_build(struct hv_domain *d, uint64_t cache_pages)
 {
 	uint64_t gfn, mfn, j, n, sp = UINT64_C(1) << HV_DOMU_MAX_ORDER;
+	unsigned int i;
 
 	d->d_pod = true;
 	for (j = 0; j < cache_pages; j += n) {
@@ -85,8 +86,10 @@ hv_pod_build(struct hv_domain *d, uint64_t cache_pages)
 				return ENOMEM;
 		n = 0;
 	}
-	for (gfn = 0; gfn < d->d_nr_pages; gfn++)
-		d->d_p2m[gfn] = HV_P2M_POD;
+	for (i = 0; i < d->d_nram; i++)
+		for (gfn = d->d_ram[i].r_gfn;
+		    gfn < d->d_ram[i].r_gfn + d->d_ram[i].r_n; gfn++)
+			d->d_p2m[gfn] = HV_P2M_POD;
 	d->d_pod_entries = d->d_nr_pages;
 	return 0;
 }

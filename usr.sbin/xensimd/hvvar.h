@@ -51,7 +51,6 @@
 #define HV_NO_GFN		UINT64_MAX
 #define HV_P2M_POD		UINT32_MAX	/* d_p2m: a PoD entry */
 #define HV_MAX_GFN		(UINT64_C(1) << 24)	/* 64 GiB of guest space */
-#define HV_PVH_SPACE		0xff000		/* PVH memfd: GFNs below 4 GiB */
 /*
  * A PVH domain's frames beyond its RAM, populated by libxl's builder for
  * a guest without a device model (xg_dom_x86.c, libxl_x86_acpi.c): the
@@ -65,6 +64,16 @@
 #define HV_ACPI_GFN		0xfc000
 #define HV_ACPI_PAGES		9
 #define HV_BUILDER_PAGES	(HV_SPECIAL_PAGES + HV_ACPI_PAGES)
+/*
+ * PVH RAM as libxl lays it out: below the hole under 4 GiB that holds
+ * the ACPI tables, the special pages and the local APIC
+ * (libxl__build_hvm's mmio_start without a device model), the rest from
+ * 4 GiB up.
+ */
+#define HV_PVH_LOWMEM_END	HV_ACPI_GFN	/* GFN: the hole's start */
+#define HV_PVH_HIGHMEM		0x100000	/* GFN: 4 GiB */
+#define HV_PVH_SPACE		0xff000		/* PVH memfd: the hole too */
+#define HV_MAX_RAM		2		/* RAM ranges of a memory map */
 #define HV_STORE_GFN		0xfeffc
 #define HV_CONSOLE_GFN		0xfefff
 #define HV_DOMU_MAX_ORDER	9
@@ -84,6 +93,10 @@ struct hv_domain {
 	uint64_t		 d_tot_pages;
 	uint64_t		 d_max_pages;
 	uint64_t		 d_nr_pages;		/* RAM frames at boot */
+	struct hv_ram {
+		uint64_t	 r_gfn, r_n;
+	}			 d_ram[HV_MAX_RAM];	/* the memory map's RAM */
+	unsigned int		 d_nram;
 	uint32_t		*d_p2m;		/* gfn -> mfn + 1; 0: none */
 	int			 d_memfd;
 	uint64_t		 d_memfd_pages;
@@ -125,6 +138,7 @@ struct hv_domain *hv_domain_next(domid_t after);	/* in domid order */
 int	hv_domain_create(const struct xensim_domcfg *, domid_t *);
 void	hv_domain_destroy(struct hv_domain *);
 void	hv_domain_info(const struct hv_domain *, struct xensim_dominfo *);
+void	hv_memmap(const struct hv_domain *, struct xw_start_info *);
 uint64_t hv_free_pages(void);
 uint64_t hv_total_pages(void);
 

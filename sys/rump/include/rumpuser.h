@@ -106,12 +106,19 @@ void	rumpuser_cv_broadcast(struct rumpuser_cv *);
 struct rumpuser_xen_boot {
 	unsigned int	 domid;
 	int		 pv;		/* 1: PV (a P2M), 0: auto-translated */
-	uint64_t	 nr_pages;	/* RAM frames 0..nr_pages-1 */
+	uint64_t	 nr_pages;	/* RAM frames */
+	/* Where they are (0 segments: frames 0..nr_pages-1). */
+	unsigned int	 nram;
+	struct rumpuser_xen_ram {
+		uint64_t	 start, npages;		/* frames */
+	}		 ram_segs[4];
 	uint64_t	 kern_pages;	/* frames 0..kern_pages-1: the kernel's */
-	void		*ram;		/* those frames, mapped */
+	void		*ram;		/* frames from 0, mapped */
 	unsigned long	*p2m;		/* PV: frame -> machine frame */
 };
 int	rumpuser_xen_boot(struct rumpuser_xen_boot *);
+/* Zero one page of RAM (pmap_zero_page), by physical address. */
+void	rumpuser_xen_zero_page(uint64_t);
 long	rumpuser_xen_memory_op(unsigned int, void *);
 int	rumpuser_xen_mmu_update(void *, unsigned int, unsigned int *,
 	    unsigned int);

@@ -222,7 +222,13 @@ rump_xen_main(void)
 		printf("rump: cannot start as a Xen domain: error %d\n", error);
 		return 1;
 	}
-	rump_uvm_init(boot.ram, boot.nr_pages, boot.kern_pages);
+	if (boot.nram == 0) {
+		/* RAM from frame 0 on, in one run. */
+		boot.ram_segs[0].start = 0;
+		boot.ram_segs[0].npages = boot.nr_pages;
+		boot.nram = 1;
+	}
+	rump_uvm_init(boot.ram, boot.ram_segs, boot.nram, boot.kern_pages);
 	rump_xen_init(boot.pv != 0, boot.p2m);
 	rump_xenbus_init(boot.domid);
 	rump_memhog_init();

@@ -46,6 +46,9 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/systm.h>
 
 #include <uvm/uvm.h>
+#include <uvm/uvm_physseg.h>
+
+#include <rumpuser.h>
 
 #include "rump_private.h"
 
@@ -56,35 +59,65 @@ static kmutex_t uvm_fpageqlock;
 static TAILQ_HEAD(, vm_page) uvm_freeq;	/* protected by uvm_fpageqlock */
 static u_int uvm_pagealloc_fails;	/* protected by uvm_fpageqlock */
 static u_int uvm_freetarg_reached;	/* protected by uvm_fpageqlock */
-static struct vm_page *vm_pages;
 static char *vm_ram;
 
+static bool	vm_page_valid(struct vm_page *);
+static void	uvm_pglist_take(uint64_t, uint64_t, struct pglist *);
+static uint64_t	pglist_count(uvm_physseg_t, uint64_t, uint64_t, uint64_t,
+		    struct pglist *);
+static bool	pglist_contig(uvm_physseg_t, uint64_t, uint64_t, uint64_t,
+		    uint64_t, uint64_t, struct pglist *);
+
 /*
- * RAM frames 0..npages-1, mapped at ram; the first kpages hold the
- * kernel itself (a guest kernel booted on Xen) and are never free.
+ * A segment's records, frames [start, end): those of [avail_start,
+ * avail_end) go on the free list, the highest first.
  */
 void
-rump_uvm_init(void *ram, uint64_t npages, uint64_t kpages)
+uvm_page_init_seg(struct vm_page *pgs, paddr_t start, paddr_t end,
+    paddr_t avail_start, paddr_t avail_end)
 {
-	uint64_t i;
+	paddr_t i;
+
+	mutex_enter(&uvm_fpageqlock);
+	for (i = end; i-- > start;) {
+		pgs[i - start].phys_addr = ptoa(i);
+		if (i < avail_start || i >= avail_end)
+			continue;
+		/* The domain builder hands over zeroed frames. */
+		pgs[i - start].flags = PG_FREE | PG_ZERO;
+		TAILQ_INSERT_TAIL(&uvm_freeq, &pgs[i - start], pageq.queue);
+		uvmexp.free++;
+	}
+	physmem += end - start;
+	uvmexp.npages += (int)(end - start);
+	mutex_exit(&uvm_fpageqlock);
+}
+
+/*
+ * The memory map's RAM, nsegs runs of frames (in frame order), mapped
+ * from frame 0 at ram; the first kpages hold the kernel itself (a guest
+ * kernel booted on Xen) and are never free.
+ */
+void
+rump_uvm_init(void *ram, const struct rumpuser_xen_ram *segs, u_int nsegs,
+    uint64_t kpages)
+{
+	uint64_t npages;
+	u_int i;
 
 	mutex_init(&uvm_fpageqlock, MUTEX_DEFAULT, IPL_VM);
 	TAILQ_INIT(&uvm_freeq);
 	vm_ram = ram;
-	vm_pages = kmem_zalloc(npages * sizeof(*vm_pages), KM_SLEEP);
-	/* Lowest frames last on the list: handed out high to low. */
-	for (i = npages; i-- > 0;) {
-		vm_pages[i].phys_addr = (paddr_t)i << PAGE_SHIFT;
-		if (i < kpages)
-			continue;
-		/* The domain builder hands over zeroed frames. */
-		vm_pages[i].flags = PG_FREE | PG_ZERO;
-		TAILQ_INSERT_TAIL(&uvm_freeq, &vm_pages[i], pageq.queue);
-	}
-	physmem = npages;
 	uvmexp.pagesize = PAGE_SIZE;
-	uvmexp.npages = (int)npages;
-	uvmexp.free = (int)(npages - kpages);
+	/* Lowest frames last on the list: handed out high to low. */
+	for (i = nsegs; i-- > 0;)
+		if (uvm_page_physload(segs[i].start,
+		    segs[i].start + segs[i].npages,
+		    MIN(MAX(segs[i].start, kpages), segs[i].start +
+		    segs[i].npages), segs[i].start + segs[i].npages, 0) ==
+		    UVM_PHYSSEG_TYPE_INVALID)
+			panic("uvm: RAM segment %u not loaded", i);
+	npages = physmem;
 	/* As uvm_pageout's default: 1/20 of RAM, within [16, 256] pages. */
 	uvmexp.freemin = (int)MAX(16, MIN(256, npages / 20));
 	uvmexp.freetarg = uvmexp.freemin * 4 / 3;
@@ -122,10 +155,21 @@ uvm_pagecounts(u_int *failsp, u_int *reachedp)
 struct vm_page *
 PHYS_TO_VM_PAGE(paddr_t pa)
 {
+	uvm_physseg_t upm;
+	psize_t off;
 
-	if ((pa >> PAGE_SHIFT) >= physmem)
+	if ((upm = uvm_physseg_find(atop(pa), &off)) ==
+	    UVM_PHYSSEG_TYPE_INVALID)
 		return NULL;
-	return &vm_pages[pa >> PAGE_SHIFT];
+	return uvm_physseg_get_pg(upm, off);
+}
+
+/* Is pg one of uvm's records? */
+static bool
+vm_page_valid(struct vm_page *pg)
+{
+
+	return PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(pg)) == pg;
 }
 
 struct vm_page *
@@ -168,7 +212,7 @@ void
 uvm_pagefree(struct vm_page *pg)
 {
 
-	KASSERT(pg >= vm_pages && pg < vm_pages + physmem);
+	KASSERT(vm_page_valid(pg));
 	mutex_enter(&uvm_fpageqlock);
 	KASSERT(!(pg->flags & PG_FREE));
 	/* PG_ZERO stays only if the owner set it: it knows, we do not. */
@@ -193,13 +237,66 @@ uvm_pglist_take(uint64_t pfn, uint64_t n, struct pglist *rlist)
 
 	KASSERT(mutex_owned(&uvm_fpageqlock));
 	for (i = 0; i < n; i++) {
-		pg = &vm_pages[pfn + i];
+		pg = PHYS_TO_VM_PAGE(ptoa(pfn + i));
 		KASSERT(pg->flags & PG_FREE);
 		TAILQ_REMOVE(&uvm_freeq, pg, pageq.queue);
 		pg->flags &= ~PG_FREE;
 		TAILQ_INSERT_TAIL(rlist, pg, pageq.queue);
 	}
 	uvmexp.free -= (int)n;
+}
+
+/*
+ * Free pages of segment upm within frames [lo, hi), up to max of them:
+ * counted, and taken into rlist unless it is NULL.
+ */
+static uint64_t
+pglist_count(uvm_physseg_t upm, uint64_t lo, uint64_t hi, uint64_t max,
+    struct pglist *rlist)
+{
+	uint64_t pfn, got = 0;
+
+	lo = MAX(lo, uvm_physseg_get_start(upm));
+	hi = MIN(hi, uvm_physseg_get_end(upm));
+	for (pfn = lo; pfn < hi && got < max; pfn++)
+		if (PHYS_TO_VM_PAGE(ptoa(pfn))->flags & PG_FREE) {
+			if (rlist != NULL)
+				uvm_pglist_take(pfn, 1, rlist);
+			got++;
+		}
+	return got;
+}
+
+/*
+ * n free pages in a row in segment upm within frames [lo, hi), starting
+ * on a multiple of align and not crossing a multiple of bound (0: none),
+ * taken into rlist.  Past a page in use, the next candidate is the next
+ * aligned one.
+ */
+static bool
+pglist_contig(uvm_physseg_t upm, uint64_t lo, uint64_t hi, uint64_t n,
+    uint64_t align, uint64_t bound, struct pglist *rlist)
+{
+	struct vm_page *pgs;
+	uint64_t start, pfn, i;
+
+	start = uvm_physseg_get_start(upm);
+	pgs = uvm_physseg_get_pg(upm, 0);
+	lo = MAX(lo, start);
+	hi = MIN(hi, uvm_physseg_get_end(upm));
+	for (pfn = roundup(lo, align); pfn + n <= hi; pfn += align) {
+		if (bound != 0 && pfn / bound != (pfn + n - 1) / bound)
+			continue;
+		for (i = 0; i < n && (pgs[pfn - start + i].flags & PG_FREE);
+		    i++)
+			continue;
+		if (i == n) {
+			uvm_pglist_take(pfn, n, rlist);
+			return true;
+		}
+		pfn = roundup(pfn + i + 1, align) - align;
+	}
+	return false;
 }
 
 /*
@@ -214,14 +311,15 @@ int
 uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
     paddr_t boundary, struct pglist *rlist, int nsegs, int waitok)
 {
-	uint64_t n, lo, hi, align, bound, pfn, run, i;
+	uvm_physseg_t upm;
+	uint64_t n, lo, hi, align, bound, run;
 
 	TAILQ_INIT(rlist);
 	n = atop(round_page(size));
 	align = alignment == 0 ? 1 : atop(alignment);
 	bound = boundary == 0 ? 0 : atop(boundary);
 	lo = atop(round_page(low));
-	hi = MIN(atop(high), (uint64_t)physmem);
+	hi = atop(high);
 	if (n == 0 || nsegs < 1 || (align & (align - 1)) != 0 ||
 	    (bound != 0 && ((bound & (bound - 1)) != 0 || n > bound)))
 		return EINVAL;
@@ -233,37 +331,30 @@ uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
 	}
 	if (nsegs > 1) {
 		/* Any free pages will do: count them, then take them. */
-		for (pfn = lo, run = 0; pfn < hi && run < n; pfn++)
-			if (vm_pages[pfn].flags & PG_FREE)
-				run++;
+		for (upm = uvm_physseg_get_first(), run = 0;
+		    uvm_physseg_valid_p(upm) && run < n;
+		    upm = uvm_physseg_get_next(upm))
+			run += pglist_count(upm, lo, hi, n - run, NULL);
 		if (run < n) {
 			mutex_exit(&uvm_fpageqlock);
 			return ENOMEM;
 		}
-		for (pfn = lo; n > 0; pfn++)
-			if (vm_pages[pfn].flags & PG_FREE) {
-				uvm_pglist_take(pfn, 1, rlist);
-				n--;
-			}
+		for (upm = uvm_physseg_get_first(); n > 0;
+		    upm = uvm_physseg_get_next(upm))
+			n -= pglist_count(upm, lo, hi, n, rlist);
 		mutex_exit(&uvm_fpageqlock);
 		uvm_kick_pdaemon();
 		return 0;
 	}
 
-	/* Past a page in use, the next candidate is the next aligned one. */
-	for (pfn = roundup(lo, align); pfn + n <= hi; pfn += align) {
-		if (bound != 0 && pfn / bound != (pfn + n - 1) / bound)
-			continue;
-		for (i = 0; i < n && (vm_pages[pfn + i].flags & PG_FREE); i++)
-			continue;
-		if (i == n) {
-			uvm_pglist_take(pfn, n, rlist);
+	/* One run: within one segment, RAM on both sides of it or not. */
+	for (upm = uvm_physseg_get_first(); uvm_physseg_valid_p(upm);
+	    upm = uvm_physseg_get_next(upm))
+		if (pglist_contig(upm, lo, hi, n, align, bound, rlist)) {
 			mutex_exit(&uvm_fpageqlock);
 			uvm_kick_pdaemon();
 			return 0;
 		}
-		pfn = roundup(pfn + i + 1, align) - align;
-	}
 	mutex_exit(&uvm_fpageqlock);
 	return ENOMEM;
 }
@@ -285,7 +376,7 @@ void *
 rump_page_data(struct vm_page *pg)
 {
 
-	KASSERT(pg >= vm_pages && pg < vm_pages + physmem);
+	KASSERT(vm_page_valid(pg));
 	return vm_ram + VM_PAGE_TO_PHYS(pg);
 }
 
@@ -294,6 +385,6 @@ void
 pmap_zero_page(paddr_t pa)
 {
 
-	KASSERT(atop(pa) < physmem);
-	memset(vm_ram + trunc_page(pa), 0, PAGE_SIZE);
+	KASSERT(PHYS_TO_VM_PAGE(pa) != NULL);
+	rumpuser_xen_zero_page(trunc_page(pa));
 }

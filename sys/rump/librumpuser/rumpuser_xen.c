@@ -60,6 +60,8 @@
 #endif
 
 static struct xensim *xen_handle;
+static int xen_ram_fd = -1;		/* the RAM file, mapped at xen_ram */
+static char *xen_ram;
 /* One request at a time on the hypercall socket. */
 static pthread_mutex_t xen_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -109,6 +111,40 @@ xen_host_follow(void)
 	return 0;
 }
 
+/*
+ * The RAM entries of the memory map, as uvm's segments: whole frames
+ * within the RAM file, nr_pages of them in all.
+ */
+static int
+xen_ram_segs(const struct xensim_start_info *si,
+    struct rumpuser_xen_boot *boot)
+{
+	const struct hvm_memmap_table_entry *e;
+	struct rumpuser_xen_ram *r;
+	uint64_t total = 0;
+	unsigned int i;
+
+	boot->nram = 0;
+	for (i = 0; i < si->nr_memmap; i++) {
+		e = &si->memmap[i];
+		if (e->type != XEN_HVM_MEMMAP_TYPE_RAM)
+			continue;
+		if (boot->nram == sizeof(boot->ram_segs) /
+		    sizeof(boot->ram_segs[0]) ||
+		    e->addr % XEN_PAGE_SIZE != 0 ||
+		    e->size % XEN_PAGE_SIZE != 0 || e->size == 0 ||
+		    e->addr / XEN_PAGE_SIZE > si->memfd_pages ||
+		    e->size / XEN_PAGE_SIZE >
+		    si->memfd_pages - e->addr / XEN_PAGE_SIZE)
+			return EINVAL;
+		r = &boot->ram_segs[boot->nram++];
+		r->start = e->addr / XEN_PAGE_SIZE;
+		r->npages = e->size / XEN_PAGE_SIZE;
+		total += r->npages;
+	}
+	return total == si->nr_pages ? 0 : EINVAL;
+}
+
 int
 rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 {
@@ -131,7 +167,8 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 		return errno != 0 ? errno : EIO;
 	if (si.nr_pages == 0 || si.nr_pages > si.memfd_pages ||
 	    si.memfd_pages > SIZE_MAX / XEN_PAGE_SIZE ||
-	    (si.kind == XENSIM_PV && si.p2m == NULL)) {
+	    (si.kind == XENSIM_PV && si.p2m == NULL) ||
+	    xen_ram_segs(&si, boot) != 0) {
 		fprintf(stderr, "rumpuser: bad start info: %ju of %ju "
 		    "frames\n", (uintmax_t)si.nr_pages,
 		    (uintmax_t)si.memfd_pages);
@@ -141,7 +178,8 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0);
 	if (ram == MAP_FAILED)
 		return errno;
-	close(si.memfd);
+	xen_ram_fd = si.memfd;
+	xen_ram = ram;
 	/* The hypervisor sees the guest touch what it does not own. */
 	if (xensim_ram_watch(xen_handle, ram, si.memfd_pages) == -1)
 		fprintf(stderr, "rumpuser: userfaultfd on guest RAM: %s; "
@@ -156,12 +194,69 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	return 0;
 }
 
+/*
+ * Pages to zero, gathered while they follow each other: the balloon
+ * zeroes a 2 MiB run page by page before it hands the run to Xen.
+ * Protected by xen_lock.
+ */
+#define XEN_ZERO_MAX	(512 * XEN_PAGE_SIZE)
+static uint64_t xen_zero_pa, xen_zero_len;
+
+/*
+ * Frames the file holds are zeroed through the file, not the mapping:
+ * those the guest never touched then stay untouched here, and the host
+ * zeroes them at a fraction of the cost of a first touch through the
+ * mapping.  Any other (populate-on-demand, or not the domain's) is
+ * written through the mapping, where the hypervisor sees the access.
+ */
+static void
+xen_zero_flush(void)
+{
+	static char zeros[XEN_ZERO_MAX];
+	static unsigned char in[XEN_ZERO_MAX / XEN_PAGE_SIZE];
+	size_t off = xen_zero_pa, len = xen_zero_len, i;
+
+	if (len == 0)
+		return;
+	xen_zero_len = 0;
+	/* In the file: mincore(2) asks the page cache, touching nothing. */
+	if (mincore(xen_ram + off, len, in) == 0) {
+		for (i = 0; i < len / XEN_PAGE_SIZE && (in[i] & 1); i++)
+			continue;
+		if (i == len / XEN_PAGE_SIZE &&
+		    pwrite(xen_ram_fd, zeros, len, (off_t)off) == (ssize_t)len)
+			return;
+	}
+	memset(xen_ram + off, 0, len);
+}
+
+/*
+ * pmap_zero_page(9) on the bench.  The page is zero by the time anyone
+ * else can look at it: before the guest's next hypercall, and before
+ * the next page that does not follow it is zeroed.
+ */
+void
+rumpuser_xen_zero_page(uint64_t pa)
+{
+
+	pthread_mutex_lock(&xen_lock);
+	if (xen_zero_len != 0 && pa != xen_zero_pa + xen_zero_len)
+		xen_zero_flush();
+	if (xen_zero_len == 0)
+		xen_zero_pa = pa;
+	xen_zero_len += XEN_PAGE_SIZE;
+	if (xen_zero_len == XEN_ZERO_MAX)
+		xen_zero_flush();
+	pthread_mutex_unlock(&xen_lock);
+}
+
 long
 rumpuser_xen_memory_op(unsigned int cmd, void *arg)
 {
 	long ret;
 
 	pthread_mutex_lock(&xen_lock);
+	xen_zero_flush();
 	ret = xensim_memory_op(xen_handle, cmd, arg);
 	pthread_mutex_unlock(&xen_lock);
 	return ret;
@@ -174,6 +269,7 @@ rumpuser_xen_mmu_update(void *reqs, unsigned int count, unsigned int *done,
 	int ret;
 
 	pthread_mutex_lock(&xen_lock);
+	xen_zero_flush();
 	ret = xensim_mmu_update(xen_handle, reqs, count, done,
 	    (domid_t)domid);
 	pthread_mutex_unlock(&xen_lock);

@@ -643,6 +643,98 @@ ATF_TC_BODY(host_memory, tc)
 	xensim_close(h);
 }
 
+/* Entry i of a start info's memory map is [addr, addr + size) of type. */
+static void
+memmap_is(const struct xensim_start_info *si, unsigned int i, uint64_t addr,
+    uint64_t size, uint32_t type)
+{
+
+	ATF_REQUIRE(i < si->nr_memmap);
+	ATF_CHECK_EQ_MSG(si->memmap[i].addr, addr, "entry %u at %#jx", i,
+	    (uintmax_t)si->memmap[i].addr);
+	ATF_CHECK_EQ_MSG(si->memmap[i].size, size, "entry %u of %#jx", i,
+	    (uintmax_t)si->memmap[i].size);
+	ATF_CHECK_EQ(si->memmap[i].type, type);
+}
+
+XT_TC(pvh_high, "PVH RAM as libxl lays it out: below the hole at "
+    "0xfc000000 and from 4 GiB up; PV has no hole; the limits")
+ATF_TC_BODY(pvh_high, tc)
+{
+	struct xensim_domcfg cfg;
+	struct xensim_start_info si;
+	struct xensim *h, *u;
+	xen_pfn_t l[1];
+	domid_t id;
+
+	xt_start(8192);
+	h = xt_dom0();
+
+	/* 16 GiB of maxmem booted at 4 GiB: populate-on-demand. */
+	id = xt_create(h, "big", XENSIM_PVH, 4096, 16384);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_CHECK_EQ(si.nr_pages, 16384 * 256);
+	ATF_CHECK_EQ(si.nr_memmap, 4);
+	memmap_is(&si, 0, 0, 0xfc000000, XEN_HVM_MEMMAP_TYPE_RAM);
+	memmap_is(&si, 1, 0xfeff8000, 8 * 4096, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	memmap_is(&si, 2, 0xfc000000, 9 * 4096, XEN_HVM_MEMMAP_TYPE_NVS);
+	memmap_is(&si, 3, 1ULL << 32, (16384ULL << 20) - 0xfc000000,
+	    XEN_HVM_MEMMAP_TYPE_RAM);
+	/* The RAM file holds every frame number up to the top of RAM. */
+	ATF_CHECK_EQ(si.memfd_pages, (16384 * 256) + 0x4000);
+	ATF_CHECK_EQ(info(h, id).pod_entries, 16384 * 256);
+	/* Frames on both sides of the hole are PoD entries: decreasable. */
+	l[0] = 0xfbfff;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
+	l[0] = 0x100000 + (16384 * 256 - 0xfc000) - 1;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 1);
+	/* The hole and above the top are not: a frame of neither. */
+	l[0] = 0xfd000;
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 0);
+	l[0] = 0x100000 + (16384 * 256 - 0xfc000);
+	ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 0), 0);
+	ATF_CHECK_EQ(info(h, id).pod_entries, 16384 * 256 - 2);
+	close(si.memfd);
+	xensim_close(u);
+
+	/* Below the hole: one RAM entry. */
+	id = xt_create(h, "small", XENSIM_PVH, 16, 16);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_CHECK_EQ(si.nr_memmap, 3);
+	memmap_is(&si, 0, 0, 16 << 20, XEN_HVM_MEMMAP_TYPE_RAM);
+	memmap_is(&si, 1, 0xfeff8000, 8 * 4096, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	memmap_is(&si, 2, 0xfc000000, 9 * 4096, XEN_HVM_MEMMAP_TYPE_NVS);
+	close(si.memfd);
+	xensim_close(u);
+
+	/* PV: its frames from 0, however large maxmem. */
+	id = xt_create(h, "pv", XENSIM_PV, 16, 16384);
+	u = domu(id);
+	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
+	ATF_CHECK_EQ(si.nr_memmap, 1);
+	memmap_is(&si, 0, 0, 16 << 20, XEN_HVM_MEMMAP_TYPE_RAM);
+	close(si.memfd);
+	free(si.p2m);
+	xensim_close(u);
+
+	/* Guest frames stop at 2^24, the hole's 64 MiB included on PVH. */
+	memset(&cfg, 0, sizeof(cfg));
+	strcpy(cfg.name, "huge");
+	cfg.kind = XENSIM_PVH;
+	cfg.memory_kib = 16 * 1024;
+	cfg.maxmem_kib = (XENSIM_PVH_MAXMEM_MIB + 1) * 1024ULL;
+	ATF_CHECK_EQ(xensim_domain_create(h, &cfg, &id), -1);
+	ATF_CHECK_EQ(errno, EFBIG);
+	cfg.kind = XENSIM_PV;
+	cfg.maxmem_kib = (XENSIM_PV_MAXMEM_MIB + 1) * 1024ULL;
+	ATF_CHECK_EQ(xensim_domain_create(h, &cfg, &id), -1);
+	ATF_CHECK_EQ(errno, EFBIG);
+	ATF_CHECK_EQ(XENSIM_PVH_MAXMEM_MIB, 65536 - 64);
+	xensim_close(h);
+}
+
 /* Give back 8 frames at gfn 1024, the first k holding data. */
 static void
 give_back(struct xensim *u, unsigned char *ram, int k)
@@ -1030,6 +1122,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pvh_pod);
 	ATF_TP_ADD_TC(tp, pvh_pod_crash);
 	ATF_TP_ADD_TC(tp, given_frames);
+	ATF_TP_ADD_TC(tp, pvh_high);
 	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);
 	return atf_no_error();

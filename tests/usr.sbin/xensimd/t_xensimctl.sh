@@ -82,10 +82,10 @@ bad_arguments_body()
 	refused "invalid domain configuration" create name=a/b memory=16
 	refused "not enough free host memory for 128 MiB: the host has 47 MiB free" \
 	    create name=big memory=128
-	refused "memory 4033 MiB is above the 4032 MiB a PVH domain can have" \
-	    create name=big memory=4033
-	refused "maxmem 5000 MiB is above the 4032 MiB a PVH domain can have" \
-	    create name=big memory=16 maxmem=5000
+	refused "memory 65473 MiB is above the 65472 MiB a PVH domain can have" \
+	    create name=big memory=65473
+	refused "maxmem 65473 MiB is above the 65472 MiB a PVH domain can have" \
+	    create name=big memory=16 maxmem=65473
 	refused "memory 65537 MiB is above the 65536 MiB a PV domain can have" \
 	    create name=big memory=65537 type=pv
 	refused "kernel: /nonexistent" create name=x memory=16 \

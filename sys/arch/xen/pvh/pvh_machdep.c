@@ -397,6 +397,13 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	return 0;
 }
 
+void
+rumpuser_xen_zero_page(uint64_t pa)
+{
+
+	memset((char *)PVH_DIRECT_MAP + pa, 0, PAGE_SIZE);
+}
+
 long
 rumpuser_xen_memory_op(unsigned int cmd, void *arg)
 {

@@ -1350,6 +1350,56 @@ pvh_pod_grow_cleanup()
 	xensim_stop
 }
 
+# settle_long DOM PAGES: settle, for a move of gigabytes.
+settle_long()
+{
+	local i
+	for i in $(seq 1 6); do
+		wait_for settled "$1" "$2" && break
+	done
+	settle "$1" "$2"
+}
+
+atf_test_case pvh_16g cleanup
+pvh_16g_head()
+{
+	atf_set descr "PVH of maxmem 16384 MiB booted at 4096: RAM below" \
+	    "the hole under 4 GiB and above 4 GiB, two uvm segments;" \
+	    "mem-set 10240 and back to 4096"
+}
+pvh_16g_body()
+{
+	local d log
+	xensim_start -m 12288
+	d=$(xensimctl create name=g memory=4096 maxmem=16384 type=pvh \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	log=$XENSIM_DIR/domains/$d/console.log
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server: $(cat "$log")"
+	atf_check -o match:"total memory = 16777216 KiB" cat "$log"
+	atf_check -o match:"populate-on-demand: 12582912 KiB above the target ballooned out" \
+	    cat "$log"
+	settle "$d" 1048593
+	pod_accounted "$d"
+
+	# 6 GiB each way: up to 3 minutes on a loaded host, not 30 s.
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 10240
+	settle_long "$d" 2621457
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 6291456
+	atf_check_equal "$(sysctl_get "$d" current)" $((2621457 * 4))
+	pod_accounted "$d"
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 4096
+	settle_long "$d" 1048593
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 12582912
+	pod_accounted "$d"
+	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
+}
+pvh_16g_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
@@ -1373,6 +1423,7 @@ atf_init_test_cases()
 	atf_add_test_case pvh_pool
 	atf_add_test_case retry_range
 	atf_add_test_case pvh_pod_grow
+	atf_add_test_case pvh_16g
 	atf_add_test_case pv_budget
 	atf_add_test_case pvh_budget
 	atf_add_test_case pvh_maxpages
