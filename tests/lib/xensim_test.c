@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atf-c.h>
@@ -271,6 +272,33 @@ xt_sysctl_int(const char *node)
 
 	xt_sysctl_read(node, &v, sizeof(v));
 	return v;
+}
+
+/* Write a sysctl node of the guest: 0, or the errno it answered. */
+int
+xt_sysctl_set_quad(const char *node, uint64_t v)
+{
+
+	errno = 0;
+	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
+}
+
+int
+xt_sysctl_set_int(const char *node, int v)
+{
+
+	errno = 0;
+	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
+}
+
+/* Seconds on the monotonic clock. */
+double
+xt_now(void)
+{
+	struct timespec ts;
+
+	ATF_REQUIRE(clock_gettime(CLOCK_MONOTONIC, &ts) == 0);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*

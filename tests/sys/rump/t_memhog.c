@@ -63,15 +63,6 @@ guest(const char *type, unsigned int mib)
 	return d;
 }
 
-static int
-set_memhog(uint64_t kib)
-{
-
-	errno = 0;
-	return sysctlbyname("debug.memhog", NULL, NULL, &kib, sizeof(kib)) ==
-	    0 ? 0 : errno;
-}
-
 /* The guest process's resident share of its RAM memfd, in KiB. */
 static uint64_t
 rss_shmem(domid_t d)
@@ -99,10 +90,10 @@ oom_again(domid_t d)
 {
 	uint64_t failed;
 
-	ATF_REQUIRE_EQ(set_memhog(0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 0), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 0);
 	failed = xt_sysctl_quad("debug.memhog_failed");
-	ATF_REQUIRE_EQ(set_memhog(131072), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 131072), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_failed") > failed);
 	return xt_console_count(d, OOM_LINE) >= 2;
 }
@@ -120,7 +111,7 @@ ATF_TC_BODY(memhog_held, tc)
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 0);
 	before = rss_shmem(d);
 
-	ATF_REQUIRE_EQ(set_memhog(65536), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 65536), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog"), 65536);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 65536);
 	ATF_REQUIRE_EQ(xt_sysctl_quad("debug.memhog_held"), 65536);
@@ -131,7 +122,7 @@ ATF_TC_BODY(memhog_held, tc)
 	    after);
 
 	/* A size that is not whole pages is rounded up. */
-	ATF_REQUIRE_EQ(set_memhog(16383), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 16383), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 16384);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 16384);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog"), 16384);
@@ -148,8 +139,8 @@ ATF_TC_BODY(memhog_refused, tc)
 	int i = 1;
 
 	(void)guest("pv", 64);
-	ATF_REQUIRE_EQ(set_memhog(8192), 0);
-	ATF_CHECK_EQ(set_memhog((1ULL << 40) + 1), EINVAL);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 8192), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad("debug.memhog", (1ULL << 40) + 1), EINVAL);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog"), 8192);
 	ATF_CHECK_ERRNO(EINVAL,
 	    sysctlbyname("debug.memhog", NULL, NULL, &i, sizeof(i)) == -1);
@@ -171,7 +162,7 @@ ATF_TC_BODY(memhog_oom, tc)
 	domid_t d;
 
 	d = guest("pv", 64);
-	ATF_REQUIRE_EQ(set_memhog(131072), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 131072), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_failed") >= 20);
 	ATF_REQUIRE(xt_sysctl_quad("debug.memhog_failed") >= 20);
 	/* All of RAM but uvm's reserve_kernel (5 pages) and a little. */
@@ -182,7 +173,7 @@ ATF_TC_BODY(memhog_oom, tc)
 	/* The guest still answers: its balloon's tree, a new target. */
 	ATF_CHECK_EQ(xt_sysctl_quad(BALLOON_SYSCTL "." BALLOON_NODE_MAX),
 	    65536 + 1024);
-	ATF_REQUIRE_EQ(set_memhog(32768), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 32768), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 32768);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 32768);
 
@@ -199,7 +190,7 @@ ATF_TC_BODY(memhog_oom, tc)
 	 */
 	XT_WAIT_FOR(oom_again(d));
 	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 2);
-	ATF_REQUIRE_EQ(set_memhog(0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 0), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 0);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 0);
 }

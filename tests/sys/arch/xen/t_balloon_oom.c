@@ -75,22 +75,6 @@ extra_pages(const char *type)
 	return strcmp(type, "pvh") == 0 ? 17 : 0;
 }
 
-static int
-set_quad(const char *node, uint64_t v)
-{
-
-	errno = 0;
-	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
-}
-
-static int
-set_int(const char *node, int v)
-{
-
-	errno = 0;
-	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
-}
-
 /* A node under the domain's data/, or "" when absent. */
 static void
 xs_data(domid_t d, const char *node, char *buf, size_t size)
@@ -136,15 +120,6 @@ mem_set(unsigned int mib)
 	ATF_REQUIRE_EQ_MSG(system(cmd), 0, "%s failed", cmd);
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	ATF_REQUIRE(clock_gettime(CLOCK_MONOTONIC, &ts) == 0);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static bool
 idle(void)
 {
@@ -179,7 +154,7 @@ small_guest(const char *type, int oom)
 	domid_t d;
 
 	d = xt_balloon_guest(type, GUEST_KIB / 1024);
-	ATF_REQUIRE_EQ(set_int(OOM_NODE, oom), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, oom), 0);
 	XT_WAIT_FOR(xs_data_is(d, BALLOON_XS_OOM, oom ? "1" : "0"));
 	ATF_REQUIRE(xs_data_is(d, BALLOON_XS_OOM, oom ? "1" : "0"));
 	mem_set(SMALL_KIB / 1024);
@@ -205,10 +180,10 @@ oom_deflate(const char *type)
 	hypercalls = get(STAT(BALLOON_STAT_HYPERCALLS));
 
 	/* The workload asks for 800 MiB of the 124 the guest has. */
-	t0 = now();
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", HOG_KIB), 0);
+	t0 = xt_now();
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", HOG_KIB), 0);
 	XT_WAIT_FOR(get("debug.memhog_held") == HOG_KIB);
-	t1 = now();
+	t1 = xt_now();
 	ATF_REQUIRE_EQ(get("debug.memhog_held"), HOG_KIB);
 	XT_WAIT_FOR(idle());
 	ATF_REQUIRE(idle());
@@ -261,7 +236,7 @@ oom_deflate(const char *type)
 	check_pages(d, extra);
 
 	/* The workload gone, dom0 asks again and the target is reached. */
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 0), 0);
 	XT_WAIT_FOR(get("debug.memhog_held") == 0);
 	mem_set(SMALL_KIB / 1024);
 	xt_balloon_settle(d, SMALL_KIB / 4 + extra);
@@ -308,7 +283,7 @@ ATF_TC_BODY(oom_off, tc)
 	    GUEST_KIB - SMALL_KIB));
 	ATF_CHECK(xs_data_num(d, "meminfo_ballooned", GUEST_KIB - SMALL_KIB));
 
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", HOG_KIB), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", HOG_KIB), 0);
 	XT_WAIT_FOR(get("debug.memhog_failed") >= 20);
 	ATF_REQUIRE(get("debug.memhog_failed") >= 20);
 	ATF_CHECK(get("debug.memhog_held") < SMALL_KIB);
@@ -322,7 +297,7 @@ ATF_TC_BODY(oom_off, tc)
 	ATF_CHECK_EQ_MSG(xt_console_count(d, line), 1, "no line \"%s\"", line);
 
 	/* Still up: it answers and lets the workload go. */
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 0), 0);
 	XT_WAIT_FOR(get("debug.memhog_held") == 0);
 	ATF_CHECK_EQ(get("debug.memhog_held"), 0);
 	ATF_CHECK(idle());
@@ -339,8 +314,8 @@ ATF_TC_BODY(oom_maxpages, tc)
 
 	/* Ballooned by xl's rule first: max_pages 1 MiB above the target. */
 	d = small_guest("pv", 0);
-	ATF_REQUIRE_EQ(set_int(OOM_NODE, 1), 0);
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", HOG_KIB), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", HOG_KIB), 0);
 	XT_WAIT_FOR(get("debug.memhog_failed") >= 20 &&
 	    get(STAT(BALLOON_STAT_OOM_MAXPAGES)) >= 2);
 	ATF_CHECK(get(STAT(BALLOON_STAT_OOM_MAXPAGES)) >= 2);
@@ -349,7 +324,7 @@ ATF_TC_BODY(oom_maxpages, tc)
 	ATF_CHECK(get("debug.memhog_held") < SMALL_KIB + 1024);
 
 	/* The shortage over, what the deflations reached is the target. */
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 0), 0);
 	XT_WAIT_FOR(get("debug.memhog_held") == 0);
 	ATF_CHECK_EQ(get("debug.memhog_held"), 0);
 	XT_WAIT_FOR(idle());
@@ -375,7 +350,7 @@ set_as_nobody(domid_t d, int v)
 		if (chdir(dir) == -1 || setenv("RUMP_SERVER", "sysctl", 1) ||
 		    setgid(65534) == -1 || setuid(65534) == -1)
 			_exit(255);
-		_exit(set_int(OOM_NODE, v));
+		_exit(xt_sysctl_set_int(OOM_NODE, v));
 	}
 	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
 	ATF_REQUIRE(WIFEXITED(status));
@@ -396,8 +371,8 @@ ATF_TC_BODY(oom_sysctl, tc)
 	XT_WAIT_FOR(xs_data_is(d, BALLOON_XS_OOM, "0"));
 	ATF_CHECK(xs_data_is(d, BALLOON_XS_OOM, "0"));
 	ATF_CHECK(xs_data_num(d, BALLOON_XS_TARGET, 262144));
-	ATF_CHECK_EQ(set_int(OOM_NODE, 2), EINVAL);
-	ATF_CHECK_EQ(set_int(OOM_NODE, -1), EINVAL);
+	ATF_CHECK_EQ(xt_sysctl_set_int(OOM_NODE, 2), EINVAL);
+	ATF_CHECK_EQ(xt_sysctl_set_int(OOM_NODE, -1), EINVAL);
 	ATF_CHECK_ERRNO(EINVAL,
 	    sysctlbyname(OOM_NODE, NULL, NULL, &q, sizeof(q)) == -1);
 	ATF_CHECK_EQ(set_as_nobody(d, 1), EPERM);
@@ -411,7 +386,7 @@ ATF_TC_BODY(oom_sysctl, tc)
 	XT_WAIT_FOR(xs_data_num(d, "meminfo_total", 131072));
 	ATF_CHECK(xs_data_num(d, "meminfo_total", 131072));
 
-	ATF_REQUIRE_EQ(set_int(OOM_NODE, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 1), 0);
 	ATF_CHECK_EQ(xt_sysctl_int(OOM_NODE), 1);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_TOTAL)), 0);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_FREE)), 131072);
@@ -424,7 +399,7 @@ ATF_TC_BODY(oom_sysctl, tc)
 	xt_balloon_settle(d, 25600);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_FREE)), 156 * 1024);
 
-	ATF_REQUIRE_EQ(set_int(OOM_NODE, 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 0), 0);
 	XT_WAIT_FOR(xs_data_is(d, BALLOON_XS_OOM, "0"));
 	mem_set(100);
 	ATF_CHECK_EQ(xt_dominfo(d).max_pages, 25600 + 256);

@@ -72,15 +72,6 @@
 
 typedef void	racer_fn(domid_t, unsigned int);
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* A KiB target between LOW_MIB and GUEST_MIB, in whole MiB. */
 static uint64_t
 some_target(unsigned int *seed)
@@ -166,7 +157,7 @@ racer(domid_t d, racer_fn *fn, unsigned int seed, double until)
 	ATF_REQUIRE((pid = fork()) != -1);
 	if (pid != 0)
 		return pid;
-	while (now() < until)
+	while (xt_now() < until)
 		(*fn)(d, seed++);
 	_exit(0);
 }
@@ -191,13 +182,13 @@ race(const char *type, uint64_t extra)
 	xt_xs_target(d, "131072");
 	xt_balloon_settle(d, 32768 + extra);
 
-	until = now() + RACE_SECONDS;
+	until = xt_now() + RACE_SECONDS;
 	pids[0] = racer(d, race_dom0, 1, until);
 	pids[1] = racer(d, race_root, 1000, until);
 	pids[2] = racer(d, race_workload, 2000, until);
 	/* Meanwhile, the most memory reported free at once. */
 	reported = 0;
-	while (now() < until) {
+	while (xt_now() < until) {
 		reported = MAX(reported, get(STAT(BALLOON_STAT_REPORTED)));
 		usleep(20000);
 	}

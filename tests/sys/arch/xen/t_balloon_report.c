@@ -63,31 +63,6 @@
 static uint64_t slack;
 static unsigned int guest_mib;
 
-static double
-now(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return tv.tv_sec + tv.tv_usec / 1e6;
-}
-
-static int
-set_quad(const char *node, uint64_t v)
-{
-
-	errno = 0;
-	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
-}
-
-static int
-set_int(const char *node, int v)
-{
-
-	errno = 0;
-	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
-}
-
 /* A bench guest with its balloon and workload up, reporting off. */
 static domid_t
 guest(const char *type, unsigned int mib)
@@ -159,15 +134,15 @@ check_accounted(domid_t d)
 static double
 memhog_to(uint64_t kib)
 {
-	double t0 = now();
+	double t0 = xt_now();
 
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", kib), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", kib), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == kib);
 	ATF_REQUIRE_EQ(xt_sysctl_quad("debug.memhog_held"), kib);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_failed"), 0);
 	/* Frames from Xen reach the workload zeroed. */
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_dirty"), 0);
-	return now() - t0;
+	return xt_now() - t0;
 }
 
 /*
@@ -184,7 +159,7 @@ report_cycle(const char *type)
 	int i;
 
 	d = guest(type, 768);
-	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 1), 0);
 	ATF_CHECK_EQ(xt_sysctl_int(REPORTING), 1);
 	/* The workload's 512 MiB come out of what was reported at boot. */
 	XT_WAIT_FOR(xt_sysctl_quad(REPORTED) >= FREED_KIB);
@@ -194,14 +169,14 @@ report_cycle(const char *type)
 
 	before = xt_dominfo(d).ram_allocated_pages;
 	want = (uint64_t)FREED_KIB / 4 * 9 / 10;
-	t0 = now();
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", 0), 0);
+	t0 = xt_now();
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 0), 0);
 	/* A bounded poll: 5 s, every 50 ms; the host agrees throughout. */
 	for (i = 0; i < 100; i++) {
 		host_agrees(d);
 		after = xt_dominfo(d).ram_allocated_pages;
 		if (after + want <= before) {
-			t90 = now() - t0;
+			t90 = xt_now() - t0;
 			break;
 		}
 		usleep(50000);
@@ -247,20 +222,20 @@ ATF_TC_BODY(report_off, tc)
 	d = guest("pvh", 256);
 	ATF_CHECK_EQ(xt_sysctl_int(REPORTING), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad(REPORTED), 0);
-	ATF_CHECK_EQ(set_int(REPORTING, 2), EINVAL);
-	ATF_CHECK_EQ(set_int(REPORTING, -1), EINVAL);
-	ATF_CHECK_EQ(set_quad(REPORTING, 1), EINVAL);
+	ATF_CHECK_EQ(xt_sysctl_set_int(REPORTING, 2), EINVAL);
+	ATF_CHECK_EQ(xt_sysctl_set_int(REPORTING, -1), EINVAL);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(REPORTING, 1), EINVAL);
 	ATF_CHECK_EQ(xt_sysctl_int(REPORTING), 0);
 	ATF_CHECK_ERRNO(EPERM, sysctlbyname(REPORTED, NULL, NULL, &v,
 	    sizeof(v)) == -1);
 
-	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 1), 0);
 	XT_WAIT_FOR(xt_sysctl_quad(REPORTED) >= 128 * 1024);
 	ATF_REQUIRE(xt_sysctl_quad(REPORTED) >= 128 * 1024);
 	check_accounted(d);
 	ATF_CHECK(xt_dominfo(d).tot_pages <= 128 * MIB + slack);
 
-	ATF_REQUIRE_EQ(set_int(REPORTING, 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 0), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad(REPORTED), 0);
 	ATF_CHECK_EQ(xt_dominfo(d).tot_pages, 256 * MIB + slack);
 	host_agrees(d);
@@ -299,7 +274,7 @@ ATF_TC_BODY(report_target, tc)
 
 	d = guest("pv", 512);
 	(void)memhog_to(128 * 1024);
-	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 1), 0);
 	XT_WAIT_FOR(xt_sysctl_quad(REPORTED) >= 320 * 1024);
 	ATF_REQUIRE(xt_sysctl_quad(REPORTED) >= 320 * 1024);
 	XT_WAIT_FOR(xs_reported(d) == (long long)xt_sysctl_quad(REPORTED));
@@ -318,12 +293,12 @@ ATF_TC_BODY(report_target, tc)
 	ATF_CHECK_EQ(xt_dominfo(d).tot_pages + rep / 4, 64 * MIB + slack);
 
 	/* Off: the reservation is the target, exactly. */
-	ATF_REQUIRE_EQ(set_int(REPORTING, 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 0), 0);
 	ATF_CHECK_EQ(xt_dominfo(d).tot_pages, 64 * MIB + slack);
 	check_accounted(d);
 
 	/* And back up with reporting on again. */
-	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 1), 0);
 	xt_xs_target(d, "524288");
 	XT_WAIT_FOR(xt_sysctl_quad(STAT(BALLOON_STAT_BALLOON)) == 0);
 	ATF_CHECK_EQ(xt_sysctl_quad(STAT(BALLOON_STAT_BALLOON)), 0);
@@ -342,7 +317,7 @@ ATF_TC_BODY(report_suspend, tc)
 	domid_t d;
 
 	d = guest("pv", 256);
-	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 1), 0);
 	XT_WAIT_FOR(xt_sysctl_quad(REPORTED) >= 128 * 1024);
 	ATF_REQUIRE(xt_sysctl_quad(REPORTED) >= 128 * 1024);
 
@@ -359,7 +334,7 @@ ATF_TC_BODY(report_suspend, tc)
 
 	(void)memhog_to(192 * 1024);
 	check_accounted(d);
-	ATF_REQUIRE_EQ(set_int(REPORTING, 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 0), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad(REPORTED), 0);
 	ATF_CHECK_EQ(xt_dominfo(d).tot_pages, 256 * MIB + slack);
 	check_accounted(d);
@@ -377,13 +352,13 @@ ATF_TC_BODY(report_host_short, tc)
 	domid_t d;
 
 	d = guest("pvh", 256);
-	ATF_REQUIRE_EQ(set_int(REPORTING, 1), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 1), 0);
 	XT_WAIT_FOR(xt_sysctl_quad(REPORTED) >= 128 * 1024);
 	ATF_REQUIRE(xt_sysctl_quad(REPORTED) >= 128 * 1024);
 	xt_ctl("fault %u pool=empty", d);
 
 	/* The workload wants memory only the reported runs can give. */
-	ATF_REQUIRE_EQ(set_quad("debug.memhog", 200 * 1024), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 200 * 1024), 0);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_failed") > 0 &&
 	    xt_console_count(d, SHORT_LINE) > 0);
 	ATF_CHECK(xt_sysctl_quad("debug.memhog_failed") > 0);
@@ -391,7 +366,7 @@ ATF_TC_BODY(report_host_short, tc)
 	ATF_CHECK(xt_sysctl_quad(REPORTED) >= 64 * 1024);
 	ATF_CHECK_EQ(xt_sysctl_quad(NODE(BALLOON_NODE_TARGET)), 256 * 1024);
 	check_accounted(d);
-	ATF_CHECK_EQ(set_int(REPORTING, 0), EAGAIN);
+	ATF_CHECK_EQ(xt_sysctl_set_int(REPORTING, 0), EAGAIN);
 	ATF_CHECK_EQ(xt_sysctl_int(REPORTING), 0);
 	ATF_CHECK(xt_sysctl_quad(REPORTED) >= 64 * 1024);
 	ATF_CHECK_EQ(xt_console_count(d, SHORT_LINE), 1);
@@ -401,7 +376,7 @@ ATF_TC_BODY(report_host_short, tc)
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 200 * 1024);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 200 * 1024);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_dirty"), 0);
-	ATF_REQUIRE_EQ(set_int(REPORTING, 0), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(REPORTING, 0), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad(REPORTED), 0);
 	ATF_CHECK_EQ(xt_dominfo(d).tot_pages, 256 * MIB + slack);
 	ATF_CHECK_EQ(xt_console_count(d, SHORT_LINE), 1);

@@ -60,14 +60,6 @@
 #define settle(d, p)	xt_balloon_settle(d, p)
 #define start(type)	xt_balloon_guest(type, 512)
 
-static int
-set(const char *node, uint64_t v)
-{
-
-	errno = 0;
-	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
-}
-
 XT_TC(target_range,
     "A target below min or above max is EPERM and changes nothing")
 ATF_TC_BODY(target_range, tc)
@@ -79,10 +71,10 @@ ATF_TC_BODY(target_range, tc)
 	max = get(NODE("max"));
 	ATF_CHECK_EQ(min, 2048);
 	ATF_CHECK_EQ(max, 525312);
-	ATF_CHECK_EQ(set(NODE("target"), min - 4), EPERM);
-	ATF_CHECK_EQ(set(NODE("target"), 0), EPERM);
-	ATF_CHECK_EQ(set(NODE("target"), max + 4), EPERM);
-	ATF_CHECK_EQ(set(NODE("target"), UINT64_MAX), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), min - 4), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 0), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), max + 4), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), UINT64_MAX), EPERM);
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
 	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
 	ATF_CHECK_EQ(tot_pages(1), 131072);
@@ -95,13 +87,13 @@ ATF_TC_BODY(target_edges, tc)
 {
 
 	start("pvh");
-	ATF_CHECK_EQ(set(NODE("target"), 2048 - 1), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 2048 - 1), EPERM);
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
-	ATF_CHECK_EQ(set(NODE("target"), 2048), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 2048), 0);
 	ATF_CHECK_EQ(get(NODE("target")), 2048);
-	ATF_CHECK_EQ(set(NODE("target"), 525312 + 4), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 525312 + 4), EPERM);
 	ATF_CHECK_EQ(get(NODE("target")), 2048);
-	ATF_CHECK_EQ(set(NODE("target"), 525312), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 525312), 0);
 	ATF_CHECK_EQ(get(NODE("target")), 525312);
 	ATF_CHECK(xt_console_has(1, "target 2047 KiB below min 2048 KiB, "
 	    "refused"));
@@ -148,10 +140,10 @@ ATF_TC_BODY(backoff_delays, tc)
 	int seen[16], nseen = 0, d, i, j, tries;
 
 	start("pvh");
-	set(NODE("target"), 262144);
+	xt_sysctl_set_quad(NODE("target"), 262144);
 	settle(1, 65536 + 17);
 	xt_ctl("fault 1 pool=empty");
-	ATF_CHECK_EQ(set(NODE("target"), 524288), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 524288), 0);
 	/* Sample the node until the stall; keep each new value once. */
 	for (tries = 0; tries < 200000; tries++) {
 		if (xt_sysctl_int(NODE("stats.state")) == 4)
@@ -183,7 +175,7 @@ ATF_TC_BODY(backoff_delays, tc)
 	ATF_CHECK_EQ(seen[nseen - 1], 1000);
 
 	/* A new target: a fresh start at 50 ms (or the next rung). */
-	ATF_CHECK_EQ(set(NODE("target"), 524284), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 524284), 0);
 	for (tries = 0, d = 0; tries < 200000 && d == 0; tries++) {
 		d = xt_sysctl_int(NODE("stats.delay"));
 		usleep(2000);
@@ -203,19 +195,19 @@ ATF_TC_BODY(min_floor, tc)
 {
 
 	start("pvh");
-	ATF_CHECK_EQ(set(NODE("min"), 2047), EPERM);
-	ATF_CHECK_EQ(set(NODE("min"), 0), EPERM);
-	ATF_CHECK_EQ(set(NODE("min"), 524292), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("min"), 2047), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("min"), 0), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("min"), 524292), EPERM);
 	ATF_CHECK_EQ(get(NODE("min")), 2048);
-	ATF_CHECK_EQ(set(NODE("min"), 4096), 0);
-	ATF_CHECK_EQ(set(NODE("min"), 2048), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("min"), 4096), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("min"), 2048), 0);
 	ATF_CHECK_EQ(get(NODE("min")), 2048);
 	ATF_CHECK(xt_console_has(1, "min 2047 KiB below the floor of "
 	    "2048 KiB, refused"));
-	ATF_CHECK_EQ(set(NODE("min"), 131072), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("min"), 131072), 0);
 	ATF_CHECK_EQ(get(NODE("min")), 131072);
-	ATF_CHECK_EQ(set(NODE("target"), 131068), EPERM);
-	ATF_CHECK_EQ(set(NODE("target"), 131072), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 131068), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 131072), 0);
 	settle(1, 32768 + 17);
 	ATF_CHECK_EQ(get(NODE("current")), (32768 + 17) * 4);
 }
@@ -228,9 +220,9 @@ ATF_TC_BODY(readonly, tc)
 	uint64_t v = 1;
 
 	start("pv");
-	ATF_CHECK_EQ(set(NODE("current"), 262144), EPERM);
-	ATF_CHECK_EQ(set(NODE("max"), 262144), EPERM);
-	ATF_CHECK_EQ(set(NODE("stats.hypercalls"), 0), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("current"), 262144), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("max"), 262144), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("stats.hypercalls"), 0), EPERM);
 	ATF_CHECK_EQ(get(NODE("current")), 524288);
 	ATF_CHECK_EQ(get(NODE("max")), 525312);
 
@@ -298,7 +290,7 @@ ATF_TC_BODY(guest_then_dom0, tc)
 	struct xs_handle *xs;
 
 	start("pv");
-	ATF_CHECK_EQ(set(NODE("target"), 262144), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 262144), 0);
 	settle(1, 65536);
 	ATF_CHECK_EQ(get(NODE("target")), 262144);
 	ATF_CHECK_EQ(get(NODE("stats.balloon")), 262144);
@@ -412,7 +404,7 @@ ATF_TC_BODY(hostile, tc)
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
 	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
 	ATF_CHECK_EQ(tot_pages(1), 131072);
-	ATF_CHECK_EQ(set(NODE("target"), 262144), 0);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 262144), 0);
 	settle(1, 65536);
 }
 
