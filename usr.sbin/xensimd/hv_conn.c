@@ -230,6 +230,9 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 	*fdp = -1;
 	if (op >= XW_DOMAIN_CREATE && !c->c_priv)
 		return -EPERM;
+	/* Whatever the call, what the guest wrote where it may not is gone. */
+	if (!c->c_priv && (d = hv_domain_lookup(c->c_domid)) != NULL)
+		hv_ram_settle(d);
 	switch (op) {
 	case XW_START_INFO:
 		if (c->c_priv || (d = hv_domain_lookup(c->c_domid)) == NULL)

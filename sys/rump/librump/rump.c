@@ -234,6 +234,7 @@ rump_xen_main(void)
 	rump_memhog_init();
 	rump_meminfo_init();
 	rump_xenmem_conform_init();
+	rump_touch_given_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
 	printf("total memory = %" PRIu64 " KiB\n",

@@ -49,6 +49,7 @@ void	uvmpd_init(void);
 void	rump_memhog_init(void);
 void	rump_meminfo_init(void);
 void	rump_xenmem_conform_init(void);
+void	rump_touch_given_init(void);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);
 void	rump_xenbus_watch_fired(void *, const char *);

@@ -1350,6 +1350,61 @@ pvh_pod_grow_cleanup()
 	xensim_stop
 }
 
+# touch_given TYPE: a guest that touches a frame it gave away (the bug
+# debug.touch_given plays) reads all ones, loses its write, and the
+# access is counted: the Foreign check of every test would fail.
+touch_given()
+{
+	local d foreign
+	guest_create "$1" libxl 256
+	d=$D
+	settle "$d" $((65536 + $(builder_pages "$1")))
+	RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl atf_check -s exit:0 \
+	    -o ignore -e ignore rump.sysctl -w debug.touch_given=1
+	atf_check -o match:"touch_given: frame 0x[0-9a-f]* given away: read 0xffffffffffffffff, wrote 0x5a5a5a5a5a5a5a5a, read 0xffffffffffffffff after a hypercall" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+	# The read, and the read again after the write was dropped.
+	foreign=$(xensimctl list -l | awk -v d="$d" '$2 == d { print $NF }')
+	atf_check_equal "$foreign" 2
+	atf_check -o match:"d$d: read of gfn 0x[0-9a-f]*, not the domain's" \
+	    cat "$XENSIM_DIR/xensimd.log"
+	# The frame came back: the pages still add up.
+	atf_check_equal "$(ram_pages "$d")" "$(tot_pages "$d")"
+	atf_check_equal "$(dirty_given "$d")" 0
+}
+
+atf_test_case pv_touch_given cleanup
+pv_touch_given_head()
+{
+	atf_set descr "PV: touching a frame given away reads all ones," \
+	    "drops the write and counts the access"
+}
+pv_touch_given_body()
+{
+	xensim_start
+	touch_given pv
+}
+pv_touch_given_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_touch_given cleanup
+pvh_touch_given_head()
+{
+	atf_set descr "PVH: touching a frame given away reads all ones," \
+	    "drops the write and counts the access"
+}
+pvh_touch_given_body()
+{
+	xensim_start
+	touch_given pvh
+}
+pvh_touch_given_cleanup()
+{
+	xensim_stop
+}
+
 # settle_long DOM PAGES: settle, for a move of gigabytes.
 settle_long()
 {
@@ -1424,6 +1479,8 @@ atf_init_test_cases()
 	atf_add_test_case retry_range
 	atf_add_test_case pvh_pod_grow
 	atf_add_test_case pvh_16g
+	atf_add_test_case pv_touch_given
+	atf_add_test_case pvh_touch_given
 	atf_add_test_case pv_budget
 	atf_add_test_case pvh_budget
 	atf_add_test_case pvh_maxpages
