@@ -1,13 +1,16 @@
 #!/bin/sh
 #
-# conform-bench.sh OBJ: the XENMEM conformance sequence in a bench guest:
-# xensimd in a directory of its own, a PVH domain running rumpxen with
-# memory = maxmem = 128 MiB (as on the real Xen, scenarios.sh), the
-# sequence started with rump.sysctl -w debug.xenmem_conform=1.  Prints
-# the guest's xenmem_conform lines; exit status 1 when there are none.
+# conform-bench.sh OBJ [MAXMEM]: the XENMEM conformance sequence in a
+# bench guest: xensimd in a directory of its own, a PVH domain running
+# rumpxen with memory 128 MiB and maxmem MAXMEM MiB (default 128; above
+# it, populate-on-demand), as on the real Xen (scenarios.sh), the
+# sequence started with rump.sysctl -w debug.xenmem_conform=1 once the
+# balloon attached.  Prints the guest's xenmem_conform lines; exit
+# status 1 when there are none.
 #
 set -u
 obj=$1
+maxmem=${2:-128}
 bin=$obj/bin
 dir=$(mktemp -d "${TMPDIR:-/tmp}/conform.XXXXXX")
 XENSIM_DIR=$dir/xensim
@@ -31,7 +34,7 @@ trap stop EXIT
 
 "$bin/xensimd" -d "$XENSIM_DIR" >/dev/null 2>&1 ||
     { echo "conform-bench: xensimd did not start" >&2; exit 1; }
-d=$("$bin/xensimctl" create name=conform memory=128 maxmem=128 type=pvh \
+d=$("$bin/xensimctl" create name=conform memory=128 maxmem=$maxmem type=pvh \
     toolstack=libxl kernel="$bin/rumpxen") ||
     { echo "conform-bench: cannot create the guest" >&2; exit 1; }
 RUMP_SERVER=unix://$XENSIM_DIR/domains/$d/sysctl \

@@ -107,7 +107,8 @@ atf_test_case conformance
 conformance_head()
 {
 	atf_set descr "the XENMEM sequence: the real Xen and xensimd answer" \
-	    "alike but for the differences xensimd(8) explains"
+	    "alike, at maxmem and populate-on-demand, but for the" \
+	    "differences xensimd(8) explains"
 	atf_set require.user root
 	atf_set timeout 600
 }

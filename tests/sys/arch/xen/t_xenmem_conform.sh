@@ -37,7 +37,8 @@ atf_test_case recorded
 recorded_head()
 {
 	atf_set descr "xensimd answers the XENMEM sequence as the recorded" \
-	    "real Xen did, but for the differences its CAVEATS explain"
+	    "real Xen did, at maxmem and populate-on-demand, but for the" \
+	    "differences its CAVEATS explain"
 	atf_set timeout 120
 }
 recorded_body()
@@ -47,8 +48,10 @@ recorded_body()
 	rc=$?
 	cat table err
 	[ $rc = 0 ] || atf_fail "$(grep DIFFERENT table | head -n 1)$(cat err)"
-	# Every step ran on both sides, and the quirks are Xen's.
-	atf_check_equal "$(wc -l <table)" 26
+	# Every step ran on both sides, in both guests, and the quirks are
+	# Xen's.
+	atf_check_equal "$(wc -l <table)" 54
+	atf_check_equal "$(grep -c ' same$' table)" 48
 	atf_check -o match:'^dec9_part +0 -10 ' cat table
 	atf_check -o match:'^pop0_again +1 1 ' cat table
 	atf_check -o match:'^dec0_badmid +2 -2 ' cat table
@@ -58,6 +61,11 @@ recorded_body()
 	    cat table
 	atf_check -o match:'^pop0_max +238 238 33024 +238 238 33024 +same$' \
 	    cat table
+	# Populate-on-demand: the same answers, the same 17 pages.
+	atf_check -o match:'^populate-on-demand: memory 128 MiB, maxmem 256 MiB$' \
+	    cat table
+	atf_check_equal "$(sed -n '/^populate-on-demand/,$p' table |
+	    grep -Ec '^start +0 32785 33024 +0 32785 33024 +same$')" 1
 }
 
 atf_test_case bad_value cleanup
