@@ -121,6 +121,9 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #define BALLOON_SUPER_ORDER	9
 #define BALLOON_SUPER_PAGES	((size_t)1 << BALLOON_SUPER_ORDER)
 
+/* Pages zeroed at most before an inflating call: the first leave early. */
+#define BALLOON_ZERO_BATCH	4096
+
 /* Pages kept free beyond uvm's own minimum; the floor of "min". */
 #define BALLOON_BALLAST		256
 #define BALLOON_FLOOR		((uint64_t)uvmexp.freemin + BALLOON_BALLAST)
@@ -246,6 +249,7 @@ static size_t	balloon_inflate_super(struct balloon_xenbus_softc *, size_t,
 		    int *);
 static size_t	balloon_give_run(struct balloon_xenbus_softc *,
 		    struct vm_page *);
+static size_t	balloon_zero_run(struct vm_page *);
 static bool	balloon_mcontig(struct vm_page *);
 static xen_pfn_t balloon_xen_frame(struct balloon_xenbus_softc *, paddr_t);
 static void	balloon_p2m_unmap(struct balloon_xenbus_softc *, paddr_t);
@@ -1188,7 +1192,8 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	struct pglist pl;
 	struct vm_page *pg;
 	paddr_t pa;
-	size_t got, nsuper, done, given, total, limit, i, j;
+	size_t got, nsuper, nzeroed, zeroed, done, k, given, total, limit;
+	size_t i, j;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
 	/* Runs reported free are Xen's already: they join the balloon. */
@@ -1203,12 +1208,6 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 		if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
 		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1, 0) != 0)
 			break;
-		/* Zero what is not known to be: Xen must see no data. */
-		TAILQ_FOREACH(pg, &pl, pageq.queue) {
-			if (!(pg->flags & PG_ZERO))
-				pmap_zero_page(VM_PAGE_TO_PHYS(pg));
-			pg->flags &= ~PG_ZERO;
-		}
 		sc->sc_batch[got] = TAILQ_FIRST(&pl);
 	}
 	if (got < n) {
@@ -1230,25 +1229,38 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			sc->sc_batch[i] = pg;
 		}
 	}
-	for (i = 0; i < nsuper; i++) {
-		sc->sc_frames[i] = balloon_xen_frame(sc,
-		    VM_PAGE_TO_PHYS(sc->sc_batch[i]));
+
+	/*
+	 * A call at a time, each after zeroing at most BALLOON_ZERO_BATCH
+	 * pages, so that the first frames leave early; runs known to be
+	 * zero cost nothing and share one call.  Runs below nzeroed are
+	 * zeroed, those above untouched.
+	 */
+	total = 0;
+	for (done = 0, nzeroed = 0; done == nzeroed && nzeroed < nsuper;
+	    done += k) {
+		for (k = 0, zeroed = 0; nzeroed < nsuper &&
+		    zeroed < BALLOON_ZERO_BATCH; k++, nzeroed++) {
+			zeroed += balloon_zero_run(sc->sc_batch[nzeroed]);
+			sc->sc_frames[k] = balloon_xen_frame(sc,
+			    VM_PAGE_TO_PHYS(sc->sc_batch[nzeroed]));
+		}
+		k = balloon_reservation_op(sc, XENMEM_decrease_reservation,
+		    k, BALLOON_SUPER_ORDER);
+		for (i = done; i < done + k; i++) {
+			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
+			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+				balloon_p2m_unmap(sc, pa + ptoa(j));
+			balloon_push(&sc->sc_runs, sc->sc_batch[i]);
+			sc->sc_nruns++;
+		}
+		total += k * BALLOON_SUPER_PAGES;
+		mutex_enter(&sc->sc_lock);
+		sc->sc_npages += k * BALLOON_SUPER_PAGES;
+		sc->sc_inflated += k * BALLOON_SUPER_PAGES;
+		balloon_account(sc);
+		mutex_exit(&sc->sc_lock);
 	}
-	done = nsuper == 0 ? 0 : balloon_reservation_op(sc,
-	    XENMEM_decrease_reservation, nsuper, BALLOON_SUPER_ORDER);
-	for (i = 0; i < done; i++) {
-		pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
-		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-			balloon_p2m_unmap(sc, pa + ptoa(j));
-		balloon_push(&sc->sc_runs, sc->sc_batch[i]);
-		sc->sc_nruns++;
-	}
-	total = done * BALLOON_SUPER_PAGES;
-	mutex_enter(&sc->sc_lock);
-	sc->sc_npages += total;
-	sc->sc_inflated += total;
-	balloon_account(sc);
-	mutex_exit(&sc->sc_lock);
 	if (done < nsuper) {
 		balloon_refused(sc, "inflate");
 		*errorp = EAGAIN;
@@ -1257,21 +1269,49 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	/* The rest page by page, a run per call, while Xen takes them. */
 	for (i = done; i < got; i++) {
 		if (total == i * BALLOON_SUPER_PAGES) {
+			if (i >= nzeroed) {
+				(void)balloon_zero_run(sc->sc_batch[i]);
+				nzeroed = i + 1;
+			}
 			given = balloon_give_run(sc, sc->sc_batch[i]);
 			total += given;
 			if (given == BALLOON_SUPER_PAGES)
 				continue;
 			*errorp = EBUSY;
 		} else {
+			/* Still zero if we made it so; else as uvm gave it. */
 			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
 			for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
 				pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
-				pg->flags |= PG_ZERO;
+				if (i < nzeroed)
+					pg->flags |= PG_ZERO;
 				uvm_pagefree(pg);
 			}
 		}
 	}
 	return total;
+}
+
+/*
+ * Zero what of a run is not known to be: Xen must see no data.  Returns
+ * the pages zeroed; none of the run is marked zero any more.
+ */
+static size_t
+balloon_zero_run(struct vm_page *run)
+{
+	struct vm_page *pg;
+	paddr_t pa = VM_PAGE_TO_PHYS(run);
+	size_t j, zeroed = 0;
+
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+		pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
+		if (!(pg->flags & PG_ZERO)) {
+			pmap_zero_page(pa + ptoa(j));
+			zeroed++;
+		}
+		pg->flags &= ~PG_ZERO;
+	}
+	return zeroed;
 }
 
 /* A run's 512 pages at order 0.  Returns the pages Xen took. */
@@ -1795,12 +1835,7 @@ balloon_report_runs(struct balloon_xenbus_softc *sc)
 				runs--;
 				continue;
 			}
-			/* Zero what is not known to be: Xen sees no data. */
-			TAILQ_FOREACH(pg, &pl, pageq.queue) {
-				if (!(pg->flags & PG_ZERO))
-					pmap_zero_page(VM_PAGE_TO_PHYS(pg));
-				pg->flags &= ~PG_ZERO;
-			}
+			(void)balloon_zero_run(TAILQ_FIRST(&pl));
 			sc->sc_rbatch[got++] = TAILQ_FIRST(&pl);
 		}
 		if (got == 0)
