@@ -41,6 +41,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +63,8 @@
 static struct xensim *xen_handle;
 static int xen_ram_fd = -1;		/* the RAM file, mapped at xen_ram */
 static char *xen_ram;
+static uint64_t xen_ram_pages;		/* frames the mapping covers */
+static bool xen_pv;			/* frames from Xen are machine's */
 /* One request at a time on the hypercall socket. */
 static pthread_mutex_t xen_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -180,6 +183,8 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 		return errno;
 	xen_ram_fd = si.memfd;
 	xen_ram = ram;
+	xen_ram_pages = si.memfd_pages;
+	xen_pv = si.kind == XENSIM_PV;
 	/* The hypervisor sees the guest touch what it does not own. */
 	if (xensim_ram_watch(xen_handle, ram, si.memfd_pages) == -1)
 		fprintf(stderr, "rumpuser: userfaultfd on guest RAM: %s; "
@@ -250,14 +255,49 @@ rumpuser_xen_zero_page(uint64_t pa)
 	pthread_mutex_unlock(&xen_lock);
 }
 
+/*
+ * Map guest frames the hypervisor just gave the domain, as Xen's
+ * populate fills the guest's page table (p2m) at once: without this the
+ * guest would take a host page fault at its first touch of each page, a
+ * cost a Xen guest does not pay.  Consecutive frames go in one call; a
+ * host without MADV_POPULATE_WRITE (Linux 5.14) maps them lazily.
+ * Called with the frames in order, then with npages 0 to finish.
+ */
+static void
+xen_map_frames(uint64_t pfn, uint64_t npages)
+{
+	static uint64_t first, n;	/* the run so far; xen_lock */
+
+	if (npages != 0 && (pfn >= xen_ram_pages ||
+	    npages > xen_ram_pages - pfn))
+		return;
+	if (npages != 0 && n != 0 && pfn == first + n) {
+		n += npages;
+		return;
+	}
+	if (n != 0)
+		(void)madvise(xen_ram + first * XEN_PAGE_SIZE,
+		    n * XEN_PAGE_SIZE, MADV_POPULATE_WRITE);
+	first = pfn;
+	n = npages;
+}
+
 long
 rumpuser_xen_memory_op(unsigned int cmd, void *arg)
 {
-	long ret;
+	const struct xen_memory_reservation *res = arg;
+	long ret, i;
 
 	pthread_mutex_lock(&xen_lock);
 	xen_zero_flush();
 	ret = xensim_memory_op(xen_handle, cmd, arg);
+	/* Auto-translated: the frames populated are the guest's. */
+	if (!xen_pv && cmd == XENMEM_populate_physmap && ret > 0) {
+		for (i = 0; i < ret; i++)
+			xen_map_frames(res->extent_start.p[i],
+			    (uint64_t)1 << res->extent_order);
+		xen_map_frames(0, 0);
+	}
 	pthread_mutex_unlock(&xen_lock);
 	return ret;
 }
@@ -266,12 +306,20 @@ int
 rumpuser_xen_mmu_update(void *reqs, unsigned int count, unsigned int *done,
     unsigned int domid)
 {
+	const mmu_update_t *req = reqs;
+	unsigned int i;
 	int ret;
 
 	pthread_mutex_lock(&xen_lock);
 	xen_zero_flush();
 	ret = xensim_mmu_update(xen_handle, reqs, count, done,
 	    (domid_t)domid);
+	/* PV: a machine frame given a guest frame is the guest's now. */
+	for (i = 0; done != NULL && i < *done; i++)
+		if ((req[i].ptr & 3) ==
+		    MMU_MACHPHYS_UPDATE)
+			xen_map_frames(req[i].val, 1);
+	xen_map_frames(0, 0);
 	pthread_mutex_unlock(&xen_lock);
 	return ret;
 }
