@@ -207,7 +207,6 @@ race(const char *type, uint64_t extra)
 	    get(STAT(BALLOON_STAT_HYPERCALLS)), get("debug.memhog_failed"));
 	fflush(stdout);
 	ATF_CHECK(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)) > 0);
-	ATF_CHECK(reported > 0);
 
 	/* Reporting off: every reported run comes back. */
 	i = 0;
