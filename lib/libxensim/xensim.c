@@ -277,6 +277,39 @@ reservation(struct xensim *h, unsigned int cmd,
 	return (long)rc;
 }
 
+/* XENMEM_memory_map: the entries into the guest's buffer, packed. */
+static long
+memory_map(struct xensim *h, struct xen_memory_map *mm)
+{
+	struct xw_memop m;
+	struct xw_e820 e[XW_E820_MAX];
+	unsigned char *buf;
+	size_t len, i, n;
+	int64_t rc;
+
+	memset(&m, 0, sizeof(m));
+	m.cmd = XENMEM_memory_map;
+	m.nr_extents = mm->nr_entries;
+	m.domid = DOMID_SELF;
+	rc = call(h, XW_MEMORY_OP, &m, sizeof(m), NULL, 0, e, sizeof(e), &len,
+	    NULL);
+	if (rc != 0)
+		return (long)rc;
+	n = len / sizeof(e[0]);
+	if (len % sizeof(e[0]) != 0 || n > mm->nr_entries)
+		return -EPROTO;
+	buf = mm->buffer.p;
+	if (buf == NULL && n > 0)
+		return -EFAULT;
+	for (i = 0; i < n; i++) {
+		memcpy(buf + i * XW_E820_SIZE, &e[i].addr, 8);
+		memcpy(buf + i * XW_E820_SIZE + 8, &e[i].size, 8);
+		memcpy(buf + i * XW_E820_SIZE + 16, &e[i].type, 4);
+	}
+	mm->nr_entries = (unsigned int)n;
+	return 0;
+}
+
 long
 xensim_memory_op(struct xensim *h, unsigned int cmd, void *arg)
 {
@@ -298,6 +331,10 @@ xensim_memory_op(struct xensim *h, unsigned int cmd, void *arg)
 		m.domid = *(domid_t *)arg;
 		return (long)call(h, XW_MEMORY_OP, &m, sizeof(m), NULL, 0,
 		    NULL, 0, NULL, NULL);
+	case XENMEM_memory_map:
+		if (arg == NULL)
+			return -EFAULT;
+		return memory_map(h, arg);
 	default:
 		return -ENOSYS;
 	}
@@ -378,9 +415,16 @@ xensim_start_info(struct xensim *h, struct xensim_start_info *si)
 	si->p2m = NULL;
 	if (si->kind != XENSIM_PV)
 		return 0;
-	if ((si->p2m = calloc(w.nr_pages ? w.nr_pages : 1,
+	if (w.nr_pages > w.memfd_pages || w.memfd_pages > SIZE_MAX /
+	    sizeof(*si->p2m)) {
+		errno = EPROTO;
+		goto fail;
+	}
+	if ((si->p2m = malloc((w.memfd_pages ? w.memfd_pages : 1) *
 	    sizeof(*si->p2m))) == NULL)
 		goto fail;
+	for (r.start = w.nr_pages; r.start < w.memfd_pages; r.start++)
+		si->p2m[r.start] = ~(xen_pfn_t)0;
 	for (r.start = 0; r.start < w.nr_pages; r.start += r.count) {
 		r.count = w.nr_pages - r.start;
 		if (r.count > XW_MAX_WINDOW)

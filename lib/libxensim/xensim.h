@@ -66,9 +66,11 @@ int	xensim_xen_version(struct xensim *, int cmd, void *arg);
  * memfd_pages long; it is the caller's to mmap and close.  memmap is the
  * memory map, as hvm_start_info's: on PVH the RAM below the hole under
  * 4 GiB, the special pages, the ACPI tables, and the RAM above 4 GiB if
- * any; on PV one RAM entry from 0.  On PV, p2m holds the machine frame of each of the
- * nr_pages boot frames (malloc'd, the caller's to free); on PVH it is
- * NULL.
+ * any; on PV one RAM entry from 0 of the boot RAM (the map a PV guest
+ * may grow into is XENMEM_memory_map's).  On PV, p2m has memfd_pages
+ * entries: the machine frame of each of the nr_pages boot frames, then
+ * ~0 (no frame) for the rest, which the guest may populate later
+ * (malloc'd, the caller's to free); on PVH it is NULL.
  */
 #define XENSIM_MEMMAP_MAX	8
 struct xensim_start_info {

@@ -127,6 +127,21 @@ struct xw_memop {
 	/* xen_pfn_t list[count] follows; the reply carries it back. */
 };
 
+/*
+ * XENMEM_memory_map: an xw_memop with nr_extents the room the guest has
+ * for entries; the reply carries those it gets.  A guest's buffer holds
+ * them packed, 20 bytes each, as the BIOS E820 call returns them.
+ */
+#define XW_E820_MAX		128
+#define XW_E820_RAM		1	/* E820 type: RAM */
+#define XW_E820_SIZE		20	/* bytes per entry, packed */
+struct xw_e820 {
+	uint64_t	addr;
+	uint64_t	size;
+	uint32_t	type;
+	uint32_t	pad;
+};
+
 struct xw_mmu {
 	uint32_t	count;
 	uint32_t	foreigndom;

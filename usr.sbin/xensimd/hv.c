@@ -135,6 +135,31 @@ hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
 	di->crashed = d->d_crashed;
 }
 
+/*
+ * XENMEM_memory_map: the map the toolstack set, at most max entries.
+ * libxl gives a PV domain one RAM entry of maxmem (its slack_memkb is
+ * 0 by default), so that the guest sees how far it may grow; a domain
+ * without a map (dom0 here; PVH, whose map is not modelled yet) gets
+ * ENOSYS, as from Xen.
+ */
+int64_t
+hv_memory_map(const struct hv_domain *d, struct xw_e820 *map, uint64_t max,
+    uint64_t *np)
+{
+
+	*np = 0;
+	if (d == NULL || d->d_kind != XENSIM_PV)
+		return -ENOSYS;
+	if (max == 0)
+		return 0;
+	memset(map, 0, sizeof(*map));
+	map->addr = 0;
+	map->size = d->d_maxmem_kib * 1024;
+	map->type = XW_E820_RAM;
+	*np = 1;
+	return 0;
+}
+
 static bool
 valid_name(const char *name)
 {

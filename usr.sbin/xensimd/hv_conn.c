@@ -281,6 +281,17 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 		    m.cmd == XENMEM_maximum_reservation)
 			return hv_reservation_query(c->c_domid, c->c_priv,
 			    m.cmd, (domid_t)m.domid);
+		if (m.cmd == XENMEM_memory_map) {
+			if (len != sizeof(m))
+				return -EINVAL;
+			rc = hv_memory_map(c->c_priv ? NULL :
+			    hv_domain_lookup(c->c_domid),
+			    (struct xw_e820 *)(void *)out,
+			    m.nr_extents < XW_E820_MAX ? m.nr_extents :
+			    XW_E820_MAX, &n);
+			*outlen = n * sizeof(struct xw_e820);
+			return rc;
+		}
 		if (m.cmd != XENMEM_increase_reservation &&
 		    m.cmd != XENMEM_decrease_reservation &&
 		    m.cmd != XENMEM_populate_physmap)

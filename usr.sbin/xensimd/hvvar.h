@@ -139,6 +139,8 @@ int	hv_domain_create(const struct xensim_domcfg *, domid_t *);
 void	hv_domain_destroy(struct hv_domain *);
 void	hv_domain_info(const struct hv_domain *, struct xensim_dominfo *);
 void	hv_memmap(const struct hv_domain *, struct xw_start_info *);
+int64_t	hv_memory_map(const struct hv_domain *, struct xw_e820 *,
+	    uint64_t max, uint64_t *np);
 uint64_t hv_free_pages(void);
 uint64_t hv_total_pages(void);
 

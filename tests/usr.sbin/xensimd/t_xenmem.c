@@ -1101,6 +1101,62 @@ ATF_TC_BODY(features, tc)
 	xensim_close(h);
 }
 
+XT_TC(memory_map, "XENMEM_memory_map: a PV domain's map is one RAM entry "
+    "of maxmem, as libxl sets it; its boot P2M is sized for it")
+ATF_TC_BODY(memory_map, tc)
+{
+	struct {
+		uint64_t	addr;
+		uint64_t	size;
+		uint32_t	type;
+	} __attribute__((__packed__)) map[4];
+	struct xen_memory_map mm;
+	struct xensim_start_info si;
+	struct xensim *h, *u;
+	domid_t pvh, pv;
+	uint64_t i;
+
+	xt_start(256);
+	h = xt_dom0();
+	pvh = xt_create(h, "a", XENSIM_PVH, 16, 32);
+	pv = xt_create(h, "b", XENSIM_PV, 16, 32);
+
+	u = domu(pv);
+	memset(map, 0xff, sizeof(map));
+	mm.nr_entries = 4;
+	set_xen_guest_handle(mm.buffer, map);
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_memory_map, &mm), 0);
+	ATF_REQUIRE_EQ(mm.nr_entries, 1);
+	ATF_CHECK_EQ(map[0].addr, 0);
+	ATF_CHECK_EQ(map[0].size, UINT64_C(32) << 20);
+	ATF_CHECK_EQ(map[0].type, 1);		/* E820 RAM */
+	ATF_CHECK_EQ(map[1].type, UINT32_MAX);	/* untouched */
+	/* No room: no entry, no error (Xen gives the smaller count). */
+	mm.nr_entries = 0;
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_memory_map, &mm), 0);
+	ATF_CHECK_EQ(mm.nr_entries, 0);
+
+	/* The boot P2M: 16 MiB placed, the rest of the map without a frame. */
+	ATF_REQUIRE_EQ(xensim_start_info(u, &si), 0);
+	ATF_CHECK_EQ(si.nr_pages, 4096);
+	ATF_REQUIRE_EQ(si.memfd_pages, 8192);
+	for (i = 0; i < si.memfd_pages; i++)
+		if ((i < si.nr_pages) == (si.p2m[i] == ~(xen_pfn_t)0))
+			break;
+	ATF_CHECK_EQ_MSG(i, si.memfd_pages, "P2M entry %ju: %#jx",
+	    (uintmax_t)i, (uintmax_t)si.p2m[i < si.memfd_pages ? i : 0]);
+	free(si.p2m);
+	close(si.memfd);
+	xensim_close(u);
+
+	/* PVH: the map is in the start info; no call for it here. */
+	u = domu(pvh);
+	mm.nr_entries = 4;
+	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_memory_map, &mm), -ENOSYS);
+	xensim_close(u);
+	xensim_close(h);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -1125,5 +1181,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pvh_high);
 	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);
+	ATF_TP_ADD_TC(tp, memory_map);
 	return atf_no_error();
 }
