@@ -56,4 +56,7 @@ paddr_t		 uvm_physseg_get_avail_start(uvm_physseg_t);
 paddr_t		 uvm_physseg_get_avail_end(uvm_physseg_t);
 struct vm_page	*uvm_physseg_get_pg(uvm_physseg_t, paddr_t);
 
+/* options UVM_HOTPLUG: RAM plugged in after boot. */
+bool		 uvm_physseg_plug(paddr_t, size_t, uvm_physseg_t *);
+
 #endif /* _UVM_UVM_PHYSSEG_H_ */

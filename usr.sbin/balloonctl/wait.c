@@ -262,7 +262,7 @@ domu_wait(const char *size)
 		printf("nothing moved while waiting\n");
 	if (dist > SLACK_KIB)
 		printf("note: the driver is idle %" PRIu64 " KiB %s its "
-		    "target (a target beyond the guest's boot memory is "
+		    "target (a target beyond the guest's maxmem is "
 		    "clipped to it)\n", dist,
 		    s.current < s.target ? "below" : "above");
 	return 0;

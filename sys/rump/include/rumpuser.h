@@ -114,6 +114,7 @@ struct rumpuser_xen_boot {
 	}		 ram_segs[4];
 	uint64_t	 kern_pages;	/* frames 0..kern_pages-1: the kernel's */
 	void		*ram;		/* frames from 0, mapped */
+	uint64_t	 ram_pages;	/* frames mapped there, or 0 */
 	unsigned long	*p2m;		/* PV: frame -> machine frame */
 };
 int	rumpuser_xen_boot(struct rumpuser_xen_boot *);

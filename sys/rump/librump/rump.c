@@ -228,7 +228,8 @@ rump_xen_main(void)
 		boot.ram_segs[0].npages = boot.nr_pages;
 		boot.nram = 1;
 	}
-	rump_uvm_init(boot.ram, boot.ram_segs, boot.nram, boot.kern_pages);
+	rump_uvm_init(boot.ram, boot.ram_segs, boot.nram, boot.kern_pages,
+	    boot.ram_pages);
 	rump_xen_init(boot.pv != 0, boot.p2m);
 	rump_xenbus_init(boot.domid);
 	rump_memhog_init();

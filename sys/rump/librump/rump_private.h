@@ -40,7 +40,7 @@ struct vm_page;
 
 void	rump_cons_init(void);
 void	rump_uvm_init(void *, const struct rumpuser_xen_ram *, u_int,
-	    uint64_t);
+	    uint64_t, uint64_t);
 void	uvm_page_init_seg(struct vm_page *, paddr_t, paddr_t, paddr_t,
 	    paddr_t);
 void	uvm_pagecounts(u_int *, u_int *);

@@ -60,6 +60,7 @@ static TAILQ_HEAD(, vm_page) uvm_freeq;	/* protected by uvm_fpageqlock */
 static u_int uvm_pagealloc_fails;	/* protected by uvm_fpageqlock */
 static u_int uvm_freetarg_reached;	/* protected by uvm_fpageqlock */
 static char *vm_ram;
+static uint64_t vm_ram_pages;	/* frames mapped at vm_ram: RAM may grow */
 
 static bool	vm_page_valid(struct vm_page *);
 static void	uvm_pglist_take(uint64_t, uint64_t, struct pglist *);
@@ -100,7 +101,7 @@ uvm_page_init_seg(struct vm_page *pgs, paddr_t start, paddr_t end,
  */
 void
 rump_uvm_init(void *ram, const struct rumpuser_xen_ram *segs, u_int nsegs,
-    uint64_t kpages)
+    uint64_t kpages, uint64_t rampages)
 {
 	uint64_t npages;
 	u_int i;
@@ -108,6 +109,7 @@ rump_uvm_init(void *ram, const struct rumpuser_xen_ram *segs, u_int nsegs,
 	mutex_init(&uvm_fpageqlock, MUTEX_DEFAULT, IPL_VM);
 	TAILQ_INIT(&uvm_freeq);
 	vm_ram = ram;
+	vm_ram_pages = rampages;
 	uvmexp.pagesize = PAGE_SIZE;
 	/* Lowest frames last on the list: handed out high to low. */
 	for (i = nsegs; i-- > 0;)
@@ -124,6 +126,32 @@ rump_uvm_init(void *ram, const struct rumpuser_xen_ram *segs, u_int nsegs,
 	uvmexp.reserve_kernel = 5;
 	uvmexp.reserve_pagedaemon = 1;
 	uvmpd_init();
+}
+
+/*
+ * uvm_physseg_plug(9), as with options UVM_HOTPLUG: frames [pfn, pfn +
+ * pages) become RAM after boot, their pages free at once (known zero,
+ * as the bench's boot RAM: untouched, they need no backing).  The bench
+ * plugs only above the RAM there is, so that no segment moves under a
+ * reader, and only what the host mapped.
+ */
+bool
+uvm_physseg_plug(paddr_t pfn, size_t pages, uvm_physseg_t *psp)
+{
+	uvm_physseg_t upm, last = UVM_PHYSSEG_TYPE_INVALID;
+
+	for (upm = uvm_physseg_get_first(); uvm_physseg_valid_p(upm);
+	    upm = uvm_physseg_get_next(upm))
+		last = upm;
+	if (pages == 0 || pfn > vm_ram_pages || pages > vm_ram_pages - pfn ||
+	    (uvm_physseg_valid_p(last) && pfn < uvm_physseg_get_end(last)))
+		return false;
+	upm = uvm_page_physload(pfn, pfn + pages, pfn, pfn + pages, 0);
+	if (!uvm_physseg_valid_p(upm))
+		return false;
+	if (psp != NULL)
+		*psp = upm;
+	return true;
 }
 
 /* uvm_availmem(9): free pages now (the bench has no per-CPU caches). */

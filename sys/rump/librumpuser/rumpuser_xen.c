@@ -195,6 +195,7 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	boot->pv = si.kind == XENSIM_PV;
 	boot->nr_pages = si.nr_pages;
 	boot->ram = ram;
+	boot->ram_pages = si.memfd_pages;
 	boot->p2m = boot->pv ? (unsigned long *)si.p2m : NULL;
 	return 0;
 }

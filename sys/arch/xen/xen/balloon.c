@@ -63,10 +63,13 @@
  *
  * The target counts guest RAM.  The reservation may hold frames beyond
  * it (a PVH guest's builder pages), measured once at attach as the
- * "slack" and left alone.  The balloon holds only pages it took from
- * uvm, so the guest can never grow past its memory map: on PV the memory
- * it booted with; on an auto-translated guest booted below maxmem
- * (populate-on-demand), maxmem, the rest of it ballooned out at attach.
+ * "slack" and left alone.  The balloon holds only pages uvm knows, so
+ * the guest grows up to its memory map, maxmem, and no further.  A
+ * domain created below maxmem starts with the rest of the map in the
+ * balloon: an auto-translated one (populate-on-demand) balloons it out
+ * at attach; a PV one booted with less RAM than its map, and the driver
+ * hot-plugs the rest into uvm (uvm_physseg_plug) straight into the
+ * balloon, as Linux does with its hot-plugged memory.
  *
  * Deflate on OOM (machdep.xen.balloon.deflate_on_oom): the balloon's
  * records come from a pool(9) whose drain hook the page daemon runs
@@ -103,6 +106,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/systm.h>
 
 #include <uvm/uvm.h>
+#include <uvm/uvm_physseg.h>
 
 #include <xen/xen.h>
 #include <xen/hypervisor.h>
@@ -110,12 +114,17 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <xen/balloon.h>
 #ifdef XENPV
 #include <xen/xenpmap.h>
+
+#include <machine/bootinfo.h>
 #endif
 
 #include "locators.h"
 
 /* Frame numbers per hypercall: one page of them. */
 #define BALLOON_DELTA		(PAGE_SIZE / sizeof(xen_pfn_t))
+
+/* Entries of the memory map read at attach (PV). */
+#define BALLOON_MEMMAP_MAX	128
 
 /* Superpages: 2 MiB extents, the largest order Xen allows a domU. */
 #define BALLOON_SUPER_ORDER	9
@@ -162,7 +171,7 @@ struct balloon_xenbus_softc {
 	struct sysctllog	*sc_log;	/* attach/detach only */
 	struct lwp		*sc_thread;	/* attach/detach only */
 	bool			sc_pv;		/* const: we own a P2M */
-	uint64_t		sc_physmem;	/* const: boot RAM, pages */
+	uint64_t		sc_physmem;	/* const: RAM in the map */
 	uint64_t		sc_slack;	/* const: reservation - RAM */
 
 	kmutex_t		sc_lock;
@@ -285,6 +294,7 @@ static void	balloon_publish(struct balloon_xenbus_softc *, uint64_t,
 
 static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_pod_gap(struct balloon_xenbus_softc *);
+static void	balloon_hotplug(struct balloon_xenbus_softc *);
 
 static void	balloon_report_attach(struct balloon_xenbus_softc *);
 static void	balloon_report_detach(struct balloon_xenbus_softc *);
@@ -427,6 +437,7 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	    KM_SLEEP);
 	sc->sc_batch = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_batch),
 	    KM_SLEEP);
+	balloon_hotplug(sc);
 	/* Before the gap goes out: inflating takes reported runs first. */
 	balloon_report_attach(sc);
 	balloon_pod_gap(sc);
@@ -596,6 +607,9 @@ balloon_pod_gap(struct balloon_xenbus_softc *sc)
 	u_int order;
 	int error;
 
+	/* PV: the gap was hot-plugged straight into the balloon. */
+	if (sc->sc_pv)
+		return;
 	while (sc->sc_npages < gap) {
 		want = balloon_batch(sc, true, gap - sc->sc_npages, &order);
 		error = 0;
@@ -619,6 +633,73 @@ balloon_pod_gap(struct balloon_xenbus_softc *sc)
 	sc->sc_target = sc->sc_physmem - sc->sc_npages;
 }
 
+/*
+ * PV: the memory map (libxl's covers maxmem) beyond the RAM the domain
+ * booted with is hot-plugged into uvm and taken into the balloon at
+ * once, before anything touches it: no frame backs it yet.  Later
+ * targets deflate into it as into any ballooned page.
+ */
+static void
+balloon_hotplug(struct balloon_xenbus_softc *sc)
+{
+#ifdef XENPV
+	static struct bi_memmap_entry map[BALLOON_MEMMAP_MAX];
+	struct xen_memory_map memmap;
+	struct pglist pl;
+	struct vm_page *pg;
+	uint64_t top, pfn, n, taken;
+	u_int i;
+
+	if (!sc->sc_pv)
+		return;
+	memmap.nr_entries = __arraycount(map);
+	set_xen_guest_handle(memmap.buffer, map);
+	/* No map (a toolstack that sets none): RAM is what we booted with. */
+	if (HYPERVISOR_memory_op(XENMEM_memory_map, &memmap) != 0)
+		return;
+	top = 0;
+	for (i = 0; i < memmap.nr_entries && i < __arraycount(map); i++)
+		if (map[i].type == BIM_Memory)
+			top = MAX(top, atop(map[i].addr + map[i].size));
+	if (top <= sc->sc_physmem)
+		return;
+	if (!uvm_physseg_plug(sc->sc_physmem, top - sc->sc_physmem, NULL)) {
+		aprint_error_dev(sc->sc_dev, "cannot hot-plug %" PRIu64
+		    " KiB beyond boot memory\n",
+		    BALLOON_PAGES_TO_KB(top - sc->sc_physmem));
+		return;
+	}
+
+	/* Aligned runs whole, so that they may come back in one extent. */
+	taken = 0;
+	for (pfn = sc->sc_physmem; pfn < top; pfn += n) {
+		n = pfn % BALLOON_SUPER_PAGES == 0 &&
+		    top - pfn >= BALLOON_SUPER_PAGES ? BALLOON_SUPER_PAGES : 1;
+		if (uvm_pglistalloc(ptoa(n), ptoa(pfn), ptoa(pfn + n), 0, 0,
+		    &pl, 1, 0) != 0)
+			panic("balloon: hot-plugged frame %#" PRIx64 " taken",
+			    pfn);
+		/* Frames from Xen come unscrubbed: uvm must zero them. */
+		TAILQ_FOREACH(pg, &pl, pageq.queue)
+			pg->flags &= ~PG_ZERO;
+		if (n == 1)
+			balloon_push(&sc->sc_pages, TAILQ_FIRST(&pl));
+		else {
+			balloon_push(&sc->sc_runs, TAILQ_FIRST(&pl));
+			sc->sc_nruns++;
+		}
+		taken += n;
+	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_npages += taken;
+	sc->sc_physmem = top;
+	balloon_account(sc);
+	mutex_exit(&sc->sc_lock);
+	aprint_normal_dev(sc->sc_dev, "%" PRIu64 " KiB beyond boot memory "
+	    "hot-plugged, ballooned\n", BALLOON_PAGES_TO_KB(taken));
+#endif
+}
+
 /* Pages the balloon should hold for the current target. */
 static uint64_t
 balloon_goal(struct balloon_xenbus_softc *sc)
@@ -639,7 +720,7 @@ balloon_set_target(struct balloon_xenbus_softc *sc, uint64_t pages)
 	if (pages > sc->sc_physmem) {
 		if (!sc->sc_clipped)
 			device_printf(sc->sc_dev, "target %" PRIu64 " KiB "
-			    "beyond boot memory, clipped to %" PRIu64
+			    "beyond maxmem, clipped to %" PRIu64
 			    " KiB\n", BALLOON_PAGES_TO_KB(pages),
 			    BALLOON_PAGES_TO_KB(sc->sc_physmem));
 		sc->sc_clipped = true;

@@ -787,44 +787,69 @@ pvh_maxpages_cleanup()
 	xensim_stop
 }
 
-# clip TYPE: a target above the memory the domain booted with is
-# clipped to it, logged once.
+# grown_accounted DOM TYPE MAXMEM_PAGES: the driver, the hypervisor
+# and the host memory behind the RAM agree, for a domain whose memory
+# map is MAXMEM_PAGES of RAM; the rest of the map is in the balloon.
+grown_accounted()
+{
+	local tot extra
+	extra=$(builder_pages "$2")
+	tot=$(tot_pages "$1")
+	atf_check_equal "$(sysctl_get "$1" current)" $((tot * 4))
+	atf_check_equal "$(sysctl_get "$1" stats.balloon)" \
+	    $((($3 + extra - tot) * 4))
+	if [ "$2" = pvh ]; then
+		pod_accounted "$1"
+	else
+		atf_check_equal "$(ram_pages "$1")" "$tot"
+	fi
+	atf_check_equal "$(dirty_given "$1")" 0
+	no_foreign "$1"
+}
+
+# target_is DOM KIB: the driver's target is KIB.
+target_is()
+{
+	[ "$(sysctl_get "$1" target)" = "$2" ]
+}
+
+# clip TYPE: a domain booted at 256 MiB of maxmem 512 grows to 400 MiB
+# unclipped; a target above maxmem (past a raised max_pages) is clipped
+# to maxmem, logged once.
 clip()
 {
 	local d extra
 	extra=$(builder_pages "$1")
 	xensim_start
-	D=0
-	D=$(xensimctl create name=clip memory=256 maxmem=512 type=$1 \
+	d=$(xensimctl create name=clip memory=256 maxmem=512 type=$1 \
 	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create"
-	d=$D
 	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
 	    atf_fail "no sysctl server"
-	wait_for grep -q "^balloon0: .* min " \
-	    "$XENSIM_DIR/domains/$d/console.log" || atf_fail "no balloon0"
-
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
-	wait_for console_count "$d" "beyond boot memory" 1 ||
-	    atf_fail "the clip was not logged"
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 450
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 200
-	settle "$d" $((51200 + extra))
-	console_count "$d" "beyond boot memory" 1 ||
-	    atf_fail "the clip was not logged exactly once"
-	atf_check -o match:"clipped to 262144 KiB" \
+	settle "$d" $((102400 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 114688
+	console_count "$d" "clipped" 0 ||
+	    atf_fail "a target below maxmem was clipped"
+	# Past maxmem only through a raised max_pages and a raw write.
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 1024
+	xenstore-write /local/domain/$d/memory/target 786432
+	settle "$d" $((131072 + extra))
+	atf_check -o match:"target 786432 KiB beyond maxmem, clipped to 524288 KiB" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 300
-	settle "$d" $((65536 + extra))
-	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
-	atf_check_equal "$(ram_pages "$d")" $((65536 + extra))
-	console_count "$d" "beyond boot memory" 2 ||
-	    atf_fail "the clip was not logged exactly twice"
+	xenstore-write /local/domain/$d/memory/target 720896
+	wait_for target_is "$d" 720896 ||
+	    atf_fail "the second target was not taken"
+	settle "$d" $((131072 + extra))
+	console_count "$d" "clipped" 1 ||
+	    atf_fail "the clip was not logged exactly once"
+	grown_accounted "$d" "$1" 131072
 }
 
 atf_test_case pv_clip cleanup
 pv_clip_head()
 {
-	atf_set descr "PV: a target beyond boot memory is clipped, logged once"
+	atf_set descr "PV booted below maxmem grows up to maxmem, no" \
+	    "clip; a target beyond maxmem is clipped to it, logged once"
 }
 pv_clip_body()
 {
@@ -843,25 +868,7 @@ pvh_clip_head()
 }
 pvh_clip_body()
 {
-	local d
-	xensim_start
-	d=$(xensimctl create name=clip memory=256 maxmem=512 type=pvh \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create"
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server"
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
-	settle "$d" $((102400 + 17))
-	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 114688
-	console_count "$d" "beyond boot memory" 0 ||
-	    atf_fail "a target below maxmem was clipped"
-	# Past maxmem only through a raised max_pages and a raw write.
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 1024
-	xenstore-write /local/domain/$d/memory/target 786432
-	settle "$d" $((131072 + 17))
-	atf_check -o match:"target 786432 KiB beyond boot memory, clipped to 524288 KiB" \
-	    cat "$XENSIM_DIR/domains/$d/console.log"
-	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
-	pod_accounted "$d"
+	clip pvh
 }
 pvh_clip_cleanup()
 {
@@ -1508,6 +1515,116 @@ pvh_16g_cleanup()
 	xensim_stop
 }
 
+# memhog_ok: the workload counted no failed allocation.
+memhog_ok()
+{
+	atf_check -o inline:"0\n" rump.sysctl -n debug.memhog_failed
+}
+
+atf_test_case pv_grow cleanup
+pv_grow_head()
+{
+	atf_set descr "PV booted at 256 MiB of maxmem 1024: the rest of the" \
+	    "memory map is hot-plugged into uvm ballooned, mem-set 1024" \
+	    "reaches it, a workload uses it, and back to 256"
+}
+pv_grow_body()
+{
+	local d log
+	xensim_start
+	d=$(xensimctl create name=g memory=256 maxmem=1024 type=pv \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	log=$XENSIM_DIR/domains/$d/console.log
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server: $(cat "$log")"
+	atf_check -o match:"786432 KiB beyond boot memory hot-plugged, ballooned" \
+	    cat "$log"
+	console_count "$d" "populate-on-demand" 0 ||
+	    atf_fail "a PV domain taken for populate-on-demand"
+	atf_check_equal "$(sysctl_get "$d" target)" 262144
+	settle "$d" 65536
+	grown_accounted "$d" pv 262144
+	atf_check_equal "$(sysctl_get "$d" stats.inflated)" 0
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 1024
+	settle "$d" 262144
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
+	grown_accounted "$d" pv 262144
+	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
+
+	# The memory is the guest's: a workload holds more than it booted with.
+	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
+	atf_check -s exit:0 -o ignore -e ignore \
+	    rump.sysctl -w debug.memhog=307200
+	wait_for held 307200 || atf_fail "the workload holds" \
+	    "$(rump.sysctl -n debug.memhog_held) KiB"
+	memhog_ok
+	grown_accounted "$d" pv 262144
+	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0
+	wait_for held 0 || atf_fail "the workload did not let go"
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 256
+	settle "$d" 65536
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
+	grown_accounted "$d" pv 262144
+}
+pv_grow_cleanup()
+{
+	xensim_stop
+}
+
+# size TYPE: created with memory 3072 of maxmem 4096 MiB, the guest has
+# 3 GiB to use and a 1 GiB balloon from the start, and deflates from it.
+size()
+{
+	local d extra
+	extra=$(builder_pages "$1")
+	xensim_start
+	d=$(xensimctl create name=s memory=3072 maxmem=4096 type=$1 \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server"
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 1048576
+	atf_check_equal "$(sysctl_get "$d" target)" 3145728
+	settle "$d" $((786432 + extra))
+	grown_accounted "$d" "$1" 1048576
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set s 3328
+	settle "$d" $((851968 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
+	grown_accounted "$d" "$1" 1048576
+}
+
+atf_test_case pv_size cleanup
+pv_size_head()
+{
+	atf_set descr "PV created with memory 3072 of maxmem 4096: 3 GiB" \
+	    "usable and a 1 GiB balloon from the start"
+}
+pv_size_body()
+{
+	size pv
+}
+pv_size_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_size cleanup
+pvh_size_head()
+{
+	atf_set descr "PVH created with memory 3072 of maxmem 4096: 3 GiB" \
+	    "usable and a 1 GiB balloon from the start"
+}
+pvh_size_body()
+{
+	size pvh
+}
+pvh_size_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
@@ -1534,6 +1651,9 @@ atf_init_test_cases()
 	atf_add_test_case pvh_16g
 	atf_add_test_case pv_touch_given
 	atf_add_test_case pvh_touch_given
+	atf_add_test_case pv_grow
+	atf_add_test_case pv_size
+	atf_add_test_case pvh_size
 	atf_add_test_case pv_budget
 	atf_add_test_case pvh_budget
 	atf_add_test_case pvh_maxpages
