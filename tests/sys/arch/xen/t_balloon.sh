@@ -1515,6 +1515,43 @@ pvh_16g_cleanup()
 	xensim_stop
 }
 
+atf_test_case pv_16g cleanup
+pv_16g_head()
+{
+	atf_set descr "PV of maxmem 16384 MiB booted at 4096: 12 GiB" \
+	    "hot-plugged ballooned; mem-set 10240 and back to 4096"
+}
+pv_16g_body()
+{
+	local d log
+	xensim_start -m 12288
+	d=$(xensimctl create name=g memory=4096 maxmem=16384 type=pv \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	log=$XENSIM_DIR/domains/$d/console.log
+	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
+	    atf_fail "no sysctl server: $(cat "$log")"
+	atf_check -o match:"12582912 KiB beyond boot memory hot-plugged, ballooned" \
+	    cat "$log"
+	settle "$d" 1048576
+	grown_accounted "$d" pv 4194304
+
+	# 6 GiB each way: up to 3 minutes on a loaded host, not 30 s.
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 10240
+	settle_long "$d" 2621440
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 6291456
+	grown_accounted "$d" pv 4194304
+
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 4096
+	settle_long "$d" 1048576
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 12582912
+	grown_accounted "$d" pv 4194304
+	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
+}
+pv_16g_cleanup()
+{
+	xensim_stop
+}
+
 # memhog_ok: the workload counted no failed allocation.
 memhog_ok()
 {
@@ -1649,6 +1686,7 @@ atf_init_test_cases()
 	atf_add_test_case retry_range
 	atf_add_test_case pvh_pod_grow
 	atf_add_test_case pvh_16g
+	atf_add_test_case pv_16g
 	atf_add_test_case pv_touch_given
 	atf_add_test_case pvh_touch_given
 	atf_add_test_case pv_grow
