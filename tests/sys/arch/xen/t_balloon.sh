@@ -51,6 +51,17 @@ guest_create()
 	    atf_fail "domain $D: no sysctl server"
 }
 
+# below_max_create NAME TYPE MEMORY MAXMEM: a domain running rumpxen
+# booted at MEMORY of MAXMEM MiB, its id in $D once its sysctl server is up.
+below_max_create()
+{
+	D=$(xensimctl create name=$1 memory=$3 maxmem=$4 type=$2 \
+	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	wait_for test -S "$XENSIM_DIR/domains/$D/sysctl" ||
+	    atf_fail "no sysctl server: $(cat \
+	    "$XENSIM_DIR/domains/$D/console.log")"
+}
+
 # The hypervisor's view: tot_pages, and the host pages behind the RAM.
 tot_pages()
 {
@@ -821,10 +832,8 @@ clip()
 	local d extra
 	extra=$(builder_pages "$1")
 	xensim_start
-	d=$(xensimctl create name=clip memory=256 maxmem=512 type=$1 \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create"
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server"
+	below_max_create clip "$1" 256 512
+	d=$D
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
 	settle "$d" $((102400 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 114688
@@ -1370,11 +1379,9 @@ pvh_pod_grow_body()
 {
 	local d log
 	xensim_start
-	d=$(xensimctl create name=g memory=256 maxmem=1024 type=pvh \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	below_max_create g pvh 256 1024
+	d=$D
 	log=$XENSIM_DIR/domains/$d/console.log
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server: $(cat "$log")"
 	atf_check -o match:"populate-on-demand: 786432 KiB above the target ballooned out" \
 	    cat "$log"
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
@@ -1486,11 +1493,9 @@ pvh_16g_body()
 {
 	local d log
 	xensim_start -m 12288
-	d=$(xensimctl create name=g memory=4096 maxmem=16384 type=pvh \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	below_max_create g pvh 4096 16384
+	d=$D
 	log=$XENSIM_DIR/domains/$d/console.log
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server: $(cat "$log")"
 	atf_check -o match:"total memory = 16777216 KiB" cat "$log"
 	atf_check -o match:"populate-on-demand: 12582912 KiB above the target ballooned out" \
 	    cat "$log"
@@ -1525,11 +1530,9 @@ pv_16g_body()
 {
 	local d log
 	xensim_start -m 12288
-	d=$(xensimctl create name=g memory=4096 maxmem=16384 type=pv \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	below_max_create g pv 4096 16384
+	d=$D
 	log=$XENSIM_DIR/domains/$d/console.log
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server: $(cat "$log")"
 	atf_check -o match:"12582912 KiB beyond boot memory hot-plugged, ballooned" \
 	    cat "$log"
 	settle "$d" 1048576
@@ -1569,11 +1572,9 @@ pv_grow_body()
 {
 	local d log
 	xensim_start
-	d=$(xensimctl create name=g memory=256 maxmem=1024 type=pv \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
+	below_max_create g pv 256 1024
+	d=$D
 	log=$XENSIM_DIR/domains/$d/console.log
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server: $(cat "$log")"
 	atf_check -o match:"786432 KiB beyond boot memory hot-plugged, ballooned" \
 	    cat "$log"
 	console_count "$d" "populate-on-demand" 0 ||
@@ -1617,10 +1618,8 @@ size()
 	local d extra
 	extra=$(builder_pages "$1")
 	xensim_start
-	d=$(xensimctl create name=s memory=3072 maxmem=4096 type=$1 \
-	    kernel="$BINDIR/rumpxen") || atf_fail "cannot create the domain"
-	wait_for test -S "$XENSIM_DIR/domains/$d/sysctl" ||
-	    atf_fail "no sysctl server"
+	below_max_create s $1 3072 4096
+	d=$D
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 1048576
 	atf_check_equal "$(sysctl_get "$d" target)" 3145728
 	settle "$d" $((786432 + extra))
