@@ -250,6 +250,50 @@ host_zero(uint64_t pages)
 	return t0;
 }
 
+/*
+ * The workload of the deflate-on-OOM rows with no guest in the way:
+ * populate and map pages in 2 MiB pieces, as a deflation does, then
+ * zero each page (as uvm does a frame from Xen), check it is zero and
+ * write it all over (as debug.memhog does).  Seconds.
+ */
+static double
+host_workload(uint64_t pages)
+{
+	uint64_t i, j, *w, dirty = 0;
+	double t0;
+	char *p;
+	int fd;
+
+	if ((fd = memfd_create("hostworkload", MFD_CLOEXEC)) == -1)
+		err(1, "memfd_create");
+	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1)
+		err(1, "ftruncate");
+	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		err(1, "mmap");
+	t0 = now();
+	for (i = 0; i < pages; i += 512)
+		if (fallocate(fd, 0, (off_t)(i * PAGE), (off_t)(512 * PAGE)) ==
+		    -1 || madvise(p + i * PAGE, 512 * PAGE,
+		    MADV_POPULATE_WRITE) == -1)
+			err(1, "populate");
+	for (i = 0; i < pages; i++) {
+		w = (uint64_t *)(void *)(p + i * PAGE);
+		memset(w, 0, PAGE);
+		/* Read what memory holds, not what memset is known to leave. */
+		__asm__ volatile("" ::: "memory");
+		for (j = 0; j < PAGE / sizeof(*w); j++)
+			dirty |= w[j];
+		memset(w, 0xa5, PAGE);
+	}
+	t0 = now() - t0;
+	if (dirty != 0)
+		errx(1, "host workload: a zeroed page is not zero");
+	munmap(p, pages * PAGE);
+	close(fd);
+	return t0;
+}
+
 /* ---- xensimd and guests ---- */
 
 static void
@@ -354,6 +398,15 @@ guest_quad(domid_t d, const char *node)
 	if (sysctlbyname(node, &v, &len, NULL, 0) != 0)
 		return -1;
 	return (int64_t)v;
+}
+
+static void
+guest_set(domid_t d, const char *node, const void *v, size_t len)
+{
+
+	use_guest(d);
+	if (sysctlbyname(node, NULL, NULL, v, len) != 0)
+		err(1, "d%u: set %s", d, node);
 }
 
 static int
@@ -777,6 +830,74 @@ rows_zero(enum xensim_kind kind)
 	guest_destroy(d);
 }
 
+/*
+ * Deflate on OOM, the case Firecracker's users reported: a 1 GiB guest
+ * ballooned to 124 MiB whose workload asks for 800 MiB.  From the
+ * write of debug.memhog until the workload holds it all, against the
+ * host doing the same work with no guest (host_workload), measured just
+ * before, and against the same workload in a 1 GiB guest with no
+ * balloon.  The median of RUNS.
+ */
+static void
+rows_oom(enum xensim_kind kind)
+{
+	const char *k = kind == XENSIM_PV ? "PV" : "PVH";
+	uint64_t pages = 800 * MIB_PAGES, kib = pages * 4;
+	uint64_t guest_mib = 1024, small_kib = 124 * 1024;
+	double t[RUNS], host[RUNS], rt[RUNS], bare, t0;
+	int64_t defl[RUNS], failed[RUNS], h0, calls[RUNS];
+	char what[64];
+	int r, m, i, below, on = 1;
+	domid_t d;
+
+	for (r = 0; r < RUNS + 1; r++) {
+		d = guest_create(k, kind, guest_mib);
+		guest_up(d);
+		if (r < RUNS) {
+			guest_set(d, BALLOON_SYSCTL "."
+			    BALLOON_NODE_DEFLATE_ON_OOM, &on, sizeof(on));
+			(void)swing(d, small_kib, small_kib / 4 + (kind ==
+			    XENSIM_PVH ? 17 : 0), false);
+			host[r] = host_workload(pages);
+		}
+		h0 = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+		    BALLOON_STAT_HYPERCALLS);
+		t0 = now();
+		guest_set(d, "debug.memhog", &kib, sizeof(kib));
+		while (guest_quad(d, "debug.memhog_held") != (int64_t)kib) {
+			if (now() - t0 > SETTLE_S)
+				errx(1, "d%u: the workload did not get "
+				    "800 MiB", d);
+			nap(POLL_NS);
+		}
+		if (r == RUNS) {
+			bare = now() - t0;
+			guest_destroy(d);
+			break;
+		}
+		t[r] = now() - t0;
+		rt[r] = t[r] / host[r];
+		defl[r] = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
+		    "." BALLOON_STAT_OOM_DEFLATIONS);
+		failed[r] = guest_quad(d, "debug.memhog_failed");
+		calls[r] = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
+		    "." BALLOON_STAT_HYPERCALLS) - h0;
+		guest_destroy(d);
+	}
+	for (m = 0, r = 0; r < RUNS; r++) {
+		for (i = 0, below = 0; i < RUNS; i++)
+			below += rt[i] < rt[r];
+		if (below == RUNS / 2)
+			m = r;
+	}
+	snprintf(what, sizeof(what), "%s deflate on OOM: workload gets", k);
+	row(what, size_str(pages), t[m] * 1e3, -1, (double)calls[m],
+	    800 / t[m], rt[m], -1, -1, -1, "1 GiB guest at 124 MiB; "
+	    "%jd deflations, %jd failed allocations; host %.0f ms; "
+	    "no balloon %.0f ms; median of %d", (intmax_t)defl[m],
+	    (intmax_t)failed[m], host[m] * 1e3, bare * 1e3, RUNS);
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -1135,6 +1256,8 @@ main(int argc, char **argv)
 	rows_swing(XENSIM_PVH, 4 * GIB_PAGES);
 	rows_zero(XENSIM_PV);
 	rows_zero(XENSIM_PVH);
+	rows_oom(XENSIM_PV);
+	rows_oom(XENSIM_PVH);
 	rows_latency();
 	rows_many();
 	rows_sizes();

@@ -182,7 +182,9 @@ oom_deflate(const char *type)
 	/* The workload asks for 800 MiB of the 124 the guest has. */
 	t0 = xt_now();
 	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", HOG_KIB), 0);
-	XT_WAIT_FOR(get("debug.memhog_held") == HOG_KIB);
+	/* Looked at every millisecond: the time printed is a measurement. */
+	while (get("debug.memhog_held") != HOG_KIB && xt_now() - t0 < 30)
+		usleep(1000);
 	t1 = xt_now();
 	ATF_REQUIRE_EQ(get("debug.memhog_held"), HOG_KIB);
 	XT_WAIT_FOR(idle());
