@@ -228,18 +228,26 @@ xt_dominfo(domid_t id)
 }
 
 /*
- * Point RUMP_SERVER at the guest's sysctl socket and wait until its
- * server answers for node.
+ * Point RUMP_SERVER at the guest's sysctl socket: the next sysctls go
+ * to it.  No ATF here: a forked child may call it.  0 or an errno.
  */
+int
+xt_sysctl_use(domid_t id)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/domains/%u/sysctl", xt_dir, id);
+	return setenv("RUMP_SERVER", path, 1) == 0 ? 0 : errno;
+}
+
+/* xt_sysctl_use, then wait until the guest's server answers for node. */
 void
 xt_sysctl_wait(domid_t id, const char *node)
 {
-	char path[PATH_MAX + 64];
 	bool up = false;
 
-	snprintf(path, sizeof(path), "%s/domains/%u/sysctl", xt_dir, id);
-	ATF_REQUIRE(setenv("RUMP_SERVER", path, 1) == 0);
-	XT_WAIT_FOR((up = access(path, F_OK) == 0 &&
+	ATF_REQUIRE_EQ(xt_sysctl_use(id), 0);
+	XT_WAIT_FOR((up = access(getenv("RUMP_SERVER"), F_OK) == 0 &&
 	    sysctlbyname(node, NULL, NULL, NULL, 0) == 0));
 	if (!up)
 		atf_tc_fail("the guest's sysctl server did not come up");
@@ -308,11 +316,22 @@ xt_now(void)
 domid_t
 xt_balloon_guest(const char *type, unsigned int mib)
 {
-	domid_t d;
 
 	xt_start(0);
-	d = (domid_t)xt_ctl("create name=g memory=%u maxmem=%u type=%s "
-	    "kernel=%s/rumpxen", mib, mib, type, BINDIR);
+	return xt_balloon_add("g", type, mib);
+}
+
+/*
+ * One more bench guest named name in the running xensimd, as for
+ * xt_balloon_guest.  Its domid; its sysctls are the ones in use.
+ */
+domid_t
+xt_balloon_add(const char *name, const char *type, unsigned int mib)
+{
+	domid_t d;
+
+	d = (domid_t)xt_ctl("create name=%s memory=%u maxmem=%u type=%s "
+	    "kernel=%s/rumpxen", name, mib, mib, type, BINDIR);
 	xt_sysctl_wait(d, BALLOON_SYSCTL "." BALLOON_NODE_TARGET);
 	return d;
 }

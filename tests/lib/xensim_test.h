@@ -68,6 +68,7 @@ struct xensim	*xt_dom0(void);
 domid_t		xt_create(struct xensim *, const char *, enum xensim_kind,
 		    unsigned int, unsigned int);
 struct xensim_dominfo xt_dominfo(domid_t);
+int		xt_sysctl_use(domid_t);
 void		xt_sysctl_wait(domid_t, const char *);
 uint64_t	xt_sysctl_quad(const char *);
 int		xt_sysctl_int(const char *);
@@ -75,6 +76,7 @@ int		xt_sysctl_set_quad(const char *, uint64_t);
 int		xt_sysctl_set_int(const char *, int);
 double		xt_now(void);
 domid_t		xt_balloon_guest(const char *, unsigned int);
+domid_t		xt_balloon_add(const char *, const char *, unsigned int);
 void		xt_balloon_settle(domid_t, uint64_t);
 void		xt_no_foreign(domid_t);
 bool		xt_console_has(domid_t, const char *);
