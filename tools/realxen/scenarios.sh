@@ -97,6 +97,36 @@ state_is()
 	[ "$(gval "$1" machdep.xen.balloon.stats.state)" = "$2" ]
 }
 
+# Milliseconds since boot, to 10 ms (busybox's date has no %N).
+now_ms()
+{
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# val_is D NAME VALUE, val_above D NAME VALUE: one node's value.
+val_is()
+{
+	[ "$(gval "$1" "$2")" = "$3" ]
+}
+
+val_above()
+{
+	[ "$(gval "$1" "$2")" -gt "$3" ]
+}
+
+xs_is()
+{
+	[ "$(xenstore-read "$1")" = "$2" ]
+}
+
+# tot_below D PAGES: the hypervisor's tot_pages for D is at most PAGES.
+tot_below()
+{
+	local p
+	p=$(xen_pages "$1")
+	[ "${p% *}" -le "$2" ]
+}
+
 console_has()
 {
 	guest_log "$1" | grep -qF -- "$2"
@@ -132,6 +162,21 @@ reached()
 	    "$(gval "$d" machdep.xen.balloon.stats.state), not idle, at $mib MiB"
 	echo "XENINFO $name at $mib MiB: tot_pages ${pages% *}," \
 	    "max_pages ${pages#* }, current $want KiB"
+}
+
+# accounted D NAME MiB: a guest of MiB of RAM: Xen's tot_pages is the
+# driver's current, and the balloon holds the rest of the RAM.
+accounted()
+{
+	local d=$1 name=$2 cur bal pages
+	cur=$(gval "$d" machdep.xen.balloon.current)
+	bal=$(gval "$d" machdep.xen.balloon.stats.balloon)
+	pages=$(xen_pages "$d")
+	[ "$cur" = $((${pages% *} * 4)) ] ||
+	    fail "$name: current $cur KiB, Xen tot_pages ${pages% *}"
+	[ $((cur + bal)) = $(($3 * 1024 + SLACK * 4)) ] ||
+	    fail "$name: current $cur + balloon $bal KiB is not $3 MiB +" \
+	    "$SLACK pages"
 }
 
 # mem_set NAME MiB: xl mem-set, then reached.
@@ -335,6 +380,128 @@ if create g1024 1024; then
 fi
 end
 xl destroy g1024
+
+# --- deflate on OOM, the case Firecracker's users reported: a 1 GiB
+# guest ballooned to 124 MiB by balloonctl mem-set (which leaves
+# max_pages alone for a guest that advertises the option) whose
+# workload (debug.memhog) asks for 800 MiB.
+begin oom_deflate
+if create goom 1024; then
+	G=$D
+	con_mark "$G" 0
+	r=$(gsysctl "$G" write machdep.xen.balloon.deflate_on_oom 1)
+	[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
+	    fail "deflate_on_oom=1 answered \"$r\""
+	wait_for 10 xs_is /local/domain/$G/data/balloon-deflate-on-oom 1 ||
+	    fail "data/balloon-deflate-on-oom is not 1"
+	max0=$(xen_pages "$G")
+	/guest/balloonctl mem-set goom 124 ||
+	    fail "balloonctl mem-set goom 124 failed"
+	reached "$G" goom 124
+	pages=$(xen_pages "$G")
+	[ "${pages#* }" = "${max0#* }" ] ||
+	    fail "max_pages ${pages#* }, not ${max0#* }, after balloonctl mem-set"
+	t0=$(now_ms)
+	gsysctl "$G" write debug.memhog 819200 >/dev/null
+	wait_for 180 val_is "$G" debug.memhog_held 819200 ||
+	    fail "the workload holds $(gval "$G" debug.memhog_held) KiB"
+	t1=$(now_ms)
+	wait_for 30 state_is "$G" 0 || fail "the balloon did not go idle"
+	failed=$(gval "$G" debug.memhog_failed)
+	n=$(gval "$G" machdep.xen.balloon.stats.oom_deflations)
+	[ "$failed" = 0 ] || fail "$failed failed allocations"
+	[ "${n:-0}" -ge 1 ] || fail "no deflation on OOM"
+	accounted "$G" goom 1024
+	tgt=$(gval "$G" machdep.xen.balloon.target)
+	[ "$(xenstore-read /local/domain/$G/data/balloon-target)" = "$tgt" ] ||
+	    fail "data/balloon-target is not the target reached, $tgt KiB"
+	[ "$(gval "$G" machdep.xen.balloon.stats.inflated_total)" = 0 ] ||
+	    fail "inflated_total is not 0 with deflate_on_oom on"
+	pages=$(xen_pages "$G")
+	echo "XENINFO goom: 800 MiB held $((t1 - t0)) ms after" \
+	    "it was asked (QEMU without KVM), $n deflations on OOM," \
+	    "$failed failed allocations; target $tgt KiB, tot_pages" \
+	    "${pages% *}, max_pages ${pages#* }"
+	gsysctl "$G" write debug.memhog 0 >/dev/null
+	wait_for 60 val_is "$G" debug.memhog_held 0 ||
+	    fail "the workload did not let go"
+fi
+end
+
+# --- xl mem-set sets max_pages to the target + 1 MiB: a deflation on
+# OOM stops there, the driver says so once, the workload fails cleanly
+# and the guest stays up.
+begin oom_maxpages
+con_mark "$G"
+mem_set goom 124
+pages=$(xen_pages "$G")
+[ "${pages#* }" = $(((124 + 1) * 256)) ] ||
+    fail "max_pages ${pages#* } after xl mem-set 124"
+gsysctl "$G" write debug.memhog 819200 >/dev/null
+wait_for 120 val_above "$G" debug.memhog_failed 0 ||
+    fail "no failed allocation: the workload holds" \
+    "$(gval "$G" debug.memhog_held) KiB"
+wait_for 30 console_has "$G" "balloon0: deflate on OOM: stopped at max_pages" ||
+    fail "no console line for max_pages"
+gsysctl "$G" write debug.memhog 0 >/dev/null
+wait_for 60 val_is "$G" debug.memhog_held 0 || fail "the workload did not let go"
+n=$(guest_log "$G" | grep -c 'stopped at max_pages')
+[ "$n" = 1 ] || fail "$n console lines about max_pages, not 1"
+[ "$(gval "$G" machdep.xen.balloon.stats.oom_maxpages)" -ge 1 ] ||
+    fail "stats.oom_maxpages is 0"
+wait_for 30 state_is "$G" 0 || fail "the balloon did not go idle"
+accounted "$G" goom 1024
+echo "XENINFO goom: at max_pages $(gval "$G" machdep.xen.balloon.current)" \
+    "KiB, $(gval "$G" debug.memhog_failed) failed allocations," \
+    "$(gval "$G" machdep.xen.balloon.stats.oom_maxpages) deflations" \
+    "stopped by max_pages"
+mem_set goom 1024
+end
+
+# --- free page reporting: 512 MiB the workload frees goes back to Xen
+# without a change of target, and the workload takes it all again
+# without a failed allocation; turned off, every reported run comes
+# back.
+begin free_page_reporting
+con_mark "$G"
+failed=$(gval "$G" debug.memhog_failed)
+r=$(gsysctl "$G" write machdep.xen.balloon.free_page_reporting 1)
+[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
+    fail "free_page_reporting=1 answered \"$r\""
+gsysctl "$G" write debug.memhog 524288 >/dev/null
+wait_for 120 val_is "$G" debug.memhog_held 524288 ||
+    fail "the workload holds $(gval "$G" debug.memhog_held) KiB, not 524288"
+tot0=$(xen_pages "$G")
+tot0=${tot0% *}
+t0=$(now_ms)
+gsysctl "$G" write debug.memhog 0 >/dev/null
+wait_for 60 tot_below "$G" $((tot0 - 131072 * 9 / 10)) ||
+    fail "Xen tot_pages $(xen_pages "$G"), not 90% of 512 MiB below $tot0"
+t1=$(now_ms)
+rep=$(gval "$G" machdep.xen.balloon.stats.reported)
+[ "$(gval "$G" machdep.xen.balloon.target)" = 1048576 ] ||
+    fail "reporting moved the target"
+pages=$(xen_pages "$G")
+echo "XENINFO goom: 512 MiB freed, tot_pages $tot0 -> ${pages% *}" \
+    "$((t1 - t0)) ms later (QEMU without KVM), $rep KiB" \
+    "reported"
+gsysctl "$G" write debug.memhog 524288 >/dev/null
+wait_for 120 val_is "$G" debug.memhog_held 524288 ||
+    fail "the workload holds $(gval "$G" debug.memhog_held) KiB, not 524288"
+[ "$(gval "$G" debug.memhog_failed)" = "$failed" ] ||
+    fail "$(gval "$G" debug.memhog_failed) failed allocations, not $failed"
+[ "$(gval "$G" debug.memhog_dirty)" = 0 ] ||
+    fail "$(gval "$G" debug.memhog_dirty) pages came with data"
+gsysctl "$G" write debug.memhog 0 >/dev/null
+wait_for 60 val_is "$G" debug.memhog_held 0 || fail "the workload did not let go"
+r=$(gsysctl "$G" write machdep.xen.balloon.free_page_reporting 0)
+[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
+    fail "free_page_reporting=0 answered \"$r\""
+[ "$(gval "$G" machdep.xen.balloon.stats.reported)" = 0 ] ||
+    fail "$(gval "$G" machdep.xen.balloon.stats.reported) KiB still reported"
+reached "$G" goom 1024
+end
+xl destroy goom
 
 # --- the XENMEM conformance sequence (debug.xenmem_conform) in a guest
 # of its own, memory = maxmem = 128 as the bench guest it is compared

@@ -99,6 +99,12 @@ realxen_case balloonctl \
     "balloonctl mem-set, mem-max and list on a real dom0 agree with xl"
 realxen_case pvh_1024 \
     "memory=maxmem=1024: xl mem-set 1024 -> 128 -> 1024 MiB, each reached"
+realxen_case oom_deflate \
+    "deflate on OOM: a 1 GiB guest at 124 MiB gets the 800 MiB its workload asks for"
+realxen_case oom_maxpages \
+    "deflate on OOM stopped at the max_pages xl mem-set sets: said once, the workload fails cleanly"
+realxen_case free_page_reporting \
+    "512 MiB freed goes back to Xen, then is taken again without a failed allocation"
 realxen_case conformance_pod \
     "the XENMEM sequence runs to its end in a populate-on-demand guest"
 
@@ -131,6 +137,9 @@ atf_init_test_cases()
 	atf_add_test_case sysctl_read
 	atf_add_test_case balloonctl
 	atf_add_test_case pvh_1024
+	atf_add_test_case oom_deflate
+	atf_add_test_case oom_maxpages
+	atf_add_test_case free_page_reporting
 	atf_add_test_case conformance
 	atf_add_test_case conformance_pod
 }
