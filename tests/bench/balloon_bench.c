@@ -709,6 +709,21 @@ ratio(double a, double b)
 	return b > 0 ? a / b : -1;
 }
 
+/* Which of n runs has the median ratio. */
+static int
+median_run(const double *rt, int n)
+{
+	int r, i, below, m = 0;
+
+	for (r = 0; r < n; r++) {
+		for (i = 0, below = 0; i < n; i++)
+			below += rt[i] < rt[r];
+		if (below == n / 2)
+			m = r;
+	}
+	return m;
+}
+
 static double pv1g_cpu_guest, pv1g_cpu_sim;
 
 /* Inflate and deflate of pages on a PV or PVH guest, superpages and 4K. */
@@ -721,7 +736,7 @@ rows_swing(enum xensim_kind kind, uint64_t pages)
 	char what[64], rec[64];
 	uint64_t guest_mib = pages / MIB_PAGES + 128;
 	double cg, cs, rt[RUNS];
-	int r, runs, m, i, below;
+	int r, runs, m;
 	pid_t gp;
 	domid_t d;
 
@@ -757,12 +772,7 @@ rows_swing(enum xensim_kind kind, uint64_t pages)
 		rt[r] = (spr[r].in.idle_s + spr[r].out.idle_s) /
 		    (hr[r].punch + hr[r].populate);
 	}
-	for (m = 0, r = 0; r < runs; r++) {
-		for (i = 0, below = 0; i < runs; i++)
-			below += rt[i] < rt[r];
-		if (below == runs / 2)
-			m = r;
-	}
+	m = median_run(rt, runs);
 	sp = spr[m];
 	hl = hr[m];
 	d = guest_create(k, kind, guest_mib);
@@ -830,72 +840,82 @@ rows_zero(enum xensim_kind kind)
 	guest_destroy(d);
 }
 
+struct oom_run {
+	double		s;		/* until the workload held it all */
+	int64_t		deflations, failed, calls;
+};
+
+/*
+ * A 1 GiB guest whose workload asks for 800 MiB, in seconds from the
+ * write of debug.memhog until the workload holds it all.  Ballooned,
+ * the guest has deflate_on_oom on and is first ballooned to 124 MiB.
+ */
+static struct oom_run
+oom_run(enum xensim_kind kind, bool ballooned)
+{
+	uint64_t guest_mib = 1024, small_kib = 124 * 1024, kib = 800 * 1024;
+	struct oom_run o;
+	int64_t h0;
+	double t0;
+	int on = 1;
+	domid_t d;
+
+	d = guest_create(kind == XENSIM_PV ? "PV" : "PVH", kind, guest_mib);
+	guest_up(d);
+	if (ballooned) {
+		guest_set(d, BALLOON_SYSCTL "." BALLOON_NODE_DEFLATE_ON_OOM,
+		    &on, sizeof(on));
+		(void)swing(d, small_kib, tot_pages(d) -
+		    (guest_mib * 1024 - small_kib) / 4, false);
+	}
+	h0 = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+	    BALLOON_STAT_HYPERCALLS);
+	t0 = now();
+	guest_set(d, "debug.memhog", &kib, sizeof(kib));
+	while (guest_quad(d, "debug.memhog_held") != (int64_t)kib) {
+		if (now() - t0 > SETTLE_S)
+			errx(1, "d%u: the workload did not get 800 MiB", d);
+		nap(POLL_NS);
+	}
+	o.s = now() - t0;
+	o.deflations = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
+	    "." BALLOON_STAT_OOM_DEFLATIONS);
+	o.failed = guest_quad(d, "debug.memhog_failed");
+	o.calls = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+	    BALLOON_STAT_HYPERCALLS) - h0;
+	guest_destroy(d);
+	return o;
+}
+
 /*
  * Deflate on OOM, the case Firecracker's users reported: a 1 GiB guest
- * ballooned to 124 MiB whose workload asks for 800 MiB.  From the
- * write of debug.memhog until the workload holds it all, against the
- * host doing the same work with no guest (host_workload), measured just
- * before, and against the same workload in a 1 GiB guest with no
- * balloon.  The median of RUNS.
+ * ballooned to 124 MiB whose workload asks for 800 MiB, against the
+ * host doing the same work with no guest (host_workload) just before,
+ * and beside the same workload in a 1 GiB guest with no balloon.  The
+ * run of the median ratio of RUNS.
  */
 static void
 rows_oom(enum xensim_kind kind)
 {
-	const char *k = kind == XENSIM_PV ? "PV" : "PVH";
-	uint64_t pages = 800 * MIB_PAGES, kib = pages * 4;
-	uint64_t guest_mib = 1024, small_kib = 124 * 1024;
-	double t[RUNS], host[RUNS], rt[RUNS], bare, t0;
-	int64_t defl[RUNS], failed[RUNS], h0, calls[RUNS];
+	struct oom_run o[RUNS], bare;
+	double host[RUNS], rt[RUNS];
 	char what[64];
-	int r, m, i, below, on = 1;
-	domid_t d;
+	int r, m;
 
-	for (r = 0; r < RUNS + 1; r++) {
-		d = guest_create(k, kind, guest_mib);
-		guest_up(d);
-		if (r < RUNS) {
-			guest_set(d, BALLOON_SYSCTL "."
-			    BALLOON_NODE_DEFLATE_ON_OOM, &on, sizeof(on));
-			(void)swing(d, small_kib, small_kib / 4 + (kind ==
-			    XENSIM_PVH ? 17 : 0), false);
-			host[r] = host_workload(pages);
-		}
-		h0 = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-		    BALLOON_STAT_HYPERCALLS);
-		t0 = now();
-		guest_set(d, "debug.memhog", &kib, sizeof(kib));
-		while (guest_quad(d, "debug.memhog_held") != (int64_t)kib) {
-			if (now() - t0 > SETTLE_S)
-				errx(1, "d%u: the workload did not get "
-				    "800 MiB", d);
-			nap(POLL_NS);
-		}
-		if (r == RUNS) {
-			bare = now() - t0;
-			guest_destroy(d);
-			break;
-		}
-		t[r] = now() - t0;
-		rt[r] = t[r] / host[r];
-		defl[r] = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
-		    "." BALLOON_STAT_OOM_DEFLATIONS);
-		failed[r] = guest_quad(d, "debug.memhog_failed");
-		calls[r] = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
-		    "." BALLOON_STAT_HYPERCALLS) - h0;
-		guest_destroy(d);
+	for (r = 0; r < RUNS; r++) {
+		host[r] = host_workload(800 * MIB_PAGES);
+		o[r] = oom_run(kind, true);
+		rt[r] = o[r].s / host[r];
 	}
-	for (m = 0, r = 0; r < RUNS; r++) {
-		for (i = 0, below = 0; i < RUNS; i++)
-			below += rt[i] < rt[r];
-		if (below == RUNS / 2)
-			m = r;
-	}
-	snprintf(what, sizeof(what), "%s deflate on OOM: workload gets", k);
-	row(what, size_str(pages), t[m] * 1e3, -1, (double)calls[m],
-	    800 / t[m], rt[m], -1, -1, -1, "1 GiB guest at 124 MiB; "
+	bare = oom_run(kind, false);
+	m = median_run(rt, RUNS);
+	snprintf(what, sizeof(what), "%s deflate on OOM: workload gets",
+	    kind == XENSIM_PV ? "PV" : "PVH");
+	row(what, "800 MiB", o[m].s * 1e3, -1, (double)o[m].calls,
+	    800 / o[m].s, rt[m], -1, -1, -1, "1 GiB guest at 124 MiB; "
 	    "%jd deflations, %jd failed allocations; host %.0f ms; "
-	    "no balloon %.0f ms; median of %d", (intmax_t)defl[m],
-	    (intmax_t)failed[m], host[m] * 1e3, bare * 1e3, RUNS);
+	    "no balloon %.0f ms; median of %d", (intmax_t)o[m].deflations,
+	    (intmax_t)o[m].failed, host[m] * 1e3, bare.s * 1e3, RUNS);
 }
 
 static int

@@ -74,17 +74,23 @@ gval()
 	gsysctl "$1" read "$2" | sed -n "s/^$2 = //p"
 }
 
-# wait_for SECONDS CMD...: until CMD succeeds.
+# Milliseconds since boot, to 10 ms (busybox's date has no %N).
+now_ms()
+{
+	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
+}
+
+# wait_for SECONDS CMD...: until CMD succeeds, or SECONDS of wall time
+# passed (a CMD such as gsysctl may itself take seconds).
 wait_for()
 {
-	local n=$(($1 * 4))
+	local end=$(($(now_ms) + $1 * 1000))
 	shift
-	while [ $n -gt 0 ]; do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(now_ms)" -lt "$end" ] || return 1
 		sleep 0.25
-		n=$((n - 1))
 	done
-	return 1
 }
 
 current_is()
@@ -95,12 +101,6 @@ current_is()
 state_is()
 {
 	[ "$(gval "$1" machdep.xen.balloon.stats.state)" = "$2" ]
-}
-
-# Milliseconds since boot, to 10 ms (busybox's date has no %N).
-now_ms()
-{
-	awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
 }
 
 # val_is D NAME VALUE, val_above D NAME VALUE: one node's value.
