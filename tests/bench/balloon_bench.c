@@ -179,6 +179,41 @@ struct hostlim {
 	double	populate, punch;	/* seconds */
 };
 
+/* A memfd of pages, mapped shared at *pp, with nothing in it yet. */
+static int
+host_memfd(const char *name, uint64_t pages, char **pp)
+{
+	int fd;
+
+	if ((fd = memfd_create(name, MFD_CLOEXEC)) == -1)
+		err(1, "memfd_create");
+	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1)
+		err(1, "ftruncate");
+	*pp = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	    0);
+	if (*pp == MAP_FAILED)
+		err(1, "mmap");
+	return fd;
+}
+
+/*
+ * Back and map pages of the memfd in pieces.  Populated memory is
+ * mapped, ready to use, as a frame Xen populates is in the guest's p2m
+ * (and the bench guest maps what it gets back the same way).
+ */
+static void
+host_populate(int fd, char *p, uint64_t pages, uint64_t piece)
+{
+	uint64_t i;
+
+	for (i = 0; i < pages; i += piece)
+		if (fallocate(fd, 0, (off_t)(i * PAGE),
+		    (off_t)(piece * PAGE)) == -1 ||
+		    madvise(p + i * PAGE, piece * PAGE,
+		    MADV_POPULATE_WRITE) == -1)
+			err(1, "populate");
+}
+
 static struct hostlim
 host_limit(uint64_t pages, uint64_t piece)
 {
@@ -188,25 +223,9 @@ host_limit(uint64_t pages, uint64_t piece)
 	char *p;
 	int fd;
 
-	if ((fd = memfd_create("hostlimit", MFD_CLOEXEC)) == -1)
-		err(1, "memfd_create");
-	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1)
-		err(1, "ftruncate");
-	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		err(1, "mmap");
-	/*
-	 * Populated memory is mapped, ready to use, as a frame Xen
-	 * populates is in the guest's p2m (and the bench guest maps what
-	 * it gets back the same way).
-	 */
+	fd = host_memfd("hostlimit", pages, &p);
 	t0 = now();
-	for (i = 0; i < pages; i += piece)
-		if (fallocate(fd, 0, (off_t)(i * PAGE),
-		    (off_t)(piece * PAGE)) == -1 ||
-		    madvise(p + i * PAGE, piece * PAGE,
-		    MADV_POPULATE_WRITE) == -1)
-			err(1, "populate");
+	host_populate(fd, p, pages, piece);
 	t1 = now();
 	for (i = 0; i < pages; i += piece)
 		if (fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
@@ -233,14 +252,9 @@ host_zero(uint64_t pages)
 	double t0;
 	int fd;
 
-	if ((fd = memfd_create("hostzero", MFD_CLOEXEC)) == -1)
-		err(1, "memfd_create");
-	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1 ||
-	    fallocate(fd, 0, 0, (off_t)(pages * PAGE)) == -1)
+	fd = host_memfd("hostzero", pages, &p);
+	if (fallocate(fd, 0, 0, (off_t)(pages * PAGE)) == -1)
 		err(1, "fallocate");
-	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		err(1, "mmap");
 	t0 = now();
 	for (i = 0; i < pages; i++)
 		memset(p + i * PAGE, 0, PAGE);
@@ -264,19 +278,9 @@ host_workload(uint64_t pages)
 	char *p;
 	int fd;
 
-	if ((fd = memfd_create("hostworkload", MFD_CLOEXEC)) == -1)
-		err(1, "memfd_create");
-	if (ftruncate(fd, (off_t)(pages * PAGE)) == -1)
-		err(1, "ftruncate");
-	p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		err(1, "mmap");
+	fd = host_memfd("hostworkload", pages, &p);
 	t0 = now();
-	for (i = 0; i < pages; i += 512)
-		if (fallocate(fd, 0, (off_t)(i * PAGE), (off_t)(512 * PAGE)) ==
-		    -1 || madvise(p + i * PAGE, 512 * PAGE,
-		    MADV_POPULATE_WRITE) == -1)
-			err(1, "populate");
+	host_populate(fd, p, pages, 512);
 	for (i = 0; i < pages; i++) {
 		w = (uint64_t *)(void *)(p + i * PAGE);
 		memset(w, 0, PAGE);
