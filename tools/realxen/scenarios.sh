@@ -503,6 +503,47 @@ reached "$G" goom 1024
 end
 xl destroy goom
 
+# --- a guest booted below maxmem (memory = 128, maxmem = 256:
+# populate-on-demand) balloons out what lies above its target at boot,
+# then grows past its boot memory to maxmem, where its workload takes
+# 192 MiB, and back.
+begin pod_grow
+cat >/tmp/ggrow.cfg <<EOC
+name = "ggrow"
+type = "pvh"
+kernel = "/guest/pvhxen"
+memory = 128
+maxmem = 256
+vcpus = 1
+EOC
+if xl create -q /tmp/ggrow.cfg; then
+	G=$(xl domid ggrow)
+	con_mark "$G" 0
+	wait_for 60 console_has "$G" \
+	    "balloon0: populate-on-demand: 131072 KiB above the target ballooned out" ||
+	    fail "ggrow: no console line for the populate-on-demand balloon"
+	reached "$G" ggrow 128
+	mem_set ggrow 256
+	accounted "$G" ggrow 256
+	gsysctl "$G" write debug.memhog 196608 >/dev/null
+	wait_for 120 val_is "$G" debug.memhog_held 196608 ||
+	    fail "the workload holds $(gval "$G" debug.memhog_held) KiB," \
+	    "not 196608"
+	[ "$(gval "$G" debug.memhog_failed)" = 0 ] ||
+	    fail "$(gval "$G" debug.memhog_failed) failed allocations"
+	[ "$(gval "$G" debug.memhog_dirty)" = 0 ] ||
+	    fail "$(gval "$G" debug.memhog_dirty) pages came with data"
+	gsysctl "$G" write debug.memhog 0 >/dev/null
+	wait_for 60 val_is "$G" debug.memhog_held 0 ||
+	    fail "the workload did not let go"
+	mem_set ggrow 128
+	accounted "$G" ggrow 256
+	xl destroy ggrow
+else
+	fail "xl create ggrow failed"
+fi
+end
+
 # --- the XENMEM conformance sequence (debug.xenmem_conform) in a guest
 # of its own, memory = maxmem = 128 as the bench guest it is compared
 # with (tools/realxen/conform.sh); then once in populate-on-demand mode.
