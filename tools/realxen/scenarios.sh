@@ -355,6 +355,13 @@ for n in Domain-0 g256; do
 done
 [ "$(awk '$1 == "g256" { print $4, $5 }' /tmp/bl)" = "192 256" ] ||
     fail "balloonctl list: target and max of g256 not 192 256"
+# Free memory as the guest published it, read on either side of a list.
+f0=$(xenstore-read /local/domain/$G/data/meminfo_free)
+free=$(/guest/balloonctl list | awk '$1 == "g256" { print $7 }')
+f1=$(xenstore-read /local/domain/$G/data/meminfo_free)
+[ "$free" = $((f0 / 1024)) ] || [ "$free" = $((f1 / 1024)) ] ||
+    fail "balloonctl list: free of g256 $free MiB, not data/meminfo_free" \
+    "$f0 KiB"
 /guest/balloonctl mem-max g256 300 || fail "balloonctl mem-max g256 300 failed"
 pages=$(xen_pages "$G")
 [ "${pages#* }" = $(((300 + 1) * 256)) ] ||
