@@ -551,6 +551,50 @@ else
 fi
 end
 
+# --- Xen runs out of memory halfway through a deflation: a guest of
+# maxmem 3072 MiB, more than this Xen has free, is mem-set to all of
+# it.  The driver keeps every page it got, says once that it backs off,
+# and the next target is reached; Xen gets all of it back.
+begin host_short
+cat >/tmp/gbig.cfg <<EOC
+name = "gbig"
+type = "pvh"
+kernel = "/guest/pvhxen"
+memory = 256
+maxmem = 3072
+vcpus = 1
+EOC
+free0=$(xl info free_memory)
+if xl create -q /tmp/gbig.cfg; then
+	G=$(xl domid gbig)
+	con_mark "$G" 0
+	wait_for 60 console_has "$G" "balloon0: populate-on-demand" ||
+	    fail "gbig: the balloon did not attach"
+	reached "$G" gbig 256
+	xl mem-set gbig 3072 || fail "xl mem-set gbig 3072 failed"
+	wait_for 120 val_above "$G" machdep.xen.balloon.stats.state 2 ||
+	    fail "no back-off: state $(gval "$G" machdep.xen.balloon.stats.state)"
+	wait_for 30 console_has "$G" "pages done (error 12), backing off" ||
+	    fail "no console line for the back-off"
+	accounted "$G" gbig 3072
+	pages=$(xen_pages "$G")
+	echo "XENINFO gbig: Xen had $free0 MiB free; at $(gval "$G" \
+	    machdep.xen.balloon.current) KiB of 3072 MiB, tot_pages" \
+	    "${pages% *}, Xen free $(xl info free_memory) MiB, state" \
+	    "$(gval "$G" machdep.xen.balloon.stats.state)"
+	n=$(guest_log "$G" | grep -c 'backing off')
+	[ "$n" = 1 ] || fail "$n console lines about backing off, not 1"
+	mem_set gbig 256
+	accounted "$G" gbig 3072
+	xl destroy gbig
+	free1=$(xl info free_memory)
+	[ "$free1" -ge $((free0 - 1)) ] ||
+	    fail "Xen free $free1 MiB after, $free0 MiB before"
+else
+	fail "xl create gbig failed"
+fi
+end
+
 # --- the XENMEM conformance sequence (debug.xenmem_conform) in a guest
 # of its own, memory = maxmem = 128 as the bench guest it is compared
 # with (tools/realxen/conform.sh); then once in populate-on-demand mode.
