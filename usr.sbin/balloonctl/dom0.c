@@ -185,11 +185,24 @@ dom0_mem_set(const char *dom, const char *size)
 	unsigned int len;
 	xs_transaction_t t;
 	domid_t domid;
+	bool deflates;
 
 	kib = getsize(size, SIZE_BARE_MIB);
 	dom0_open();
 	domid = resolve(dom);
 	snprintf(dompath, sizeof(dompath), "/local/domain/%u", domid);
+
+	/*
+	 * A guest that deflates on OOM must be let past the target, as
+	 * far as static-max; for any other, as xl does.  The guest writes
+	 * this node, so it is read outside the transaction: a guest that
+	 * keeps writing it would otherwise make every commit fail.
+	 */
+	snprintf(path, sizeof(path), "%s/%s/%s", dompath, BALLOON_XS_DIR,
+	    BALLOON_XS_OOM);
+	oom = xs_read(xsh, XBT_NULL, path, &len);
+	deflates = oom != NULL && strcmp(oom, "1") == 0;
+	free(oom);
 
 again:
 	if ((t = xs_transaction_start(xsh)) == XBT_NULL)
@@ -214,15 +227,7 @@ again:
 		abort_errx(t, "%s", "memory_dynamic_max must be less than or "
 		    "equal to memory_static_max");
 
-	/*
-	 * A guest that deflates on OOM must be let past the target, as
-	 * far as static-max; for any other, as xl does.
-	 */
-	snprintf(path, sizeof(path), "%s/%s/%s", dompath, BALLOON_XS_DIR,
-	    BALLOON_XS_OOM);
-	oom = xs_read(xsh, t, path, &len);
-	maxkib = oom != NULL && strcmp(oom, "1") == 0 ? staticmax : newtarget;
-	free(oom);
+	maxkib = deflates ? staticmax : newtarget;
 	if (hv_setmaxmem(domid, maxkib + videoram + MAXMEM_SLACK_KIB) == -1) {
 		(void)xs_transaction_end(xsh, t, true);
 		err(1, "cannot set the maximum memory of domain %u", domid);

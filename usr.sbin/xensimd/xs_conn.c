@@ -86,6 +86,14 @@ xs_kill(struct xs_conn *c, const char *why)
 		return;
 	if (why != NULL)
 		xs_log("dropping domain %u client: %s", c->c_domid, why);
+	/*
+	 * dom0's commits refused because a node changed under them: a
+	 * toolstack that reads a node a guest writes inside a transaction
+	 * can be held off by that guest.  One line per connection.
+	 */
+	if (c->c_domid == 0 && c->c_conflicts > 0)
+		xs_log("domain 0 client: %" PRIu64 " transactions refused "
+		    "(EAGAIN): nodes changed meanwhile", c->c_conflicts);
 	c->c_dead = true;
 	ev_del(c->c_fd);
 	close(c->c_fd);

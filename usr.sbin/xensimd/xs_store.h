@@ -170,6 +170,7 @@ struct xs_conn {
 	TAILQ_HEAD(, xs_txn)	 c_txns;
 	unsigned int		 c_ntxns;
 	uint32_t		 c_next_txid;
+	uint64_t		 c_conflicts;	/* commits refused: EAGAIN */
 };
 TAILQ_HEAD(xs_connq, xs_conn);
 extern struct xs_connq	xs_conns;

@@ -294,6 +294,7 @@ xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
 	for (i = 0; i < t->t_nacc; i++) {
 		n = xs_lookup(xs_root, t->t_acc[i].path);
 		if ((n != NULL ? n->gen : 0) != t->t_acc[i].gen) {
+			c->c_conflicts++;
 			error = EAGAIN;
 			goto out;
 		}
