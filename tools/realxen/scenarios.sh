@@ -68,6 +68,15 @@ gsysctl()
 	echo timeout
 }
 
+# gwrite D NAME VALUE: a sysctl write over data/sysctl that must succeed.
+gwrite()
+{
+	local r
+	r=$(gsysctl "$1" write "$2" "$3")
+	[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
+	    fail "$2=$3 answered \"$r\""
+}
+
 # gval D NAME: one node's value from the guest.
 gval()
 {
@@ -188,18 +197,25 @@ mem_set()
 	    $(($2 * 1024)) ] || fail "$1: memory/target is not $(($2 * 1024))"
 }
 
-# create NAME MiB: a PVH guest with memory = maxmem = MiB, balloon0 up.
-create()
+# xl_create NAME MEMORY MAXMEM: xl create a PVH guest of pvhxen (MiB);
+# false, with the failure noted, if xl refuses.
+xl_create()
 {
 	cat >/tmp/$1.cfg <<EOC
 name = "$1"
 type = "pvh"
 kernel = "/guest/pvhxen"
 memory = $2
-maxmem = $2
+maxmem = $3
 vcpus = 1
 EOC
 	xl create -q /tmp/$1.cfg || { fail "xl create $1 failed"; return 1; }
+}
+
+# create NAME MiB: a PVH guest with memory = maxmem = MiB, balloon0 up.
+create()
+{
+	xl_create "$1" "$2" "$2" || return 1
 	D=$(xl domid "$1")
 	wait_for 60 console_has "$D" "balloon0: auto-translated" ||
 	    { fail "$1: balloon0 did not attach"; return 1; }
@@ -264,9 +280,7 @@ r=$(gsysctl "$G" write machdep.xen.balloon.min 1)
 [ "$r" = 1 ] || fail "min 1 answered \"$r\", not EPERM"
 wait_for 10 console_has "$G" "min 1 KiB below the floor of 2048 KiB, refused" ||
     fail "no console line for min below the floor"
-r=$(gsysctl "$G" write machdep.xen.balloon.min 65536)
-[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
-    fail "min 65536 answered \"$r\""
+gwrite "$G" machdep.xen.balloon.min 65536
 [ "$(gval "$G" machdep.xen.balloon.min)" = 65536 ] || fail "min not set"
 xl mem-set g256 32
 wait_for 20 console_has "$G" \
@@ -396,9 +410,7 @@ begin oom_deflate
 if create goom 1024; then
 	G=$D
 	con_mark "$G" 0
-	r=$(gsysctl "$G" write machdep.xen.balloon.deflate_on_oom 1)
-	[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
-	    fail "deflate_on_oom=1 answered \"$r\""
+	gwrite "$G" machdep.xen.balloon.deflate_on_oom 1
 	wait_for 10 xs_is /local/domain/$G/data/balloon-deflate-on-oom 1 ||
 	    fail "data/balloon-deflate-on-oom is not 1"
 	max0=$(xen_pages "$G")
@@ -472,9 +484,7 @@ end
 begin free_page_reporting
 con_mark "$G"
 failed=$(gval "$G" debug.memhog_failed)
-r=$(gsysctl "$G" write machdep.xen.balloon.free_page_reporting 1)
-[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
-    fail "free_page_reporting=1 answered \"$r\""
+gwrite "$G" machdep.xen.balloon.free_page_reporting 1
 gsysctl "$G" write debug.memhog 524288 >/dev/null
 wait_for 120 val_is "$G" debug.memhog_held 524288 ||
     fail "the workload holds $(gval "$G" debug.memhog_held) KiB, not 524288"
@@ -501,9 +511,7 @@ wait_for 120 val_is "$G" debug.memhog_held 524288 ||
     fail "$(gval "$G" debug.memhog_dirty) pages came with data"
 gsysctl "$G" write debug.memhog 0 >/dev/null
 wait_for 60 val_is "$G" debug.memhog_held 0 || fail "the workload did not let go"
-r=$(gsysctl "$G" write machdep.xen.balloon.free_page_reporting 0)
-[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
-    fail "free_page_reporting=0 answered \"$r\""
+gwrite "$G" machdep.xen.balloon.free_page_reporting 0
 [ "$(gval "$G" machdep.xen.balloon.stats.reported)" = 0 ] ||
     fail "$(gval "$G" machdep.xen.balloon.stats.reported) KiB still reported"
 reached "$G" goom 1024
@@ -515,15 +523,7 @@ xl destroy goom
 # then grows past its boot memory to maxmem, where its workload takes
 # 192 MiB, and back.
 begin pod_grow
-cat >/tmp/ggrow.cfg <<EOC
-name = "ggrow"
-type = "pvh"
-kernel = "/guest/pvhxen"
-memory = 128
-maxmem = 256
-vcpus = 1
-EOC
-if xl create -q /tmp/ggrow.cfg; then
+if xl_create ggrow 128 256; then
 	G=$(xl domid ggrow)
 	con_mark "$G" 0
 	wait_for 60 console_has "$G" \
@@ -546,8 +546,6 @@ if xl create -q /tmp/ggrow.cfg; then
 	mem_set ggrow 128
 	accounted "$G" ggrow 256
 	xl destroy ggrow
-else
-	fail "xl create ggrow failed"
 fi
 end
 
@@ -556,16 +554,8 @@ end
 # it.  The driver keeps every page it got, says once that it backs off,
 # and the next target is reached; Xen gets all of it back.
 begin host_short
-cat >/tmp/gbig.cfg <<EOC
-name = "gbig"
-type = "pvh"
-kernel = "/guest/pvhxen"
-memory = 256
-maxmem = 3072
-vcpus = 1
-EOC
 free0=$(xl info free_memory)
-if xl create -q /tmp/gbig.cfg; then
+if xl_create gbig 256 3072; then
 	G=$(xl domid gbig)
 	con_mark "$G" 0
 	wait_for 60 console_has "$G" "balloon0: populate-on-demand" ||
@@ -590,8 +580,6 @@ if xl create -q /tmp/gbig.cfg; then
 	free1=$(xl info free_memory)
 	[ "$free1" -ge $((free0 - 1)) ] ||
 	    fail "Xen free $free1 MiB after, $free0 MiB before"
-else
-	fail "xl create gbig failed"
 fi
 end
 
@@ -601,9 +589,7 @@ end
 begin conformance
 if create gconf 128; then
 	con_mark "$D" 0
-	r=$(gsysctl "$D" write debug.xenmem_conform 1)
-	[ "$(printf '%s\n' "$r" | head -n 1)" = 0 ] ||
-	    fail "debug.xenmem_conform=1 answered \"$r\""
+	gwrite "$D" debug.xenmem_conform 1
 	wait_for 30 console_has "$D" "xenmem_conform end" ||
 	    fail "the sequence did not end"
 	guest_log "$D" | grep '^xenmem_conform ' | sed 's/^/XENCONFORM /'
@@ -612,15 +598,7 @@ xl destroy gconf
 end
 
 begin conformance_pod
-cat >/tmp/gpod.cfg <<EOC
-name = "gpod"
-type = "pvh"
-kernel = "/guest/pvhxen"
-memory = 128
-maxmem = 256
-vcpus = 1
-EOC
-if xl create -q /tmp/gpod.cfg; then
+if xl_create gpod 128 256; then
 	D=$(xl domid gpod)
 	con_mark "$D" 0
 	if wait_for 60 console_has "$D" "balloon0: auto-translated"; then
@@ -633,7 +611,5 @@ if xl create -q /tmp/gpod.cfg; then
 	guest_log "$D" | grep '^xenmem_conform ' |
 	    sed 's/^/XENCONFORM-POD /'
 	xl destroy gpod
-else
-	fail "xl create gpod failed"
 fi
 end

@@ -35,8 +35,6 @@
 #include <sys/wait.h>
 
 #include <atf-c.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
