@@ -212,6 +212,7 @@ rump_xen_main(void)
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &rump_hyperup)) != 0)
 		return 1;
 	rump_cons_init();
+	rump_fault_init();
 	sysctl_init();
 	pool_subsystem_init();
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
@@ -236,6 +237,7 @@ rump_xen_main(void)
 	rump_meminfo_init();
 	rump_xenmem_conform_init();
 	rump_touch_given_init();
+	rump_plug_probe_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
 	printf("total memory = %" PRIu64 " KiB\n",

@@ -44,12 +44,16 @@ void	rump_uvm_init(void *, const struct rumpuser_xen_ram *, u_int,
 void	uvm_page_init_seg(struct vm_page *, paddr_t, paddr_t, paddr_t,
 	    paddr_t);
 void	uvm_pagecounts(u_int *, u_int *);
+void	uvm_physseg_boot_done(void);
+bool	rump_uvm_mapped(paddr_t, size_t);
 void	*rump_page_data(struct vm_page *);
 void	uvmpd_init(void);
 void	rump_memhog_init(void);
 void	rump_meminfo_init(void);
 void	rump_xenmem_conform_init(void);
 void	rump_touch_given_init(void);
+void	rump_plug_probe_init(void);
+void	rump_fault_init(void);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);
 void	rump_xenbus_watch_fired(void *, const char *);
