@@ -22,7 +22,7 @@ PROGS		+= $(BINDIR)/rumpxen
 # driver and uvm's segments built against a configuration that lacks
 # it (kconf-nohotplug, searched first).
 NOHP_CONF	:= $(OBJ)/kconf-nohotplug
-NOHP_SRCS	:= sys/arch/xen/xen/balloon.c sys/rump/librump/physseg.c
+NOHP_SRCS	:= $(BALLOON_SRCS) sys/rump/librump/physseg.c
 NOHP_OBJS	:= $(NOHP_SRCS:%.c=$(OBJ)/k-nohotplug/%.o)
 
 $(NOHP_CONF)/opt_uvm_hotplug.h:

@@ -1,0 +1,210 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * The Xen balloon driver's softc and what its files share: balloon.c,
+ * the core; balloon_hotplug.c, PV RAM beyond boot memory; balloon_oom.c,
+ * deflate on OOM; balloon_p2m.c, a PV guest's P2M; balloon_report.c,
+ * free page reporting; balloon_sysctl.c, the sysctl tree.
+ */
+
+#ifndef _XEN_BALLOONVAR_H_
+#define _XEN_BALLOONVAR_H_
+
+#include <sys/condvar.h>
+#include <sys/device.h>
+#include <sys/mutex.h>
+#include <sys/sysctl.h>
+
+#include <uvm/uvm.h>
+
+/* Frame numbers per hypercall: one page of them. */
+#define BALLOON_DELTA		(PAGE_SIZE / sizeof(xen_pfn_t))
+
+/* Superpages: 2 MiB extents, the largest order Xen allows a domU. */
+#define BALLOON_SUPER_ORDER	9
+#define BALLOON_SUPER_PAGES	((size_t)1 << BALLOON_SUPER_ORDER)
+
+/* Pages kept free beyond uvm's own minimum; the floor of "min". */
+#define BALLOON_BALLAST		256
+#define BALLOON_FLOOR		((uint64_t)uvmexp.freemin + BALLOON_BALLAST)
+
+#define BALLOON_PAGES_TO_KB(p)	((uint64_t)(p) * (PAGE_SIZE >> 10))
+#define BALLOON_KB_TO_PAGES(k)	howmany((uint64_t)(k), PAGE_SIZE >> 10)
+
+/* A stalled balloon's retry interval, in seconds: default and limits. */
+#define BALLOON_RETRY_S		60
+#define BALLOON_RETRY_MIN_S	1
+#define BALLOON_RETRY_MAX_S	3600
+
+/* Free page reporting: runs per hypercall. */
+#define BALLOON_REPORT_BATCH	32
+
+struct balloon_xenbus_softc {
+	device_t		sc_dev;		/* const after attach */
+	struct sysctllog	*sc_log;	/* attach/detach only */
+	struct lwp		*sc_thread;	/* attach/detach only */
+	bool			sc_watched;	/* attach/detach only */
+	bool			sc_pv;		/* const: we own a P2M */
+	uint64_t		sc_slack;	/* const: reservation - RAM */
+
+	kmutex_t		sc_lock;
+	kcondvar_t		sc_cv;		/* wakes the thread */
+	kcondvar_t		sc_parkcv;	/* thread parked */
+	kcondvar_t		sc_oomcv;	/* an OOM deflation moved */
+	bool			sc_started;	/* attach is done */
+	bool			sc_dying;
+	bool			sc_suspended;	/* no hypercalls */
+	bool			sc_parked;	/* the thread obeys it */
+	uint64_t		sc_physmem;	/* RAM the balloon governs */
+	uint64_t		sc_target;	/* RAM wanted, pages */
+	uint64_t		sc_min_kb;	/* lowest target, KiB */
+	uint64_t		sc_tgen;	/* bumped per target */
+	uint64_t		sc_npages;	/* pages in the balloon */
+	uint64_t		sc_unplugged;	/* of them, not in uvm */
+	bool			sc_clipped;	/* the clip said */
+	int			sc_retry_s;	/* stall retry, s */
+
+	/* deflate on OOM */
+	int			sc_oom;		/* deflate_on_oom: 0 or 1 */
+	bool			sc_oom_busy;	/* an OOM deflation is on */
+	bool			sc_oom_short;	/* and did not reach it */
+	bool			sc_oom_said;	/* max_pages said */
+	uint64_t		sc_oom_tgen;	/* sc_tgen it set */
+	uint64_t		sc_oom_want;	/* pages it asked for */
+	int			sc_oom_ticks;	/* when it ended */
+
+	/* statistics */
+	uint64_t		sc_inflated;	/* pages */
+	uint64_t		sc_deflated;	/* pages */
+	uint64_t		sc_hypercalls;
+	uint64_t		sc_partial;
+	uint64_t		sc_retries;
+	uint64_t		sc_inflated_total; /* pages off the total */
+	uint64_t		sc_inflated_free; /* pages counted as used */
+	uint64_t		sc_oom_deflations;
+	uint64_t		sc_oom_pages;
+	uint64_t		sc_oom_maxpages; /* OOM deflations cut short */
+	int			sc_state;	/* BALLOON_STATE_* */
+	int			sc_error;	/* errno of the last stall */
+	int			sc_delay_ms;	/* retry delay now, or 0 */
+	/* (sc_lock protects all of the above but the const) */
+
+	/* the balloon thread's own */
+	u_int			sc_order;	/* largest order to use now */
+	const char		*sc_refused;	/* op short at order 9, or NULL */
+	struct pglist		sc_pages;	/* single pages, top first */
+	struct pglist		sc_runs;	/* first pages of whole runs */
+	uint64_t		sc_nruns;	/* runs held whole */
+	xen_pfn_t		*sc_frames;	/* BALLOON_DELTA frames */
+	struct vm_page		**sc_batch;	/* BALLOON_DELTA pages */
+
+	/* free page reporting: sc_rlock, taken before sc_lock */
+	kmutex_t		sc_rlock;
+	kcondvar_t		sc_rcv;		/* wakes the reporter */
+	struct lwp		*sc_rthread;	/* attach/detach only */
+	bool			sc_rstarted;	/* attach is done */
+	bool			sc_rdying;
+	bool			sc_rsuspended;	/* no hypercalls */
+	int			sc_reporting;	/* 0 or 1 */
+	bool			sc_rshort;	/* a return failed, said */
+	struct pglist		sc_reported;	/* first pages of runs */
+	uint64_t		sc_nreported;	/* both locks to write: pages */
+	xen_pfn_t		*sc_rframes;	/* a batch of runs */
+	struct vm_page		**sc_rbatch;	/* a batch of runs */
+};
+
+/* There is one balloon per domain. */
+extern struct balloon_xenbus_softc *balloon_sc;
+
+/* balloon.c */
+size_t	balloon_reservation_op(struct balloon_xenbus_softc *, unsigned int,
+	    xen_pfn_t *, size_t, u_int);
+uint64_t xenmem_get_reservation(unsigned int);
+void	balloon_moved(struct balloon_xenbus_softc *, uint64_t, bool);
+int	balloon_try_target(struct balloon_xenbus_softc *, uint64_t,
+	    const char *, const char *);
+void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
+void	balloon_account(struct balloon_xenbus_softc *);
+void	balloon_zero_run(struct vm_page *);
+void	balloon_free_run(struct vm_page *);
+
+/* balloon_p2m.c */
+bool	balloon_mcontig(struct vm_page *);
+xen_pfn_t balloon_xen_frame(struct balloon_xenbus_softc *, paddr_t);
+void	balloon_p2m_begin(void);
+void	balloon_p2m_map(paddr_t, paddr_t);
+void	balloon_p2m_unmap(struct balloon_xenbus_softc *, paddr_t);
+void	balloon_p2m_end(void);
+
+/* balloon_hotplug.c */
+void	balloon_hotplug(struct balloon_xenbus_softc *);
+size_t	balloon_plug(struct balloon_xenbus_softc *, size_t, u_int, int *);
+
+/* balloon_oom.c */
+void	balloon_pool_drain(void *, int);
+void	balloon_oom_end(struct balloon_xenbus_softc *);
+void	balloon_oom_short(struct balloon_xenbus_softc *);
+
+/* balloon_report.c */
+int	balloon_report_attach(struct balloon_xenbus_softc *);
+void	balloon_report_start(struct balloon_xenbus_softc *);
+void	balloon_report_detach(struct balloon_xenbus_softc *);
+void	balloon_report_suspend(struct balloon_xenbus_softc *, bool);
+size_t	balloon_report_adopt(struct balloon_xenbus_softc *, size_t);
+void	balloon_report_pressure(struct balloon_xenbus_softc *);
+int	balloon_sysctl_reporting(SYSCTLFN_PROTO);
+
+/* balloon_sysctl.c */
+int	balloon_sysctl_setup(struct balloon_xenbus_softc *);
+
+/*
+ * The balloon's pages are linked through their own struct vm_page
+ * (pageq.queue, the owner's to use, as for uvm_pglistalloc()), so that
+ * moving a page in or out of the balloon never allocates: deflating is
+ * what gives memory back, and must not wait for it.
+ */
+static __inline void
+balloon_push(struct pglist *pl, struct vm_page *pg)
+{
+
+	TAILQ_INSERT_HEAD(pl, pg, pageq.queue);
+}
+
+static __inline struct vm_page *
+balloon_pop(struct pglist *pl)
+{
+	struct vm_page *pg;
+
+	pg = TAILQ_FIRST(pl);
+	KASSERT(pg != NULL);
+	TAILQ_REMOVE(pl, pg, pageq.queue);
+	return pg;
+}
+
+#endif /* _XEN_BALLOONVAR_H_ */

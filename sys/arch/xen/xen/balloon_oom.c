@@ -1,0 +1,180 @@
+/*	$NetBSD$	*/
+
+/*-
+ * Copyright (c) 2026 The xenballoon project.
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+ * IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+ * ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+ * OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+ * OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+ * SUCH DAMAGE.
+ */
+
+/*
+ * Deflate on OOM (machdep.xen.balloon.deflate_on_oom), a part of the
+ * Xen balloon driver: the page daemon's pool drainer runs the balloon
+ * pool's drain hook when free pages are short; with the option on, the
+ * hook raises the target, and the balloon thread moves it at once.
+ * What the deflation reached becomes the target, published in
+ * data/balloon-target; the next target from dom0 or root wins again.
+ */
+
+#include <sys/cdefs.h>
+__KERNEL_RCSID(0, "$NetBSD$");
+
+#include <sys/param.h>
+#include <sys/condvar.h>
+#include <sys/device.h>
+#include <sys/inttypes.h>
+#include <sys/kernel.h>
+#include <sys/mutex.h>
+#include <sys/systm.h>
+
+#include <uvm/uvm.h>
+
+#include <xen/xen.h>
+#include <xen/hypervisor.h>
+#include <xen/balloonvar.h>
+
+/* Deflations on OOM double while the guest eats them this fast (KiB/s). */
+#define BALLOON_OOM_RATE_KB	16384
+/* How long the page daemon waits for a deflation on OOM, at most. */
+#define BALLOON_OOM_WAIT_MS	1000
+
+static void	balloon_oom_start(struct balloon_xenbus_softc *, uint64_t);
+
+/*
+ * The page daemon's pool drainer is short of free pages.  Reported
+ * memory comes back first; then, with deflate_on_oom and no OOM
+ * deflation under way, the target rises for one (balloon_oom_start).
+ *
+ * As Linux's OOM notifier deflates before its caller retries, wait
+ * until the deflation under way has brought free pages back to
+ * freetarg, or ended, for at most BALLOON_OOM_WAIT_MS.  The balloon
+ * thread needs no memory to deflate, so it cannot wait for us.
+ */
+void
+balloon_pool_drain(void *arg, int flags)
+{
+	struct balloon_xenbus_softc *sc = arg;
+	uint64_t freepg;
+	int start;
+
+	mutex_enter(&sc->sc_lock);
+	if (!sc->sc_started || sc->sc_dying) {
+		mutex_exit(&sc->sc_lock);
+		return;
+	}
+	mutex_exit(&sc->sc_lock);
+	balloon_report_pressure(sc);
+	freepg = (uint64_t)uvm_availmem(false);
+	if (freepg >= (uint64_t)uvmexp.freetarg)
+		return;
+	mutex_enter(&sc->sc_lock);
+	if (sc->sc_oom == 0 || sc->sc_dying ||
+	    (!sc->sc_oom_busy && sc->sc_npages == 0)) {
+		mutex_exit(&sc->sc_lock);
+		return;
+	}
+	if (!sc->sc_oom_busy)
+		balloon_oom_start(sc, freepg);
+	start = getticks();
+	while (sc->sc_oom_busy && !sc->sc_dying && !sc->sc_suspended &&
+	    uvm_availmem(false) < uvmexp.freetarg &&
+	    getticks() - start < mstohz(BALLOON_OOM_WAIT_MS))
+		(void)cv_timedwait(&sc->sc_oomcv, &sc->sc_lock,
+		    mstohz(BALLOON_OOM_WAIT_MS) - (getticks() - start));
+	mutex_exit(&sc->sc_lock);
+}
+
+/*
+ * Raise the target for a deflation on OOM, freepg free pages now: by
+ * what free pages lack of freetarg plus freetarg again, in whole
+ * superpages; twice the last amount if the guest ate that one faster
+ * than BALLOON_OOM_RATE_KB a second, so that a workload growing fast
+ * is met in a few large steps, and one growing slowly is not given the
+ * whole balloon.
+ */
+static void
+balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
+{
+	uint64_t want, ram;
+	int dt;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	want = 2 * (uint64_t)uvmexp.freetarg - freepg;
+	dt = MAX(getticks() - sc->sc_oom_ticks, 1);
+	if (sc->sc_oom_want != 0 && (uint64_t)dt * BALLOON_OOM_RATE_KB <
+	    BALLOON_PAGES_TO_KB(sc->sc_oom_want) * (uint64_t)hz)
+		want = MAX(want, 2 * sc->sc_oom_want);
+	want = MIN(roundup(want, BALLOON_SUPER_PAGES), sc->sc_npages);
+	ram = sc->sc_physmem - sc->sc_npages;
+	sc->sc_oom_want = want;
+	sc->sc_oom_busy = true;
+	sc->sc_oom_short = false;
+	sc->sc_oom_deflations++;
+	balloon_set_target(sc, ram + want);
+	sc->sc_oom_tgen = sc->sc_tgen;
+}
+
+/* An OOM deflation ended (reached, or stopped short). */
+void
+balloon_oom_end(struct balloon_xenbus_softc *sc)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	sc->sc_oom_busy = false;
+	cv_broadcast(&sc->sc_oomcv);
+	sc->sc_oom_ticks = getticks();
+	if (!sc->sc_oom_short)
+		sc->sc_oom_said = false;
+}
+
+/*
+ * An OOM deflation got less than it asked for.  Xen refuses past the
+ * domain's max_pages (libxl sets it to the target + 1 MiB at xl
+ * mem-set): say so once and count it.  Either way, what it reached is
+ * the target now.
+ */
+void
+balloon_oom_short(struct balloon_xenbus_softc *sc)
+{
+	uint64_t cur = 0, max = 1;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	/* Suspending: no more hypercalls, the reason stays unknown. */
+	if (!sc->sc_suspended) {
+		mutex_exit(&sc->sc_lock);
+		cur = xenmem_get_reservation(XENMEM_current_reservation);
+		max = xenmem_get_reservation(XENMEM_maximum_reservation);
+		mutex_enter(&sc->sc_lock);
+	}
+	sc->sc_oom_short = true;
+	if (cur >= max) {
+		sc->sc_oom_maxpages++;
+		if (!sc->sc_oom_said)
+			device_printf(sc->sc_dev, "deflate on OOM: stopped at "
+			    "max_pages, %" PRIu64 " KiB, with %" PRIu64 " KiB "
+			    "still in the balloon\n", BALLOON_PAGES_TO_KB(max),
+			    BALLOON_PAGES_TO_KB(sc->sc_npages));
+		sc->sc_oom_said = true;
+	}
+	balloon_set_target(sc, sc->sc_physmem - sc->sc_npages);
+	sc->sc_oom_tgen = sc->sc_tgen;
+}
