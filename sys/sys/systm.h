@@ -64,4 +64,11 @@ char	*strchr(const char *, int);
 #define KASSERTMSG(e, ...) ((e) ? (void)0 : panic(__VA_ARGS__))
 #define CTASSERT(e)	_Static_assert(e, #e)
 
+extern int ncpu;		/* number of CPUs configured */
+
+/* Preemption control. */
+void	kpreempt_disable(void);
+void	kpreempt_enable(void);
+bool	kpreempt_disabled(void);
+
 #endif /* _SYS_SYSTM_H_ */

@@ -140,6 +140,7 @@ static const struct rumpuser_hyperup rump_hyperup = {
 	.hyp_xswatch = rump_xenbus_watch_fired,
 	.hyp_sysctl = rump_sysctl,
 	.hyp_sysctl_children = rump_sysctl_children,
+	.hyp_lwpexit = rump_lwpexit,
 };
 
 /*
@@ -212,6 +213,7 @@ rump_xen_main(void)
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &rump_hyperup)) != 0)
 		return 1;
 	rump_cons_init();
+	rump_cpu_init();
 	sysctl_init();
 	pool_subsystem_init();
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
@@ -236,8 +238,10 @@ rump_xen_main(void)
 	rump_meminfo_init();
 	rump_xenmem_conform_init();
 	rump_touch_given_init();
+	rump_selftest_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
+	printf("cpus: %d virtual\n", ncpu);
 	printf("total memory = %" PRIu64 " KiB\n",
 	    boot.nr_pages * (PAGE_SIZE / 1024));
 	printf("hypervisor0 at mainbus0: Xen %s guest\n",

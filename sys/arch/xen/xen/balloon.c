@@ -1526,6 +1526,8 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 		memset(sc->sc_frames, 0, n * sizeof(*sc->sc_frames));
 		done = balloon_reservation_op(sc,
 		    XENMEM_increase_reservation, n, 0);
+		/* One CPU's update queue (NetBSD's own balloon uses splvm). */
+		kpreempt_disable();
 		for (i = 0; i < done; i++) {
 			pg = balloon_pop(&sc->sc_pages);
 			pa = VM_PAGE_TO_PHYS(pg);
@@ -1534,6 +1536,7 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 			sc->sc_batch[i] = pg;
 		}
 		balloon_p2m_flush();
+		kpreempt_enable();
 	} else {
 		/* Our own frame numbers, top of the balloon first. */
 		n = balloon_peek(&sc->sc_pages, sc->sc_batch, n);
@@ -1625,6 +1628,8 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			sc->sc_nruns--;
 		}
 		ma = (paddr_t)ptoa(sc->sc_frames[i]);
+		/* One CPU's update queue (NetBSD's own balloon uses splvm). */
+		kpreempt_disable();
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
 			pg = run != NULL ?
 			    PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(run) + ptoa(j)) :
@@ -1633,6 +1638,7 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			sc->sc_batch[j] = pg;
 		}
 		balloon_p2m_flush();
+		kpreempt_enable();
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
 			uvm_pagefree(sc->sc_batch[j]);
 	}
@@ -2032,6 +2038,8 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 
 	for (i = 0; i < done; i++)
 		(void)balloon_pop(&sc->sc_reported);
+	/* One CPU's update queue (NetBSD's own balloon uses splvm). */
+	kpreempt_disable();
 	for (i = 0; i < done && sc->sc_pv; i++) {
 		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
 		ma = ptoa(sc->sc_rframes[i]);
@@ -2040,6 +2048,7 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 	}
 	if (sc->sc_pv && done > 0)
 		balloon_p2m_flush();
+	kpreempt_enable();
 
 	mutex_enter(&sc->sc_lock);
 	sc->sc_hypercalls++;
