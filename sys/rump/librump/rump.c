@@ -41,6 +41,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/errno.h>
 #include <sys/inttypes.h>
 #include <sys/kernel.h>
+#include <sys/kmem.h>
 #include <sys/mutex.h>
 #include <sys/pool.h>
 #include <sys/sysctl.h>
@@ -214,8 +215,9 @@ rump_xen_main(void)
 		return 1;
 	rump_cons_init();
 	rump_cpu_init();
-	sysctl_init();
 	pool_subsystem_init();
+	kmem_init();
+	sysctl_init();
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&shutdown_cv, "shutdown");
 
@@ -232,6 +234,8 @@ rump_xen_main(void)
 	}
 	rump_uvm_init(boot.ram, boot.ram_segs, boot.nram, boot.kern_pages,
 	    boot.ram_pages);
+	uvm_km_init();
+	rump_pools_init();
 	rump_xen_init(boot.pv != 0, boot.p2m);
 	rump_xenbus_init(boot.domid);
 	rump_memhog_init();

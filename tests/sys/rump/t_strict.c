@@ -30,12 +30,17 @@
  * The bench's kernel is as strict as NetBSD-current where a driver
  * depends on it (sys/rump/librump/selftest.c drives it): several CPUs,
  * threads that change CPU at preemption points unless bound or pinned,
- * and a per-CPU MMU update queue that asserts its caller cannot move.
+ * a per-CPU MMU update queue that asserts its caller cannot move;
+ * pools whose pages come from the guest's RAM, PR_WAITOK sleeping for
+ * one, a busy pool_destroy() that panics, a drain thread that goes
+ * round robin over a kernel's worth of pools; and config_detach() of a
+ * driver that cannot detach.
  */
 
 #include <sys/types.h>
 
 #include <atf-c.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -100,10 +105,72 @@ ATF_TC_BODY(xpq_unpinned, tc)
 	    "\"kpreempt_disabled()\" failed"));
 }
 
+XT_TC(pool_busy,
+    "pool_destroy() with an item out panics with NetBSD's message")
+ATF_TC_BODY(pool_busy, tc)
+{
+	domid_t d;
+
+	d = guest("pvh");
+	ATF_CHECK(xt_sysctl_set_int("debug.selftest.pool_busy", 1) != 0);
+	XT_WAIT_FOR(xt_console_has(d, "panic: "));
+	ATF_CHECK(xt_console_has(d,
+	    "panic: pool_destroy: [selftest] pool busy: still out: 1"));
+}
+
+XT_TC(pool_waitok,
+    "With no free page, a PR_NOWAIT pool_get fails and a PR_WAITOK one "
+    "sleeps; it returns once pages are freed")
+ATF_TC_BODY(pool_waitok, tc)
+{
+
+	(void)guest("pv");
+	ATF_REQUIRE_EQ(xt_sysctl_set_int("debug.selftest.pool_waitok", 1), 0);
+	XT_WAIT_FOR(xt_sysctl_int("debug.selftest.waitok_done") == 1);
+	ATF_REQUIRE_EQ(xt_sysctl_int("debug.selftest.waitok_done"), 1);
+	ATF_CHECK_EQ(xt_sysctl_int("debug.selftest.nowait_failed"), 1);
+	ATF_CHECK_EQ(xt_sysctl_int("debug.selftest.waitok_slept"), 1);
+	ATF_CHECK_EQ(xt_sysctl_int("debug.selftest.waitok_woke"), 1);
+}
+
+XT_TC(pool_drain,
+    "Under memory pressure the pool drain thread visits a GENERIC "
+    "kernel's worth of pools (100 or more) in one cycle, round robin")
+ATF_TC_BODY(pool_drain, tc)
+{
+	int n;
+
+	(void)guest("pvh");
+	ATF_CHECK_EQ(xt_sysctl_int("debug.selftest.drain_cycle"), 0);
+	/* A PR_WAITOK sleeper keeps the page daemon looping. */
+	ATF_REQUIRE_EQ(xt_sysctl_set_int("debug.selftest.pool_waitok", 1), 0);
+	XT_WAIT_FOR(xt_sysctl_int("debug.selftest.waitok_done") == 1);
+	n = xt_sysctl_int("debug.selftest.drain_cycle");
+	ATF_CHECK_MSG(n >= 100, "%d pools in the last drain cycle", n);
+}
+
+XT_TC(detach,
+    "config_detach() of a driver without a detach routine returns "
+    "EOPNOTSUPP and keeps its softc")
+ATF_TC_BODY(detach, tc)
+{
+	domid_t d;
+
+	d = guest("pv");
+	ATF_REQUIRE_EQ(xt_sysctl_set_int("debug.selftest.detach", 1), 0);
+	ATF_CHECK_EQ(xt_sysctl_int("debug.selftest.detach_error"), EOPNOTSUPP);
+	ATF_CHECK_EQ(xt_sysctl_int("debug.selftest.detach_kept"), 1);
+	ATF_CHECK(!xt_console_has(d, "selftest0 detached"));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, cpus);
 	ATF_TP_ADD_TC(tp, xpq_unpinned);
+	ATF_TP_ADD_TC(tp, pool_busy);
+	ATF_TP_ADD_TC(tp, pool_waitok);
+	ATF_TP_ADD_TC(tp, pool_drain);
+	ATF_TP_ADD_TC(tp, detach);
 	return atf_no_error();
 }
