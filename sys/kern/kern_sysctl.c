@@ -45,6 +45,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/sysctl.h>
 #include <sys/systm.h>
 
+#include <rump.h>
+
 #include <stdarg.h>
 
 /* What sysctl_createv() made, so that sysctl_teardown() can undo it. */
@@ -113,6 +115,8 @@ int
 	if (namep == NULL || strlen(namep) == 0 ||
 	    strlen(namep) >= SYSCTL_NAMELEN || strchr(namep, '.') != NULL)
 		return EINVAL;
+	if (rump_fault("sysctl", namep))
+		return ENOMEM;
 
 	va_start(ap, newsize);
 	for (namelen = 0; namelen < CTL_MAXNAME; namelen++) {

@@ -58,6 +58,10 @@ int	strcmp(const char *, const char *);
 int	strncmp(const char *, const char *, size_t);
 char	*strchr(const char *, int);
 
+void	kpreempt_disable(void);
+void	kpreempt_enable(void);
+bool	kpreempt_disabled(void);
+
 #define KASSERT(e)	((e) ? (void)0 :				\
 	panic("kernel diagnostic assertion \"%s\" failed: file \"%s\", "\
 	    "line %d", #e, __FILE__, __LINE__))
@@ -65,10 +69,5 @@ char	*strchr(const char *, int);
 #define CTASSERT(e)	_Static_assert(e, #e)
 
 extern int ncpu;		/* number of CPUs configured */
-
-/* Preemption control. */
-void	kpreempt_disable(void);
-void	kpreempt_enable(void);
-bool	kpreempt_disabled(void);
 
 #endif /* _SYS_SYSTM_H_ */

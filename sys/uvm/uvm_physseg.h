@@ -41,7 +41,7 @@ struct vm_page;
 typedef int uvm_physseg_t;
 
 #define UVM_PHYSSEG_TYPE_INVALID	-1
-#define VM_PHYSSEG_MAX			16
+#define VM_PHYSSEG_MAX			64
 
 uvm_physseg_t	 uvm_page_physload(paddr_t, paddr_t, paddr_t, paddr_t, int);
 

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "ev.h"
+#include "ratelimit.h"
 
 static int	spare_fd = -1;
 static rlim_t	fd_limit;
@@ -73,8 +74,9 @@ ev_accept_init(void)
 }
 
 int
-ev_accept(int lfd, unsigned int reserve)
+ev_accept(int lfd, unsigned int domid)
 {
+	unsigned int reserve = domid == 0 ? 0 : EV_DOM0_RESERVE;
 	int fd;
 
 	fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -88,10 +90,12 @@ ev_accept(int lfd, unsigned int reserve)
 				close(fd);
 			spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		}
-		if (refused_emfile++ % 1000 == 0)
+		/* A domU's flood is its own to count; dom0's, 1 in 1000. */
+		if (domid != 0 ? rl_allow(domid) : refused_emfile % 1000 == 0)
 			fprintf(stderr, "xensimd: out of descriptors, "
 			    "connection refused (%lu so far)\n",
-			    refused_emfile);
+			    refused_emfile + 1);
+		refused_emfile++;
 		errno = EMFILE;
 		return -1;
 	}

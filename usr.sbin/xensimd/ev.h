@@ -20,12 +20,13 @@ void	ev_run(volatile sig_atomic_t *stop);
 
 /*
  * accept.c: raise RLIMIT_NOFILE to its hard limit (returns it); accept
- * one connection, non-blocking and close-on-exec.  -1 with EAGAIN: none
- * pending; -1 with EMFILE: one was refused (taken and closed), because
- * the descriptors are out or fewer than reserve are left.
+ * one connection for domain domid, non-blocking and close-on-exec.  -1
+ * with EAGAIN: none pending; -1 with EMFILE: one was refused (taken and
+ * closed), because the descriptors are out or, for a domU, fewer than
+ * EV_DOM0_RESERVE are left.
  */
 #define EV_DOM0_RESERVE	128	/* descriptors only dom0 may take */
 unsigned long	ev_accept_init(void);
-int		ev_accept(int lfd, unsigned int reserve);
+int		ev_accept(int lfd, unsigned int domid);
 
 #endif /* _XENSIMD_EV_H_ */

@@ -54,6 +54,7 @@
 
 #include "hv.h"
 #include "hvvar.h"
+#include "ratelimit.h"
 #include "xenstored.h"
 
 #define HV_MAX_DOMID	(DOMID_FIRST_RESERVED - 1)
@@ -65,17 +66,40 @@ static int		 hv_live_wfd = -1;
 static struct hv_domain	*domains[DOMID_FIRST_RESERVED];
 static domid_t		 next_domid = 1;
 
+static void	hv_vlog(const char *, va_list)
+		    __attribute__((__format__(__printf__, 1, 0)));
+
+static void
+hv_vlog(const char *fmt, va_list ap)
+{
+
+	fprintf(stderr, "(XEN) ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+}
+
 void
 hv_log(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "(XEN) ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	hv_vlog(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fflush(stderr);
+}
+
+/* What a guest can make us say as often as it likes: rate-limited. */
+void
+hv_glog(domid_t id, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!rl_allow(id))
+		return;
+	va_start(ap, fmt);
+	hv_vlog(fmt, ap);
+	va_end(ap);
 }
 
 struct hv_domain *
@@ -449,6 +473,7 @@ hv_domain_destroy(struct hv_domain *d)
 	xsd_unlisten(d->d_id);
 	ts_destroy(d);
 	xsd_release_domain(d->d_id);
+	rl_forget(d->d_id);
 	hv_log("d%u: destroyed %s", d->d_id, d->d_name);
 	domains[d->d_id] = NULL;
 	domain_free(d);

@@ -165,8 +165,7 @@ on_accept(int fd, short revents, void *arg)
 			if (!c->c_listener && c->c_domid == l->c_domid)
 				n++;
 	for (i = 0; i < HV_ACCEPT_ROUND; i++) {
-		if ((cfd = ev_accept(fd, l->c_priv ? 0 :
-		    EV_DOM0_RESERVE)) == -1) {
+		if ((cfd = ev_accept(fd, l->c_priv ? 0 : l->c_domid)) == -1) {
 			if (errno == EMFILE)
 				continue;
 			break;

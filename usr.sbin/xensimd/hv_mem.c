@@ -158,18 +158,18 @@ hv_frame_alloc(struct hv_domain *d, unsigned int order, uint64_t *mfnp)
 	if (d->d_pool_empty || d->d_alloc_budget == 0 ||
 	    (d->d_alloc_budget > 0 && (uint64_t)d->d_alloc_budget < n) ||
 	    ft_free < n || !find_block(order, &mfn)) {
-		hv_log("Could not allocate order=%u extent: id=%u "
+		hv_glog(d->d_id, "Could not allocate order=%u extent: id=%u "
 		    "(%" PRIu64 " free)", order, d->d_id, ft_free);
 		return ENOMEM;
 	}
 	if (d->d_tot_pages > d->d_max_pages) {
-		hv_log("Inconsistent allocation for d%u: %" PRIu64 " > %"
-		    PRIu64, d->d_id, d->d_tot_pages, d->d_max_pages);
+		hv_glog(d->d_id, "Inconsistent allocation for d%u: %" PRIu64
+		    " > %" PRIu64, d->d_id, d->d_tot_pages, d->d_max_pages);
 		return EPERM;
 	}
 	if (n > d->d_max_pages - d->d_tot_pages) {
-		hv_log("Over-allocation for d%u: %" PRIu64 " > %" PRIu64,
-		    d->d_id, d->d_tot_pages + n, d->d_max_pages);
+		hv_glog(d->d_id, "Over-allocation for d%u: %" PRIu64 " > %"
+		    PRIu64, d->d_id, d->d_tot_pages + n, d->d_max_pages);
 		return E2BIG;
 	}
 	frames_take(d, mfn, n);
@@ -213,8 +213,8 @@ ram_punch(struct hv_domain *d, uint64_t gfn, uint64_t n)
 		n = d->d_memfd_pages - gfn;
 	if (fallocate(d->d_memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 	    (off_t)(gfn * HV_PAGE_SIZE), (off_t)(n * HV_PAGE_SIZE)) == -1)
-		hv_log("d%u: punching gfn %#" PRIx64 "+%" PRIu64 ": %s",
-		    d->d_id, gfn, n, strerror(errno));
+		hv_glog(d->d_id, "d%u: punching gfn %#" PRIx64 "+%" PRIu64
+		    ": %s", d->d_id, gfn, n, strerror(errno));
 }
 
 static void
@@ -227,8 +227,8 @@ ram_back(struct hv_domain *d, uint64_t gfn, uint64_t n)
 		n = d->d_memfd_pages - gfn;
 	if (fallocate(d->d_memfd, 0, (off_t)(gfn * HV_PAGE_SIZE),
 	    (off_t)(n * HV_PAGE_SIZE)) == -1)
-		hv_log("d%u: backing gfn %#" PRIx64 "+%" PRIu64 ": %s",
-		    d->d_id, gfn, n, strerror(errno));
+		hv_glog(d->d_id, "d%u: backing gfn %#" PRIx64 "+%" PRIu64
+		    ": %s", d->d_id, gfn, n, strerror(errno));
 }
 
 /* Fill frames just placed with garbage, as an unscrubbed heap would. */
@@ -246,8 +246,8 @@ ram_dirty(struct hv_domain *d, uint64_t gfn, uint64_t n)
 		len = end - off < RAM_CHUNK ? end - off : RAM_CHUNK;
 		if (pwrite(d->d_memfd, dirty_chunk, len, (off_t)off) !=
 		    (ssize_t)len) {
-			hv_log("d%u: dirtying gfn %#" PRIx64 ": %s", d->d_id,
-			    off / HV_PAGE_SIZE, strerror(errno));
+			hv_glog(d->d_id, "d%u: dirtying gfn %#" PRIx64 ": %s",
+			    d->d_id, off / HV_PAGE_SIZE, strerror(errno));
 			return;
 		}
 	}
@@ -293,8 +293,8 @@ ram_check_given(struct hv_domain *d, uint64_t gfn, uint64_t n)
 	if (bad == 0)
 		return;
 	d->d_dirty_given += bad;
-	hv_log("d%u: %" PRIu64 " frame(s) given back holding data, first at "
-	    "gfn %#" PRIx64, d->d_id, bad, first);
+	hv_glog(d->d_id, "d%u: %" PRIu64 " frame(s) given back holding data, "
+	    "first at gfn %#" PRIx64, d->d_id, bad, first);
 }
 
 /*
@@ -488,8 +488,9 @@ remove_mfn(struct hv_domain *d, uint64_t mfn, struct gfn_run *pr)
 	uint64_t gfn;
 
 	if (mfn >= ft_pages || ft_owner[mfn] != d->d_id + 1) {
-		hv_log("Error mfn %" PRIx64 ": rd=d%u od=%s", mfn, d->d_id,
-		    mfn < ft_pages && ft_owner[mfn] != 0 ? "other" : "NULL");
+		hv_glog(d->d_id, "Error mfn %" PRIx64 ": rd=d%u od=%s", mfn,
+		    d->d_id, mfn < ft_pages && ft_owner[mfn] != 0 ? "other" :
+		    "NULL");
 		return false;
 	}
 	if ((gfn = ft_gfn[mfn]) != HV_NO_GFN && d->d_p2m[gfn] == mfn + 1) {
@@ -666,7 +667,7 @@ hv_mmu_update(domid_t caller, const struct mmu_update *reqs,
 			mfn = reqs[i + n].ptr >> HV_PAGE_SHIFT;
 			pfn = reqs[i + n].val;
 			if (mfn >= ft_pages || ft_owner[mfn] != d->d_id + 1) {
-				hv_log("d%u: could not get page for "
+				hv_glog(d->d_id, "d%u: could not get page for "
 				    "mach->phys update of mfn %" PRIx64,
 				    d->d_id, mfn);
 				error = -EINVAL;

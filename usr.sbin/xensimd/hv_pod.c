@@ -160,8 +160,8 @@ hv_pod_touch(struct hv_domain *d, uint64_t gfn, uint64_t *basep)
 	/* The cache's frames are zeroed: the watch fills the hole so. */
 	if (fallocate(d->d_memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 	    (off_t)(base * HV_PAGE_SIZE), (off_t)(n * HV_PAGE_SIZE)) == -1)
-		hv_log("d%u: punching gfn %#" PRIx64 ": %s", d->d_id, base,
-		    strerror(errno));
+		hv_glog(d->d_id, "d%u: punching gfn %#" PRIx64 ": %s",
+		    d->d_id, base, strerror(errno));
 	*basep = base;
 	return n;
 }

@@ -97,8 +97,8 @@ hv_ram_watch(struct hv_domain *d, int uffd, pid_t pid, uint64_t base,
 	d->d_ram_pid = pid;
 	d->d_ram_base = base;
 	ev_add(uffd, POLLIN, on_fault, (void *)(uintptr_t)d->d_id);
-	hv_log("d%u: guest RAM watched: accesses to frames it does not "
-	    "own are answered as Xen does", d->d_id);
+	hv_glog(d->d_id, "d%u: guest RAM watched: accesses to frames it does "
+	    "not own are answered as Xen does", d->d_id);
 	return 0;
 }
 
@@ -130,8 +130,8 @@ hv_ram_settle(struct hv_domain *d)
 		    fallocate(d->d_memfd, FALLOC_FL_PUNCH_HOLE |
 		    FALLOC_FL_KEEP_SIZE, (off_t)(d->d_ones[i] * HV_PAGE_SIZE),
 		    HV_PAGE_SIZE) == -1)
-			hv_log("d%u: punching gfn %#" PRIx64 ": %s", d->d_id,
-			    d->d_ones[i], strerror(errno));
+			hv_glog(d->d_id, "d%u: punching gfn %#" PRIx64 ": %s",
+			    d->d_id, d->d_ones[i], strerror(errno));
 	d->d_nones = 0;
 }
 
@@ -167,21 +167,21 @@ foreign(struct hv_domain *d, uint64_t gfn, bool write)
 	int error;
 
 	d->d_foreign++;
-	hv_log("d%u: %s of gfn %#" PRIx64 ", not the domain's: reads all "
-	    "ones, writes dropped (%" PRIu64 " such accesses)", d->d_id,
+	hv_glog(d->d_id, "d%u: %s of gfn %#" PRIx64 ", not the domain's: reads "
+	    "all ones, writes dropped (%" PRIu64 " such accesses)", d->d_id,
 	    write ? "write" : "read", gfn, d->d_foreign);
 	if (d->d_nones == d->d_cones) {
 		cap = d->d_cones ? d->d_cones * 2 : 16;
 		if ((n = reallocarray(d->d_ones, cap, sizeof(*n))) == NULL) {
-			hv_log("d%u: out of memory", d->d_id);
+			hv_glog(d->d_id, "d%u: out of memory", d->d_id);
 			return;
 		}
 		d->d_ones = n;
 		d->d_cones = cap;
 	}
 	if ((error = fill(d, gfn, ones, 1)) != 0)
-		hv_log("d%u: answering gfn %#" PRIx64 ": %s", d->d_id, gfn,
-		    strerror(error));
+		hv_glog(d->d_id, "d%u: answering gfn %#" PRIx64 ": %s",
+		    d->d_id, gfn, strerror(error));
 	else
 		d->d_ones[d->d_nones++] = gfn;
 }
@@ -210,7 +210,7 @@ on_fault(int fd, short revents, void *arg)
 		if (got == -1 && errno == EAGAIN)
 			return;
 		if (got != sizeof(msg)) {
-			hv_log("d%u: guest RAM watch ended", d->d_id);
+			hv_glog(d->d_id, "d%u: guest RAM watch ended", d->d_id);
 			hv_ram_unwatch(d);
 			return;
 		}
@@ -225,14 +225,15 @@ on_fault(int fd, short revents, void *arg)
 			if ((n = hv_pod_touch(d, gfn, &base)) == 0)
 				return;	/* crashed: the watch is gone */
 			if ((error = fill(d, base, zeros, n)) != 0)
-				hv_log("d%u: populating gfn %#" PRIx64 ": %s",
-				    d->d_id, base, strerror(error));
+				hv_glog(d->d_id, "d%u: populating gfn %#"
+				    PRIx64 ": %s", d->d_id, base,
+				    strerror(error));
 		} else if (d->d_p2m[gfn] == 0)
 			foreign(d, gfn, (msg.arg.pagefault.flags &
 			    UFFD_PAGEFAULT_FLAG_WRITE) != 0);
 		else if ((error = fill(d, gfn, zeros, 1)) != 0)
 			/* Owned, populated meanwhile: present, woken. */
-			hv_log("d%u: answering gfn %#" PRIx64 ": %s",
+			hv_glog(d->d_id, "d%u: answering gfn %#" PRIx64 ": %s",
 			    d->d_id, gfn, strerror(error));
 	}
 }

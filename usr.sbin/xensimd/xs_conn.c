@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "ev.h"
+#include "ratelimit.h"
 #include "xenstored.h"
 #include "xs_store.h"
 
@@ -64,6 +65,17 @@ static TAILQ_HEAD(, xs_listener) xs_listeners =
 
 static void	xs_conn_cb(int, short, void *);
 static void	xs_flush(struct xs_conn *);
+static void	xs_vlog(const char *, va_list)
+		    __attribute__((__format__(__printf__, 1, 0)));
+
+static void
+xs_vlog(const char *fmt, va_list ap)
+{
+
+	fprintf(stderr, "xensimd: xenstored: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+}
 
 void
 xs_log(const char *fmt, ...)
@@ -71,9 +83,20 @@ xs_log(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	fprintf(stderr, "xensimd: xenstored: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
+	xs_vlog(fmt, ap);
+	va_end(ap);
+}
+
+/* What a domain's clients can make us say at will: rate-limited. */
+void
+xs_glog(unsigned int domid, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!rl_allow(domid))
+		return;
+	va_start(ap, fmt);
+	xs_vlog(fmt, ap);
 	va_end(ap);
 }
 
@@ -85,7 +108,8 @@ xs_kill(struct xs_conn *c, const char *why)
 	if (c->c_dead)
 		return;
 	if (why != NULL)
-		xs_log("dropping domain %u client: %s", c->c_domid, why);
+		xs_glog(c->c_domid, "dropping domain %u client: %s",
+		    c->c_domid, why);
 	/*
 	 * dom0's commits refused because a node changed under them: a
 	 * toolstack that reads a node a guest writes inside a transaction
@@ -299,23 +323,22 @@ xs_accept_cb(int fd, short revents, void *arg)
 {
 	struct xs_listener *l = arg;
 	struct xs_conn *c;
-	unsigned int i, reserve, n;
+	unsigned int i, n;
 	int cfd;
 
 	(void)revents;
-	reserve = l->l_domid == 0 ? 0 : EV_DOM0_RESERVE;
 	n = l->l_domid == 0 ? 0 : xs_domain_conns(l->l_domid);
 	for (i = 0; i < XS_ACCEPT_ROUND; i++) {
-		if ((cfd = ev_accept(fd, reserve)) == -1) {
+		if ((cfd = ev_accept(fd, l->l_domid)) == -1) {
 			if (errno == EMFILE)
 				continue;
 			break;
 		}
 		if (l->l_domid != 0 && n >= XS_DOMU_CONNS) {
-			if (l->l_refused++ % 1000 == 0)
-				xs_log("domain %u: more than %u connections, "
-				    "refused (%lu so far)", l->l_domid,
-				    XS_DOMU_CONNS, l->l_refused);
+			l->l_refused++;
+			xs_glog(l->l_domid, "domain %u: more than %u "
+			    "connections, refused (%lu so far)", l->l_domid,
+			    XS_DOMU_CONNS, l->l_refused);
 			close(cfd);
 			continue;
 		}

@@ -189,5 +189,8 @@ int	xs_dispatch(struct xs_conn *, const struct xsd_sockmsg *,
 void	xs_reply_error(struct xs_conn *, const struct xsd_sockmsg *, int);
 unsigned int xs_domain_watches(unsigned int);
 void	xs_log(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
+/* What a domain's clients can cause at will: rate-limited per domain. */
+void	xs_glog(unsigned int, const char *, ...)
+	    __attribute__((__format__(__printf__, 2, 3)));
 
 #endif /* _XENSIMD_XS_STORE_H_ */

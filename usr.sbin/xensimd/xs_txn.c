@@ -301,8 +301,8 @@ xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
 	}
 	for (i = 0; i < t->t_nchg; i++)
 		if (xs_txn_apply(t, t->t_chg[i]) != 0)
-			xs_log("transaction %u: out of memory at commit",
-			    t->t_id);
+			xs_glog(c->c_domid, "transaction %u: out of memory "
+			    "at commit", t->t_id);
 	for (i = 0; i < t->t_nev; i++)
 		xs_event_fire(&t->t_ev[i]);
 out:

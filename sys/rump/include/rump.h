@@ -36,4 +36,7 @@
 /* Boot as a Xen domU, run until powered off; the exit status. */
 int	rump_xen_main(void);
 
+/* Kernel services: is this call to fail (RUMP_FAULT, fault.c)? */
+_Bool	rump_fault(const char *, const char *);
+
 #endif /* _RUMP_RUMP_H_ */

@@ -215,6 +215,7 @@ rump_xen_main(void)
 		return 1;
 	rump_cons_init();
 	rump_cpu_init();
+	rump_fault_init();
 	pool_subsystem_init();
 	kmem_init();
 	sysctl_init();
@@ -243,6 +244,7 @@ rump_xen_main(void)
 	rump_xenmem_conform_init();
 	rump_touch_given_init();
 	rump_selftest_init();
+	rump_plug_probe_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
 	printf("cpus: %d virtual\n", ncpu);

@@ -52,6 +52,8 @@ void	rump_uvm_init(void *, const struct rumpuser_xen_ram *, u_int,
 void	uvm_page_init_seg(struct vm_page *, paddr_t, paddr_t, paddr_t,
 	    paddr_t);
 void	uvm_pagecounts(u_int *, u_int *);
+void	uvm_physseg_boot_done(void);
+bool	rump_uvm_mapped(paddr_t, size_t);
 void	*rump_page_data(struct vm_page *);
 void	uvmpd_init(void);
 void	rump_memhog_init(void);
@@ -62,6 +64,8 @@ void	rump_selftest_init(void);
 void	uvm_km_init(void);
 void	rump_pools_init(void);
 u_int	uvmpd_drain_cycle(void);
+void	rump_plug_probe_init(void);
+void	rump_fault_init(void);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);
 void	rump_xenbus_watch_fired(void *, const char *);

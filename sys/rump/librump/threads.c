@@ -45,6 +45,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <stdarg.h>
 
+#include <rump.h>
 #include <rumpuser.h>
 
 #include "rump_private.h"
@@ -80,6 +81,10 @@ kthread_create(int pri, int flags, struct cpu_info *ci,
 	va_start(ap, fmt);
 	vsnprintf(l->l_name, sizeof(l->l_name), fmt, ap);
 	va_end(ap);
+	if (rump_fault("kthread", l->l_name)) {
+		kmem_free(l, sizeof(*l));
+		return EAGAIN;
+	}
 
 	error = rumpuser_thread_create(kthread_trampoline, l, l->l_name,
 	    join, &l->l_hyp);

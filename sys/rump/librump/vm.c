@@ -28,10 +28,9 @@
 
 /*
  * The page allocator: one struct vm_page per RAM frame of the guest,
- * and a free list.  As in uvm, a free page may be known to be zero
- * (PG_ZERO: never used since boot, or freed so by its owner), and
- * UVM_PGA_ZERO then costs nothing.  The kernel's own data lives in the
- * host's heap; the guest's RAM frames are what uvm hands out, so a page
+ * and a free list.  As NetBSD-current's uvm_page.c, a free page keeps
+ * no "known zero" state: UVM_PGA_ZERO always zeroes, and nothing else
+ * does.  The guest's RAM frames are what uvm hands out, so a page
  * given to Xen is a real frame of the domain.
  */
 
@@ -84,8 +83,7 @@ uvm_page_init_seg(struct vm_page *pgs, paddr_t start, paddr_t end,
 		pgs[i - start].phys_addr = ptoa(i);
 		if (i < avail_start || i >= avail_end)
 			continue;
-		/* The domain builder hands over zeroed frames. */
-		pgs[i - start].flags = PG_FREE | PG_ZERO;
+		pgs[i - start].flags = PG_FREE;
 		TAILQ_INSERT_TAIL(&uvm_freeq, &pgs[i - start], pageq.queue);
 		uvmexp.free++;
 	}
@@ -125,33 +123,16 @@ rump_uvm_init(void *ram, const struct rumpuser_xen_ram *segs, u_int nsegs,
 	uvmexp.freetarg = uvmexp.freemin * 4 / 3;
 	uvmexp.reserve_kernel = 5;
 	uvmexp.reserve_pagedaemon = 1;
+	uvm_physseg_boot_done();
 	uvmpd_init();
 }
 
-/*
- * uvm_physseg_plug(9), as with options UVM_HOTPLUG: frames [pfn, pfn +
- * pages) become RAM after boot, their pages free at once (known zero,
- * as the bench's boot RAM: untouched, they need no backing).  The bench
- * plugs only above the RAM there is, so that no segment moves under a
- * reader, and only what the host mapped.
- */
+/* Has the host mapped frames [pfn, pfn + pages) for the guest's RAM? */
 bool
-uvm_physseg_plug(paddr_t pfn, size_t pages, uvm_physseg_t *psp)
+rump_uvm_mapped(paddr_t pfn, size_t pages)
 {
-	uvm_physseg_t upm, last = UVM_PHYSSEG_TYPE_INVALID;
 
-	for (upm = uvm_physseg_get_first(); uvm_physseg_valid_p(upm);
-	    upm = uvm_physseg_get_next(upm))
-		last = upm;
-	if (pages == 0 || pfn > vm_ram_pages || pages > vm_ram_pages - pfn ||
-	    (uvm_physseg_valid_p(last) && pfn < uvm_physseg_get_end(last)))
-		return false;
-	upm = uvm_page_physload(pfn, pfn + pages, pfn, pfn + pages, 0);
-	if (!uvm_physseg_valid_p(upm))
-		return false;
-	if (psp != NULL)
-		*psp = upm;
-	return true;
+	return pfn <= vm_ram_pages && pages <= vm_ram_pages - pfn;
 }
 
 /* uvm_availmem(9): free pages now (the bench has no per-CPU caches). */
@@ -205,7 +186,7 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
     int flags)
 {
 	struct vm_page *pg;
-	bool zero, kick;
+	bool kick;
 
 	mutex_enter(&uvm_fpageqlock);
 	/*
@@ -223,15 +204,14 @@ uvm_pagealloc(struct uvm_object *obj, voff_t off, struct vm_anon *anon,
 	}
 	KASSERT(pg->flags & PG_FREE);
 	TAILQ_REMOVE(&uvm_freeq, pg, pageq.queue);
-	zero = (pg->flags & PG_ZERO) != 0;
-	pg->flags &= ~(PG_FREE | PG_ZERO);
+	pg->flags &= ~PG_FREE;
 	kick = --uvmexp.free < uvmexp.freemin;
 	mutex_exit(&uvm_fpageqlock);
 	if (kick)
 		uvm_kick_pdaemon();
 
-	/* Never touch a page known to be zero: it may not be backed yet. */
-	if ((flags & UVM_PGA_ZERO) && !zero)
+	/* pmap_zero_page(), done now: the caller looks at once. */
+	if (flags & UVM_PGA_ZERO)
 		memset(vm_ram + VM_PAGE_TO_PHYS(pg), 0, PAGE_SIZE);
 	return pg;
 }
@@ -243,8 +223,7 @@ uvm_pagefree(struct vm_page *pg)
 	KASSERT(vm_page_valid(pg));
 	mutex_enter(&uvm_fpageqlock);
 	KASSERT(!(pg->flags & PG_FREE));
-	/* PG_ZERO stays only if the owner set it: it knows, we do not. */
-	pg->flags |= PG_FREE;
+	pg->flags = PG_FREE;
 	/* Tail: a frame just freed is handed out last. */
 	TAILQ_INSERT_TAIL(&uvm_freeq, pg, pageq.queue);
 	if (++uvmexp.free == uvmexp.freetarg)
@@ -252,11 +231,7 @@ uvm_pagefree(struct vm_page *pg)
 	mutex_exit(&uvm_fpageqlock);
 }
 
-/*
- * Pages [pfn, pfn + n) off the free list into rlist.  As uvm_pagealloc,
- * a page known to be zero keeps PG_ZERO, so that its new owner knows it
- * need not (and must not, if it is not backed yet) touch it.
- */
+/* Pages [pfn, pfn + n) off the free list into rlist. */
 static void
 uvm_pglist_take(uint64_t pfn, uint64_t n, struct pglist *rlist)
 {
@@ -331,8 +306,8 @@ pglist_contig(uvm_physseg_t upm, uint64_t lo, uint64_t hi, uint64_t n,
  * uvm_pglistalloc(9): size bytes of free pages within [low, high).  With
  * nsegs 1, one physically contiguous run starting on a multiple of
  * alignment and not crossing a multiple of boundary (0: none); otherwise
- * any free pages of the range.  The pages are not zeroed: those known
- * to be zero carry PG_ZERO.  Never sleeps: waitok or not, ENOMEM when
+ * any free pages of the range.  The pages are not zeroed.  Never
+ * sleeps: waitok or not, ENOMEM when
  * there is no such run now.
  */
 int
@@ -387,7 +362,7 @@ uvm_pglistalloc(psize_t size, paddr_t low, paddr_t high, paddr_t alignment,
 	return ENOMEM;
 }
 
-/* uvm_pglistfree(9): PG_ZERO stays on pages whose owner set it. */
+/* uvm_pglistfree(9) */
 void
 uvm_pglistfree(struct pglist *list)
 {

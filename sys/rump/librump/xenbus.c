@@ -45,6 +45,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <xen/xenbus.h>
 
+#include <rump.h>
 #include <rumpuser.h>
 
 #include "rump_private.h"
@@ -188,6 +189,8 @@ register_xenbus_watch(struct xenbus_watch *watch)
 	char path[XS_PATHMAX];
 	int error;
 
+	if (rump_fault("watch", watch->node))
+		return ENOMEM;
 	if ((error = xenbus_path(path, sizeof(path), watch->node, NULL)) != 0)
 		return error;
 	return rumpuser_xs_watch(path, watch);

@@ -29,20 +29,35 @@
 /*
  * rumpxen: a Xen domU whose kernel is the bench's rump kernel.  xensimd
  * runs it for a domain; it boots, attaches the balloon driver and runs
- * until the toolstack powers it off.
+ * until the toolstack powers it off.  Its command line is the kernel's
+ * boot parameters, NAME=VALUE each (RUMP_FAULT, ...).
  */
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include <rump.h>
 
 int
 main(int argc, char **argv)
 {
+	char *eq;
+	int i;
 
-	(void)argc;
-	(void)argv;
+	for (i = 1; i < argc; i++) {
+		if ((eq = strchr(argv[i], '=')) == NULL || eq == argv[i]) {
+			fprintf(stderr, "rumpxen: %s: not NAME=VALUE\n",
+			    argv[i]);
+			return 1;
+		}
+		*eq = '\0';
+		if (setenv(argv[i], eq + 1, 1) == -1) {
+			perror("rumpxen: setenv");
+			return 1;
+		}
+	}
 	/* Console lines go out as they come, also to a file. */
 	setvbuf(stdout, NULL, _IONBF, 0);
 	signal(SIGPIPE, SIG_IGN);

@@ -67,13 +67,17 @@
  * the guest grows up to its memory map, maxmem, and no further.  A
  * domain created below maxmem starts with the rest of the map in the
  * balloon: an auto-translated one (populate-on-demand) balloons it out
- * at attach; a PV one booted with less RAM than its map, and the driver
- * hot-plugs the rest into uvm (uvm_physseg_plug) straight into the
- * balloon, as Linux does with its hot-plugged memory.
+ * at attach; on a PV one, with options UVM_HOTPLUG, the driver
+ * populates the rest and then plugs it into uvm (uvm_physseg_plug) as
+ * the target grows.
+ *
+ * The balloon's pages are linked through their own struct vm_page:
+ * moving memory never allocates.
  *
  * Deflate on OOM (machdep.xen.balloon.deflate_on_oom): the balloon's
- * records come from a pool(9) whose drain hook the page daemon runs
- * when free pages are short, NetBSD's way of telling a subsystem.  If
+ * batch buffers come from a pool(9) whose drain hook the page daemon's
+ * pool drainer runs when free pages are short, NetBSD's way of telling
+ * a subsystem.  If
  * the option is on, the hook raises the target by the shortfall below
  * uvmexp.freetarg plus freetarg again, doubled while the guest eats
  * each step faster than 16 MiB a second, and the thread moves it at
@@ -82,14 +86,17 @@
  * data/balloon-target; the next target from dom0 or root wins again,
  * and inflation then stops where free pages would fall below freetarg.
  * With the option on, ballooned memory counts as used (inflated_free);
- * with it off, it is taken off the guest's total (inflated_total,
- * uvmexp.npages), as Linux accounts it.
+ * with it off, as gone from the guest's total (inflated_total), as
+ * Linux accounts it; uvm's own totals are left alone.
  */
 
 #include <sys/cdefs.h>
 __KERNEL_RCSID(0, "$NetBSD$");
 
 #include "opt_xen.h"
+#if defined(_KERNEL_OPT)
+#include "opt_uvm_hotplug.h"
+#endif
 
 #include <sys/param.h>
 #include <sys/condvar.h>
@@ -156,16 +163,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 /* How long the page daemon waits for a deflation on OOM, at most. */
 #define BALLOON_OOM_WAIT_MS	1000
 
-/* The balloon's pages: a stack of page-sized chunks of pointers. */
-#define BALLOON_CHUNK_PAGES	((PAGE_SIZE - 2 * sizeof(void *)) / \
-				    sizeof(struct vm_page *))
-struct balloon_chunk {
-	SLIST_ENTRY(balloon_chunk) bc_entry;
-	size_t			bc_count;
-	struct vm_page		*bc_pages[BALLOON_CHUNK_PAGES];
-};
-SLIST_HEAD(balloon_stack, balloon_chunk);
-
 struct balloon_xenbus_softc {
 	device_t		sc_dev;		/* const after attach */
 	struct sysctllog	*sc_log;	/* attach/detach only */
@@ -178,13 +175,16 @@ struct balloon_xenbus_softc {
 	kcondvar_t		sc_cv;		/* wakes the thread; sc_lock */
 	kcondvar_t		sc_parkcv;	/* thread parked; sc_lock */
 	kcondvar_t		sc_oomcv;	/* OOM deflation moved; sc_lock */
+	bool			sc_started;	/* sc_lock: attach is done */
 	bool			sc_dying;	/* sc_lock */
+	bool			sc_watched;	/* attach/detach only */
 	bool			sc_suspended;	/* sc_lock: no hypercalls */
 	bool			sc_parked;	/* sc_lock: thread obeys it */
 	uint64_t		sc_target;	/* sc_lock: RAM wanted, pages */
 	uint64_t		sc_min_kb;	/* sc_lock: min target, KiB */
 	uint64_t		sc_tgen;	/* sc_lock: bumped per target */
 	uint64_t		sc_npages;	/* sc_lock: pages in balloon */
+	uint64_t		sc_unplugged;	/* sc_lock: of them, not in uvm */
 	bool			sc_clipped;	/* sc_lock: clip logged */
 	int			sc_retry_s;	/* sc_lock: stall retry, s */
 
@@ -203,7 +203,7 @@ struct balloon_xenbus_softc {
 	uint64_t		sc_hypercalls;
 	uint64_t		sc_partial;
 	uint64_t		sc_retries;
-	uint64_t		sc_inflated_total; /* pages off uvmexp.npages */
+	uint64_t		sc_inflated_total; /* pages off the total */
 	uint64_t		sc_inflated_free; /* pages counted as used */
 	uint64_t		sc_oom_deflations;
 	uint64_t		sc_oom_pages;
@@ -215,8 +215,8 @@ struct balloon_xenbus_softc {
 	/* the thread's own */
 	u_int			sc_order;	/* largest order to use now */
 	const char		*sc_refused;	/* op short at order 9, or NULL */
-	struct balloon_stack	sc_pages;	/* single pages, top first */
-	struct balloon_stack	sc_runs;	/* first pages of whole runs */
+	struct pglist		sc_pages;	/* single pages, top first */
+	struct pglist		sc_runs;	/* first pages of whole runs */
 	uint64_t		sc_nruns;	/* runs held whole */
 	xen_pfn_t		*sc_frames;	/* BALLOON_DELTA frames */
 	struct vm_page		**sc_batch;	/* BALLOON_DELTA pages */
@@ -225,11 +225,12 @@ struct balloon_xenbus_softc {
 	kmutex_t		sc_rlock;
 	kcondvar_t		sc_rcv;		/* wakes the reporter */
 	struct lwp		*sc_rthread;	/* attach/detach only */
+	bool			sc_rstarted;	/* sc_rlock: attach is done */
 	bool			sc_rdying;	/* sc_rlock */
 	bool			sc_rsuspended;	/* sc_rlock: no hypercalls */
 	int			sc_reporting;	/* sc_rlock: 0 or 1 */
 	bool			sc_rshort;	/* sc_rlock: return failed, said */
-	struct balloon_stack	sc_reported;	/* sc_rlock: first pages */
+	struct pglist		sc_reported;	/* sc_rlock: first pages */
 	uint64_t		sc_nreported;	/* both locks to write: pages */
 	xen_pfn_t		*sc_rframes;	/* sc_rlock: a batch of runs */
 	struct vm_page		**sc_rbatch;	/* sc_rlock: a batch of runs */
@@ -258,12 +259,13 @@ static size_t	balloon_inflate_super(struct balloon_xenbus_softc *, size_t,
 		    int *);
 static size_t	balloon_give_run(struct balloon_xenbus_softc *,
 		    struct vm_page *);
-static size_t	balloon_zero_run(struct vm_page *);
+static void	balloon_zero_run(struct vm_page *);
 static bool	balloon_mcontig(struct vm_page *);
 static xen_pfn_t balloon_xen_frame(struct balloon_xenbus_softc *, paddr_t);
 static void	balloon_p2m_unmap(struct balloon_xenbus_softc *, paddr_t);
+static void	balloon_p2m_begin(void);
 static void	balloon_p2m_map(paddr_t, paddr_t);
-static void	balloon_p2m_flush(void);
+static void	balloon_p2m_end(void);
 static size_t	balloon_deflate(struct balloon_xenbus_softc *, size_t, u_int,
 		    int *);
 static size_t	balloon_deflate_super(struct balloon_xenbus_softc *, size_t,
@@ -271,14 +273,10 @@ static size_t	balloon_deflate_super(struct balloon_xenbus_softc *, size_t,
 static void	balloon_refused(struct balloon_xenbus_softc *, const char *);
 static size_t	balloon_reservation_op(struct balloon_xenbus_softc *,
 		    unsigned int, size_t, u_int);
-static void	balloon_push(struct balloon_stack *, struct vm_page *);
-static void	balloon_push_spare(struct balloon_stack *, struct vm_page *,
-		    struct balloon_chunk **);
-static struct vm_page *balloon_pop(struct balloon_stack *);
-static size_t	balloon_peek(struct balloon_stack *, struct vm_page **,
-		    size_t);
+static void	balloon_push(struct pglist *, struct vm_page *);
+static struct vm_page *balloon_pop(struct pglist *);
+static size_t	balloon_peek(struct pglist *, struct vm_page **, size_t);
 static void	balloon_split(struct balloon_xenbus_softc *);
-static void	balloon_free_stack(struct balloon_stack *);
 static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
 static void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 static int	balloon_parse_kb(const char *, uint64_t *);
@@ -296,8 +294,15 @@ static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 static void	balloon_hotplug(struct balloon_xenbus_softc *);
 
-static void	balloon_report_attach(struct balloon_xenbus_softc *);
+static void	balloon_teardown(struct balloon_xenbus_softc *);
+static uint64_t	balloon_listed(struct balloon_xenbus_softc *);
+static size_t	balloon_plug(struct balloon_xenbus_softc *, size_t, u_int,
+		    int *);
+
+static int	balloon_report_attach(struct balloon_xenbus_softc *);
+static void	balloon_report_start(struct balloon_xenbus_softc *);
 static void	balloon_report_detach(struct balloon_xenbus_softc *);
+static void	balloon_report_free(struct balloon_xenbus_softc *);
 static void	balloon_report_suspend(struct balloon_xenbus_softc *, bool);
 static void	balloon_report_thread(void *);
 static uint64_t	balloon_report_excess(void);
@@ -312,7 +317,7 @@ static int	balloon_sysctl_reporting(SYSCTLFN_PROTO);
 
 static void	balloon_xenbus_watcher(struct xenbus_watch *, const char **,
 		    unsigned int);
-static void	balloon_sysctl_setup(struct balloon_xenbus_softc *);
+static int	balloon_sysctl_setup(struct balloon_xenbus_softc *);
 static int	balloon_sysctl_current(SYSCTLFN_PROTO);
 static int	balloon_sysctl_target(SYSCTLFN_PROTO);
 static int	balloon_sysctl_min(SYSCTLFN_PROTO);
@@ -334,8 +339,8 @@ static struct xenbus_watch balloon_xenbus_watch = {
 /* There is one balloon per domain; the watch and sysctl find it here. */
 static struct balloon_xenbus_softc *balloon_sc;
 
-/* The balloon's records; the page daemon drains it when short. */
-static struct pool balloon_chunk_pool;
+/* The batch buffers; the page daemon drains it when short. */
+static struct pool balloon_buf_pool;
 
 /* Counters: uint64_t members of the softc, CTLTYPE_QUAD nodes. */
 static const struct balloon_stat balloon_qstats[] = {
@@ -413,11 +418,20 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	cv_init(&sc->sc_cv, "xenbal");
 	cv_init(&sc->sc_parkcv, "xenbalpk");
 	cv_init(&sc->sc_oomcv, "xenbaloom");
-	SLIST_INIT(&sc->sc_pages);
-	SLIST_INIT(&sc->sc_runs);
-	pool_init(&balloon_chunk_pool, sizeof(struct balloon_chunk), 0, 0, 0,
-	    "balloonpl", NULL, IPL_NONE);
-	pool_set_drain_hook(&balloon_chunk_pool, balloon_pool_drain, sc);
+	TAILQ_INIT(&sc->sc_pages);
+	TAILQ_INIT(&sc->sc_runs);
+	/*
+	 * The batch buffers come from a pool of the balloon's own: it has
+	 * pages as long as the balloon is attached, so the page daemon's
+	 * pool drainer visits it and its hook learns of memory shortage.
+	 */
+	pool_init(&balloon_buf_pool, PAGE_SIZE, 0, 0, 0, "xenbalbf", NULL,
+	    IPL_NONE);
+	pool_set_drain_hook(&balloon_buf_pool, balloon_pool_drain, sc);
+	sc->sc_frames = pool_get(&balloon_buf_pool, PR_WAITOK);
+	sc->sc_batch = pool_get(&balloon_buf_pool, PR_WAITOK);
+	CTASSERT(BALLOON_DELTA * sizeof(xen_pfn_t) <= PAGE_SIZE);
+	CTASSERT(BALLOON_DELTA * sizeof(struct vm_page *) <= PAGE_SIZE);
 
 	current = xenmem_get_reservation(XENMEM_current_reservation);
 	max = xenmem_get_reservation(XENMEM_maximum_reservation);
@@ -433,26 +447,45 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	    BALLOON_PAGES_TO_KB(current), BALLOON_PAGES_TO_KB(max),
 	    sc->sc_min_kb);
 
-	sc->sc_frames = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_frames),
-	    KM_SLEEP);
-	sc->sc_batch = kmem_alloc(BALLOON_DELTA * sizeof(*sc->sc_batch),
-	    KM_SLEEP);
+	/*
+	 * All that can fail comes first, while nothing is ballooned: a
+	 * failed attach then undoes it all.  The threads wait for
+	 * sc_started.
+	 */
+	balloon_sc = sc;
+	if ((error = balloon_report_attach(sc)) != 0) {
+		aprint_error_dev(self, "unable to create reporting thread: "
+		    "error %d\n", error);
+		goto fail;
+	}
+	if ((error = kthread_create(PRI_NONE, KTHREAD_MPSAFE |
+	    KTHREAD_MUSTJOIN, NULL, balloon_thread, sc, &sc->sc_thread,
+	    "xenballoon")) != 0) {
+		aprint_error_dev(self, "unable to create balloon thread: "
+		    "error %d\n", error);
+		sc->sc_thread = NULL;
+		goto fail;
+	}
+	if ((error = balloon_sysctl_setup(sc)) != 0) {
+		aprint_error_dev(self, "unable to create sysctl nodes: "
+		    "error %d\n", error);
+		goto fail;
+	}
+	if ((error = register_xenbus_watch(&balloon_xenbus_watch)) != 0) {
+		aprint_error_dev(self, "unable to watch memory/target: "
+		    "error %d\n", error);
+		goto fail;
+	}
+	sc->sc_watched = true;
+
 	balloon_hotplug(sc);
 	/* Before the gap goes out: inflating takes reported runs first. */
-	balloon_report_attach(sc);
 	balloon_pod_gap(sc);
-	balloon_sc = sc;
-	balloon_sysctl_setup(sc);
-
-	if (kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN, NULL,
-	    balloon_thread, sc, &sc->sc_thread, "xenballoon") != 0) {
-		aprint_error_dev(self, "unable to create balloon thread\n");
-		goto fail;
-	}
-	if (register_xenbus_watch(&balloon_xenbus_watch) != 0) {
-		aprint_error_dev(self, "unable to watch memory/target\n");
-		goto fail;
-	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_started = true;
+	cv_signal(&sc->sc_cv);
+	mutex_exit(&sc->sc_lock);
+	balloon_report_start(sc);
 
 	/*
 	 * Tell the toolstack we balloon.  Only XAPI creates the node for
@@ -472,18 +505,8 @@ balloon_xenbus_attach(device_t parent, device_t self, void *aux)
 	return;
 
 fail:
-	if (sc->sc_thread != NULL) {
-		mutex_enter(&sc->sc_lock);
-		sc->sc_dying = true;
-		cv_signal(&sc->sc_cv);
-		mutex_exit(&sc->sc_lock);
-		kthread_join(sc->sc_thread);
-		sc->sc_thread = NULL;
-	}
-	sysctl_teardown(&sc->sc_log);
-	balloon_report_detach(sc);
-	balloon_sc = NULL;
-	pool_destroy(&balloon_chunk_pool);
+	balloon_teardown(sc);
+	aprint_error_dev(self, "not attached, memory left as it is\n");
 }
 
 static int
@@ -491,32 +514,45 @@ balloon_xenbus_detach(device_t self, int flags)
 {
 	struct balloon_xenbus_softc *sc = device_private(self);
 
+	/* An attach that failed left nothing to undo. */
 	if (sc->sc_thread == NULL)
 		return 0;
 	pmf_device_deregister(self);
-	unregister_xenbus_watch(&balloon_xenbus_watch);
-	sysctl_teardown(&sc->sc_log);
+	balloon_teardown(sc);
+	return 0;
+}
 
+/*
+ * Undo what attach set up, in reverse, from wherever it got to.  The
+ * ballooned frames stay with Xen, and their pages out of uvm: they
+ * have no frame behind them.
+ */
+static void
+balloon_teardown(struct balloon_xenbus_softc *sc)
+{
+
+	if (sc->sc_watched)
+		unregister_xenbus_watch(&balloon_xenbus_watch);
+	sc->sc_watched = false;
+	sysctl_teardown(&sc->sc_log);
 	mutex_enter(&sc->sc_lock);
 	sc->sc_dying = true;
 	cv_signal(&sc->sc_cv);
 	mutex_exit(&sc->sc_lock);
-	kthread_join(sc->sc_thread);
-	sc->sc_thread = NULL;
+	if (sc->sc_thread != NULL) {
+		kthread_join(sc->sc_thread);
+		sc->sc_thread = NULL;
+	}
+	/* No drain hook runs once the pool is gone. */
+	pool_put(&balloon_buf_pool, sc->sc_frames);
+	pool_put(&balloon_buf_pool, sc->sc_batch);
+	pool_destroy(&balloon_buf_pool);
 	balloon_report_detach(sc);
 	balloon_sc = NULL;
-
-	/* The ballooned frames stay with Xen; only our records go. */
-	balloon_free_stack(&sc->sc_pages);
-	balloon_free_stack(&sc->sc_runs);
-	pool_destroy(&balloon_chunk_pool);
-	kmem_free(sc->sc_frames, BALLOON_DELTA * sizeof(*sc->sc_frames));
-	kmem_free(sc->sc_batch, BALLOON_DELTA * sizeof(*sc->sc_batch));
 	cv_destroy(&sc->sc_oomcv);
 	cv_destroy(&sc->sc_parkcv);
 	cv_destroy(&sc->sc_cv);
 	mutex_destroy(&sc->sc_lock);
-	return 0;
 }
 
 /*
@@ -607,7 +643,7 @@ balloon_pod_gap(struct balloon_xenbus_softc *sc)
 	u_int order;
 	int error;
 
-	/* PV: the gap was hot-plugged straight into the balloon. */
+	/* PV: RAM beyond boot memory is plugged only as it is wanted. */
 	if (sc->sc_pv)
 		return;
 	while (sc->sc_npages < gap) {
@@ -630,14 +666,20 @@ balloon_pod_gap(struct balloon_xenbus_softc *sc)
 		    " KiB above the target ballooned out\n",
 		    BALLOON_PAGES_TO_KB(gap));
 	/* What could not be given stays guest RAM. */
-	sc->sc_target = sc->sc_physmem - sc->sc_npages;
+	mutex_enter(&sc->sc_lock);
+	if (sc->sc_npages < gap)
+		sc->sc_target = sc->sc_physmem - sc->sc_npages;
+	mutex_exit(&sc->sc_lock);
 }
 
 /*
- * PV: the memory map (libxl's covers maxmem) beyond the RAM the domain
- * booted with is hot-plugged into uvm and taken into the balloon at
- * once, before anything touches it: no frame backs it yet.  Later
- * targets deflate into it as into any ballooned page.
+ * PV: the memory map (libxl's covers maxmem) may reach beyond the RAM
+ * the domain booted with.  With options UVM_HOTPLUG, that RAM counts as
+ * ballooned, not yet in uvm: as the target grows past boot memory, the
+ * driver populates it, then plugs it (balloon_plug), so that no page
+ * ever reaches uvm's free lists without a frame behind it.  Without
+ * the option, uvm cannot take RAM after boot and the guest stays
+ * within its boot memory.
  */
 static void
 balloon_hotplug(struct balloon_xenbus_softc *sc)
@@ -645,9 +687,7 @@ balloon_hotplug(struct balloon_xenbus_softc *sc)
 #ifdef XENPV
 	static struct bi_memmap_entry map[BALLOON_MEMMAP_MAX];
 	struct xen_memory_map memmap;
-	struct pglist pl;
-	struct vm_page *pg;
-	uint64_t top, pfn, n, taken;
+	uint64_t top;
 	u_int i;
 
 	if (!sc->sc_pv)
@@ -663,41 +703,106 @@ balloon_hotplug(struct balloon_xenbus_softc *sc)
 			top = MAX(top, atop(map[i].addr + map[i].size));
 	if (top <= sc->sc_physmem)
 		return;
-	if (!uvm_physseg_plug(sc->sc_physmem, top - sc->sc_physmem, NULL)) {
-		aprint_error_dev(sc->sc_dev, "cannot hot-plug %" PRIu64
-		    " KiB beyond boot memory\n",
-		    BALLOON_PAGES_TO_KB(top - sc->sc_physmem));
-		return;
-	}
-
-	/* Aligned runs whole, so that they may come back in one extent. */
-	taken = 0;
-	for (pfn = sc->sc_physmem; pfn < top; pfn += n) {
-		n = pfn % BALLOON_SUPER_PAGES == 0 &&
-		    top - pfn >= BALLOON_SUPER_PAGES ? BALLOON_SUPER_PAGES : 1;
-		if (uvm_pglistalloc(ptoa(n), ptoa(pfn), ptoa(pfn + n), 0, 0,
-		    &pl, 1, 0) != 0)
-			panic("balloon: hot-plugged frame %#" PRIx64 " taken",
-			    pfn);
-		/* Frames from Xen come unscrubbed: uvm must zero them. */
-		TAILQ_FOREACH(pg, &pl, pageq.queue)
-			pg->flags &= ~PG_ZERO;
-		if (n == 1)
-			balloon_push(&sc->sc_pages, TAILQ_FIRST(&pl));
-		else {
-			balloon_push(&sc->sc_runs, TAILQ_FIRST(&pl));
-			sc->sc_nruns++;
-		}
-		taken += n;
-	}
+#ifdef UVM_HOTPLUG
 	mutex_enter(&sc->sc_lock);
-	sc->sc_npages += taken;
+	sc->sc_unplugged = top - sc->sc_physmem;
+	sc->sc_npages += sc->sc_unplugged;
 	sc->sc_physmem = top;
 	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
+	aprint_normal_dev(sc->sc_dev, "%" PRIu64 " KiB beyond boot memory, "
+	    "plugged as the target grows\n",
+	    BALLOON_PAGES_TO_KB(sc->sc_unplugged));
+#else
 	aprint_normal_dev(sc->sc_dev, "%" PRIu64 " KiB beyond boot memory "
-	    "hot-plugged, ballooned\n", BALLOON_PAGES_TO_KB(taken));
+	    "out of reach: no options UVM_HOTPLUG\n",
+	    BALLOON_PAGES_TO_KB(top - sc->sc_physmem));
 #endif
+#endif
+}
+
+/*
+ * PV, UVM_HOTPLUG: take up to n pages of RAM beyond what uvm has from
+ * Xen, at the given order where the frames are so aligned, map them,
+ * and only then plug them into uvm.  If uvm cannot take them, they go
+ * back to Xen and the rest of the map stays out of reach.  Returns the
+ * pages plugged.
+ */
+static size_t
+balloon_plug(struct balloon_xenbus_softc *sc, size_t n, u_int order,
+    int *errorp)
+{
+#if defined(XENPV) && defined(UVM_HOTPLUG)
+	uint64_t pfn, i;
+	size_t ext, done, pages;
+
+	pfn = sc->sc_physmem - sc->sc_unplugged;
+	n = MIN(n, sc->sc_unplugged);
+	if (order != 0 && (pfn % BALLOON_SUPER_PAGES != 0 ||
+	    n < BALLOON_SUPER_PAGES))
+		order = 0;
+	if (order == 0)
+		n = MIN(n, MIN(BALLOON_DELTA,
+		    BALLOON_SUPER_PAGES - pfn % BALLOON_SUPER_PAGES));
+	ext = n >> order;
+	memset(sc->sc_frames, 0, ext * sizeof(*sc->sc_frames));
+	done = balloon_reservation_op(sc, XENMEM_increase_reservation, ext,
+	    order);
+	pages = done << order;
+	if (pages == 0) {
+		*errorp = ENOMEM;
+		return 0;
+	}
+	balloon_p2m_begin();
+	for (i = 0; i < pages; i++)
+		balloon_p2m_map(ptoa(pfn + i),
+		    ptoa(sc->sc_frames[i >> order] + (i & (((uint64_t)1 << order) - 1))));
+	balloon_p2m_end();
+
+	if (!uvm_physseg_plug(pfn, pages, NULL)) {
+		for (i = 0; i < pages; i++)
+			balloon_p2m_unmap(sc, ptoa(pfn + i));
+		done = balloon_reservation_op(sc, XENMEM_decrease_reservation,
+		    done, order);
+		mutex_enter(&sc->sc_lock);
+		device_printf(sc->sc_dev, "cannot plug %" PRIu64 " KiB into "
+		    "uvm, %" PRIu64 " KiB of the memory map out of reach\n",
+		    BALLOON_PAGES_TO_KB(pages),
+		    BALLOON_PAGES_TO_KB(sc->sc_unplugged));
+		if ((done << order) < pages)
+			device_printf(sc->sc_dev, "%zu KiB Xen would not take "
+			    "back stay charged, unused\n",
+			    (size_t)BALLOON_PAGES_TO_KB(pages - (done << order)));
+		sc->sc_npages -= sc->sc_unplugged;
+		sc->sc_physmem -= sc->sc_unplugged;
+		sc->sc_unplugged = 0;
+		balloon_account(sc);
+		mutex_exit(&sc->sc_lock);
+		*errorp = ENOMEM;
+		return 0;
+	}
+	mutex_enter(&sc->sc_lock);
+	sc->sc_unplugged -= pages;
+	sc->sc_npages -= pages;
+	sc->sc_deflated += pages;
+	balloon_account(sc);
+	mutex_exit(&sc->sc_lock);
+	if (pages < n)
+		*errorp = ENOMEM;
+	return pages;
+#else
+	*errorp = EOPNOTSUPP;
+	return 0;
+#endif
+}
+
+/* Pages in the balloon that uvm knows: those that deflating returns. */
+static uint64_t
+balloon_listed(struct balloon_xenbus_softc *sc)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	return sc->sc_npages - sc->sc_unplugged;
 }
 
 /* Pages the balloon should hold for the current target. */
@@ -720,8 +825,8 @@ balloon_set_target(struct balloon_xenbus_softc *sc, uint64_t pages)
 	if (pages > sc->sc_physmem) {
 		if (!sc->sc_clipped)
 			device_printf(sc->sc_dev, "target %" PRIu64 " KiB "
-			    "beyond maxmem, clipped to %" PRIu64
-			    " KiB\n", BALLOON_PAGES_TO_KB(pages),
+			    "beyond the RAM the guest can have, clipped to "
+			    "%" PRIu64 " KiB\n", BALLOON_PAGES_TO_KB(pages),
 			    BALLOON_PAGES_TO_KB(sc->sc_physmem));
 		sc->sc_clipped = true;
 	} else
@@ -819,6 +924,8 @@ balloon_thread(void *cookie)
 	bool inflate, stalled, complained = false;
 
 	mutex_enter(&sc->sc_lock);
+	while (!sc->sc_started && !sc->sc_dying)
+		cv_wait(&sc->sc_cv, &sc->sc_lock);
 	tgen = sc->sc_tgen;
 	while (!sc->sc_dying) {
 		if (sc->sc_suspended) {
@@ -980,6 +1087,12 @@ balloon_pool_drain(void *arg, int flags)
 	uint64_t freepg;
 	int start;
 
+	mutex_enter(&sc->sc_lock);
+	if (!sc->sc_started || sc->sc_dying) {
+		mutex_exit(&sc->sc_lock);
+		return;
+	}
+	mutex_exit(&sc->sc_lock);
 	/* Memory reported free comes back first: the target stays. */
 	balloon_report_pressure(sc);
 	freepg = (uint64_t)uvm_availmem(false);
@@ -1073,19 +1186,17 @@ balloon_oom_short(struct balloon_xenbus_softc *sc)
 
 /*
  * Linux's "balloon usage visible by guest": with deflate_on_oom off,
- * ballooned pages are gone from the guest's total (uvmexp.npages, what
- * it reports as its memory); with it on, they may come back at any time
- * and count as used instead.
+ * ballooned memory is reported as gone from the guest's total
+ * (inflated_total); with it on, it may come back at any time and is
+ * reported as used instead (inflated_free).  uvm's own totals are
+ * uvm's: they are left alone.
  */
 static void
 balloon_account(struct balloon_xenbus_softc *sc)
 {
-	uint64_t off;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
-	off = sc->sc_oom ? 0 : sc->sc_npages;
-	uvmexp.npages += (int)((int64_t)sc->sc_inflated_total - (int64_t)off);
-	sc->sc_inflated_total = off;
+	sc->sc_inflated_total = sc->sc_oom ? 0 : sc->sc_npages;
 	sc->sc_inflated_free = sc->sc_oom ? sc->sc_npages : 0;
 }
 
@@ -1153,6 +1264,9 @@ balloon_batch(struct balloon_xenbus_softc *sc, bool inflate, uint64_t want,
 {
 	uint64_t ext;
 
+	/* Pages uvm knows first; then RAM still to plug. */
+	if (!inflate && balloon_listed(sc) > 0)
+		want = MIN(want, balloon_listed(sc));
 	ext = sc->sc_order == 0 ? 0 : want / BALLOON_SUPER_PAGES;
 	if (!inflate && !sc->sc_pv)
 		ext = MIN(ext, sc->sc_nruns);
@@ -1245,11 +1359,8 @@ balloon_inflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 		balloon_p2m_unmap(sc, VM_PAGE_TO_PHYS(pg));
 		balloon_push(&sc->sc_pages, pg);
 	}
-	/* Those Xen did not take are still zero, as uvm gave them. */
-	for (i = done; i < got; i++) {
-		sc->sc_batch[i]->flags |= PG_ZERO;
+	for (i = done; i < got; i++)
 		uvm_pagefree(sc->sc_batch[i]);
-	}
 
 	mutex_enter(&sc->sc_lock);
 	sc->sc_npages += done;
@@ -1273,7 +1384,7 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	struct pglist pl;
 	struct vm_page *pg;
 	paddr_t pa;
-	size_t got, nsuper, nzeroed, zeroed, done, k, given, total, limit;
+	size_t got, nsuper, nzeroed, done, k, given, total, limit;
 	size_t i, j;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
@@ -1313,16 +1424,16 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 
 	/*
 	 * A call at a time, each after zeroing at most BALLOON_ZERO_BATCH
-	 * pages, so that the first frames leave early; runs known to be
-	 * zero cost nothing and share one call.  Runs below nzeroed are
-	 * zeroed, those above untouched.
+	 * pages, so that the first frames leave early.  Runs below nzeroed
+	 * are zeroed, those above untouched.
 	 */
 	total = 0;
 	for (done = 0, nzeroed = 0; done == nzeroed && nzeroed < nsuper;
 	    done += k) {
-		for (k = 0, zeroed = 0; nzeroed < nsuper &&
-		    zeroed < BALLOON_ZERO_BATCH; k++, nzeroed++) {
-			zeroed += balloon_zero_run(sc->sc_batch[nzeroed]);
+		for (k = 0; nzeroed < nsuper &&
+		    k * BALLOON_SUPER_PAGES < BALLOON_ZERO_BATCH;
+		    k++, nzeroed++) {
+			balloon_zero_run(sc->sc_batch[nzeroed]);
 			sc->sc_frames[k] = balloon_xen_frame(sc,
 			    VM_PAGE_TO_PHYS(sc->sc_batch[nzeroed]));
 		}
@@ -1350,56 +1461,40 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	/* The rest page by page, a run per call, while Xen takes them. */
 	for (i = done; i < got; i++) {
 		if (total == i * BALLOON_SUPER_PAGES) {
-			if (i >= nzeroed) {
-				(void)balloon_zero_run(sc->sc_batch[i]);
-				nzeroed = i + 1;
-			}
+			if (i >= nzeroed)
+				balloon_zero_run(sc->sc_batch[i]);
 			given = balloon_give_run(sc, sc->sc_batch[i]);
 			total += given;
 			if (given == BALLOON_SUPER_PAGES)
 				continue;
 			*errorp = EBUSY;
 		} else {
-			/* Still zero if we made it so; else as uvm gave it. */
 			pa = VM_PAGE_TO_PHYS(sc->sc_batch[i]);
-			for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
-				pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
-				if (i < nzeroed)
-					pg->flags |= PG_ZERO;
-				uvm_pagefree(pg);
-			}
+			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+				uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
 		}
 	}
 	return total;
 }
 
 /*
- * Zero what of a run is not known to be: Xen must see no data.  Returns
- * the pages zeroed; none of the run is marked zero any more.
+ * Zero a run before it goes: Xen must see none of our data.  uvm keeps
+ * no "known zero" state for free pages, so every page is zeroed.
  */
-static size_t
+static void
 balloon_zero_run(struct vm_page *run)
 {
-	struct vm_page *pg;
 	paddr_t pa = VM_PAGE_TO_PHYS(run);
-	size_t j, zeroed = 0;
+	size_t j;
 
-	for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
-		pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
-		if (!(pg->flags & PG_ZERO)) {
-			pmap_zero_page(pa + ptoa(j));
-			zeroed++;
-		}
-		pg->flags &= ~PG_ZERO;
-	}
-	return zeroed;
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+		pmap_zero_page(pa + ptoa(j));
 }
 
 /* A run's 512 pages at order 0.  Returns the pages Xen took. */
 static size_t
 balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
 {
-	struct vm_page *pg;
 	paddr_t pa, base = VM_PAGE_TO_PHYS(run);
 	size_t done, j;
 
@@ -1415,15 +1510,13 @@ balloon_give_run(struct balloon_xenbus_softc *sc, struct vm_page *run)
 	}
 	for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
 		pa = base + ptoa(j);
-		pg = PHYS_TO_VM_PAGE(pa);
-		if (j < done) {
+		if (j >= done)
+			uvm_pagefree(PHYS_TO_VM_PAGE(pa));
+		else {
 			balloon_p2m_unmap(sc, pa);
 			if (done < BALLOON_SUPER_PAGES)
-				balloon_push(&sc->sc_pages, pg);
-		} else {
-			/* Still zero, as we made it. */
-			pg->flags |= PG_ZERO;
-			uvm_pagefree(pg);
+				balloon_push(&sc->sc_pages,
+				    PHYS_TO_VM_PAGE(pa));
 		}
 	}
 	mutex_enter(&sc->sc_lock);
@@ -1478,12 +1571,25 @@ balloon_p2m_unmap(struct balloon_xenbus_softc *sc, paddr_t pa)
 #endif
 }
 
+/*
+ * PV: a batch of P2M and M2P updates.  The queue of M2P updates is the
+ * current CPU's (x86_xpmap.c): the thread must not migrate between
+ * queueing and flushing.
+ */
+static void
+balloon_p2m_begin(void)
+{
+
+	kpreempt_disable();
+}
+
 /* PV: machine frame ma backs pa again, in our P2M and in Xen's M2P. */
 static void
 balloon_p2m_map(paddr_t pa, paddr_t ma)
 {
 
 #ifdef XENPV
+	KASSERT(kpreempt_disabled());
 	xpmap_ptom_map(pa, ma);
 	xpq_queue_machphys_update(ma, pa);
 #else
@@ -1492,12 +1598,13 @@ balloon_p2m_map(paddr_t pa, paddr_t ma)
 }
 
 static void
-balloon_p2m_flush(void)
+balloon_p2m_end(void)
 {
 
 #ifdef XENPV
 	xpq_flush_queue();
 #endif
+	kpreempt_enable();
 }
 
 /*
@@ -1510,15 +1617,22 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 {
 	struct vm_page *pg;
 	paddr_t pa, ma;
+	uint64_t listed;
 	size_t done, i;
 
-	KASSERT(n <= sc->sc_npages);
+	mutex_enter(&sc->sc_lock);
+	listed = balloon_listed(sc);
+	mutex_exit(&sc->sc_lock);
+	/* Only RAM uvm does not have yet is left: plug some. */
+	if (listed == 0)
+		return balloon_plug(sc, n, order, errorp);
+	KASSERT(n <= listed);
 	if (order != 0)
 		return balloon_deflate_super(sc, n / BALLOON_SUPER_PAGES,
 		    errorp);
 	KASSERT(n <= BALLOON_DELTA);
 	/* Single pages are taken first; split whole runs when short. */
-	while (sc->sc_npages - sc->sc_nruns * BALLOON_SUPER_PAGES < n)
+	while (listed - sc->sc_nruns * BALLOON_SUPER_PAGES < n)
 		balloon_split(sc);
 
 	if (sc->sc_pv) {
@@ -1526,8 +1640,7 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 		memset(sc->sc_frames, 0, n * sizeof(*sc->sc_frames));
 		done = balloon_reservation_op(sc,
 		    XENMEM_increase_reservation, n, 0);
-		/* One CPU's update queue (NetBSD's own balloon uses splvm). */
-		kpreempt_disable();
+		balloon_p2m_begin();
 		for (i = 0; i < done; i++) {
 			pg = balloon_pop(&sc->sc_pages);
 			pa = VM_PAGE_TO_PHYS(pg);
@@ -1535,8 +1648,7 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 			balloon_p2m_map(pa, ma);
 			sc->sc_batch[i] = pg;
 		}
-		balloon_p2m_flush();
-		kpreempt_enable();
+		balloon_p2m_end();
 	} else {
 		/* Our own frame numbers, top of the balloon first. */
 		n = balloon_peek(&sc->sc_pages, sc->sc_batch, n);
@@ -1559,8 +1671,8 @@ balloon_deflate(struct balloon_xenbus_softc *sc, size_t n, u_int order,
 
 	/*
 	 * Xen does not promise to scrub what it hands out: the frames may
-	 * hold another domain's data.  Without PG_ZERO, uvm zeroes them
-	 * before anyone is promised a zeroed page.
+	 * hold another domain's data.  uvm zeroes a page before it promises
+	 * one zeroed.
 	 */
 	for (i = 0; i < done; i++)
 		uvm_pagefree(sc->sc_batch[i]);
@@ -1628,8 +1740,7 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			sc->sc_nruns--;
 		}
 		ma = (paddr_t)ptoa(sc->sc_frames[i]);
-		/* One CPU's update queue (NetBSD's own balloon uses splvm). */
-		kpreempt_disable();
+		balloon_p2m_begin();
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
 			pg = run != NULL ?
 			    PHYS_TO_VM_PAGE(VM_PAGE_TO_PHYS(run) + ptoa(j)) :
@@ -1637,8 +1748,7 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			balloon_p2m_map(VM_PAGE_TO_PHYS(pg), ma + ptoa(j));
 			sc->sc_batch[j] = pg;
 		}
-		balloon_p2m_flush();
-		kpreempt_enable();
+		balloon_p2m_end();
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
 			uvm_pagefree(sc->sc_batch[j]);
 	}
@@ -1664,80 +1774,41 @@ balloon_split(struct balloon_xenbus_softc *sc)
 		balloon_push(&sc->sc_pages, PHYS_TO_VM_PAGE(pa + ptoa(j)));
 }
 
-static void
-balloon_push(struct balloon_stack *st, struct vm_page *pg)
-{
-	struct balloon_chunk *bc;
-
-	bc = SLIST_FIRST(st);
-	if (bc == NULL || bc->bc_count == BALLOON_CHUNK_PAGES) {
-		bc = pool_get(&balloon_chunk_pool, PR_WAITOK);
-		bc->bc_count = 0;
-		SLIST_INSERT_HEAD(st, bc, bc_entry);
-	}
-	bc->bc_pages[bc->bc_count++] = pg;
-}
-
 /*
- * As balloon_push(), but a new record, if one is needed, is *sparep,
- * allocated by a caller that may not wait for memory.
+ * The balloon's pages are linked through their own struct vm_page
+ * (pageq.queue, the owner's to use, as for uvm_pglistalloc()), so that
+ * moving a page in or out of the balloon never allocates: deflating is
+ * what gives memory back, and must not wait for it.
  */
 static void
-balloon_push_spare(struct balloon_stack *st, struct vm_page *pg,
-    struct balloon_chunk **sparep)
+balloon_push(struct pglist *pl, struct vm_page *pg)
 {
-	struct balloon_chunk *bc;
 
-	bc = SLIST_FIRST(st);
-	if (bc == NULL || bc->bc_count == BALLOON_CHUNK_PAGES) {
-		KASSERT(*sparep != NULL);
-		bc = *sparep;
-		*sparep = NULL;
-		bc->bc_count = 0;
-		SLIST_INSERT_HEAD(st, bc, bc_entry);
-	}
-	bc->bc_pages[bc->bc_count++] = pg;
+	TAILQ_INSERT_HEAD(pl, pg, pageq.queue);
 }
 
 static struct vm_page *
-balloon_pop(struct balloon_stack *st)
+balloon_pop(struct pglist *pl)
 {
-	struct balloon_chunk *bc;
 	struct vm_page *pg;
 
-	bc = SLIST_FIRST(st);
-	KASSERT(bc != NULL && bc->bc_count > 0);
-	pg = bc->bc_pages[--bc->bc_count];
-	if (bc->bc_count == 0) {
-		SLIST_REMOVE_HEAD(st, bc_entry);
-		pool_put(&balloon_chunk_pool, bc);
-	}
+	pg = TAILQ_FIRST(pl);
+	KASSERT(pg != NULL);
+	TAILQ_REMOVE(pl, pg, pageq.queue);
 	return pg;
-}
-
-static void
-balloon_free_stack(struct balloon_stack *st)
-{
-	struct balloon_chunk *bc;
-
-	while ((bc = SLIST_FIRST(st)) != NULL) {
-		SLIST_REMOVE_HEAD(st, bc_entry);
-		pool_put(&balloon_chunk_pool, bc);
-	}
 }
 
 /* The top n pages, in the order balloon_pop() will return them. */
 static size_t
-balloon_peek(struct balloon_stack *st, struct vm_page **pages, size_t n)
+balloon_peek(struct pglist *pl, struct vm_page **pages, size_t n)
 {
-	struct balloon_chunk *bc;
-	size_t i = 0, j;
+	struct vm_page *pg;
+	size_t i = 0;
 
-	SLIST_FOREACH(bc, st, bc_entry) {
-		for (j = bc->bc_count; j > 0 && i < n; j--)
-			pages[i++] = bc->bc_pages[j - 1];
+	TAILQ_FOREACH(pg, pl, pageq.queue) {
 		if (i == n)
 			break;
+		pages[i++] = pg;
 	}
 	return i;
 }
@@ -1756,17 +1827,14 @@ balloon_peek(struct balloon_stack *st, struct vm_page **pages, size_t n)
  * As Linux's page reporting: memory is reported once it has stayed free
  * for BALLOON_REPORT_DELAY_MS, BALLOON_REPORT_BATCH runs per hypercall.
  * uvm keeps BALLOON_REPORT_KEEP pages beyond its free target.  When free
- * pages fall below uvmexp.freetarg, the page daemon drains the pool of
- * the balloon's records, and the drain hook repopulates a batch of runs
+ * pages fall below uvmexp.freetarg, the page daemon drains the
+ * balloon's pool, and the drain hook repopulates a batch of runs
  * and frees them to uvm unscrubbed (uvm zeroes a page before promising it
  * zero, as for every frame Xen hands out).  When the balloon inflates,
  * it takes reported runs first: they are with Xen already.
  *
- * The runs are kept in the balloon's records (sc_reported), so the
- * pool has items out, and its drain hook runs, while any run is
- * reported, even with an empty balloon.  The hook needs sc_rlock, so
- * nothing under it may wait for memory: a record is allocated without
- * waiting before the hypercall, and taking runs back only frees them.
+ * The runs are linked through their first pages (sc_reported).  The
+ * drain hook needs sc_rlock, so nothing under it allocates.
  */
 
 /* Runs per hypercall, and how long memory must stay free, as Linux. */
@@ -1776,23 +1844,36 @@ balloon_peek(struct balloon_stack *st, struct vm_page **pages, size_t n)
 /* Free pages left to uvm beyond freetarg. */
 #define BALLOON_REPORT_KEEP	(2 * BALLOON_SUPER_PAGES)
 
-static void
+static int
 balloon_report_attach(struct balloon_xenbus_softc *sc)
 {
+	int error;
 
 	mutex_init(&sc->sc_rlock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_rcv, "xenbalrp");
-	SLIST_INIT(&sc->sc_reported);
+	TAILQ_INIT(&sc->sc_reported);
 	sc->sc_rframes = kmem_alloc(BALLOON_REPORT_BATCH *
 	    sizeof(*sc->sc_rframes), KM_SLEEP);
 	sc->sc_rbatch = kmem_alloc(BALLOON_REPORT_BATCH *
 	    sizeof(*sc->sc_rbatch), KM_SLEEP);
-	if (kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN, NULL,
-	    balloon_report_thread, sc, &sc->sc_rthread, "xenbalrp") != 0) {
-		aprint_error_dev(sc->sc_dev,
-		    "unable to create reporting thread\n");
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE | KTHREAD_MUSTJOIN,
+	    NULL, balloon_report_thread, sc, &sc->sc_rthread, "xenbalrp");
+	if (error != 0) {
 		sc->sc_rthread = NULL;
+		balloon_report_free(sc);
 	}
+	return error;
+}
+
+/* Attach is done: the reporter may start. */
+static void
+balloon_report_start(struct balloon_xenbus_softc *sc)
+{
+
+	mutex_enter(&sc->sc_rlock);
+	sc->sc_rstarted = true;
+	cv_signal(&sc->sc_rcv);
+	mutex_exit(&sc->sc_rlock);
 }
 
 /* Stop reporting; what was reported comes back to uvm. */
@@ -1815,8 +1896,14 @@ balloon_report_detach(struct balloon_xenbus_softc *sc)
 	    balloon_report_return(sc, BALLOON_REPORT_BATCH) > 0)
 		continue;
 	mutex_exit(&sc->sc_rlock);
-	/* Runs Xen would not give back stay with it; our records go. */
-	balloon_free_stack(&sc->sc_reported);
+	/* Runs Xen would not give back stay with it, out of uvm. */
+	balloon_report_free(sc);
+}
+
+static void
+balloon_report_free(struct balloon_xenbus_softc *sc)
+{
+
 	kmem_free(sc->sc_rframes, BALLOON_REPORT_BATCH *
 	    sizeof(*sc->sc_rframes));
 	kmem_free(sc->sc_rbatch, BALLOON_REPORT_BATCH *
@@ -1865,7 +1952,8 @@ balloon_report_thread(void *cookie)
 
 	mutex_enter(&sc->sc_rlock);
 	while (!sc->sc_rdying) {
-		if (sc->sc_reporting == 0 || sc->sc_rsuspended) {
+		if (!sc->sc_rstarted || sc->sc_reporting == 0 ||
+		    sc->sc_rsuspended) {
 			quiet = 0;
 			cv_wait(&sc->sc_rcv, &sc->sc_rlock);
 			continue;
@@ -1922,7 +2010,7 @@ balloon_report_runs(struct balloon_xenbus_softc *sc)
 				runs--;
 				continue;
 			}
-			(void)balloon_zero_run(TAILQ_FIRST(&pl));
+			balloon_zero_run(TAILQ_FIRST(&pl));
 			sc->sc_rbatch[got++] = TAILQ_FIRST(&pl);
 		}
 		if (got == 0)
@@ -1937,7 +2025,6 @@ balloon_report_runs(struct balloon_xenbus_softc *sc)
 		    sc->sc_rsuspended)
 			break;
 	}
-	/* Still zero, as the owner left them, or as we made them. */
 	uvm_pglistfree(&skipped);
 }
 
@@ -1949,19 +2036,12 @@ static size_t
 balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 {
 	struct xen_memory_reservation res;
-	struct balloon_chunk *spare;
-	struct vm_page *pg;
 	paddr_t pa;
 	size_t done, i, j;
 	int ret;
 
 	KASSERT(mutex_owned(&sc->sc_rlock));
 	KASSERT(n > 0 && n <= BALLOON_REPORT_BATCH);
-	/*
-	 * A record for the runs Xen takes, before it takes them: the page
-	 * daemon needs sc_rlock, so nothing here may wait for memory.
-	 */
-	spare = pool_get(&balloon_chunk_pool, PR_NOWAIT);
 	for (i = 0; i < n; i++)
 		sc->sc_rframes[i] = balloon_xen_frame(sc,
 		    VM_PAGE_TO_PHYS(sc->sc_rbatch[i]));
@@ -1970,29 +2050,20 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 	res.nr_extents = n;
 	res.extent_order = BALLOON_SUPER_ORDER;
 	res.domid = DOMID_SELF;
-	if (spare == NULL)
-		ret = 0;
-	else
-		ret = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res);
+	ret = HYPERVISOR_memory_op(XENMEM_decrease_reservation, &res);
 	done = ret < 0 ? 0 : MIN((size_t)ret, n);
 
 	for (i = 0; i < n; i++) {
 		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
-			if (i < done) {
+			if (i < done)
 				balloon_p2m_unmap(sc, pa + ptoa(j));
-				continue;
-			}
-			pg = PHYS_TO_VM_PAGE(pa + ptoa(j));
-			pg->flags |= PG_ZERO;
-			uvm_pagefree(pg);
+			else
+				uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
 		}
 		if (i < done)
-			balloon_push_spare(&sc->sc_reported, sc->sc_rbatch[i],
-			    &spare);
+			balloon_push(&sc->sc_reported, sc->sc_rbatch[i]);
 	}
-	if (spare != NULL)
-		pool_put(&balloon_chunk_pool, spare);
 	mutex_enter(&sc->sc_lock);
 	sc->sc_hypercalls++;
 	if (done < n)
@@ -2038,17 +2109,16 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 
 	for (i = 0; i < done; i++)
 		(void)balloon_pop(&sc->sc_reported);
-	/* One CPU's update queue (NetBSD's own balloon uses splvm). */
-	kpreempt_disable();
-	for (i = 0; i < done && sc->sc_pv; i++) {
-		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
-		ma = ptoa(sc->sc_rframes[i]);
-		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-			balloon_p2m_map(pa + ptoa(j), ma + ptoa(j));
+	if (sc->sc_pv && done > 0) {
+		balloon_p2m_begin();
+		for (i = 0; i < done; i++) {
+			pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
+			ma = ptoa(sc->sc_rframes[i]);
+			for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+				balloon_p2m_map(pa + ptoa(j), ma + ptoa(j));
+		}
+		balloon_p2m_end();
 	}
-	if (sc->sc_pv && done > 0)
-		balloon_p2m_flush();
-	kpreempt_enable();
 
 	mutex_enter(&sc->sc_lock);
 	sc->sc_hypercalls++;
@@ -2057,7 +2127,7 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 	sc->sc_nreported -= done * BALLOON_SUPER_PAGES;
 	mutex_exit(&sc->sc_lock);
 
-	/* Xen does not scrub: without PG_ZERO, uvm zeroes on demand. */
+	/* Xen does not scrub: uvm zeroes a page before it promises so. */
 	for (i = 0; i < done; i++) {
 		pa = VM_PAGE_TO_PHYS(sc->sc_rbatch[i]);
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
@@ -2079,12 +2149,14 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 static size_t
 balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
 	KASSERT(n <= BALLOON_DELTA);
 	mutex_enter(&sc->sc_rlock);
-	for (i = 0; i < n && !SLIST_EMPTY(&sc->sc_reported); i++)
-		sc->sc_batch[i] = balloon_pop(&sc->sc_reported);
+	for (i = 0; i < n && !TAILQ_EMPTY(&sc->sc_reported); i++) {
+		balloon_push(&sc->sc_runs, balloon_pop(&sc->sc_reported));
+		sc->sc_nruns++;
+	}
 	mutex_enter(&sc->sc_lock);
 	sc->sc_nreported -= i * BALLOON_SUPER_PAGES;
 	sc->sc_npages += i * BALLOON_SUPER_PAGES;
@@ -2092,12 +2164,6 @@ balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
 	balloon_account(sc);
 	mutex_exit(&sc->sc_lock);
 	mutex_exit(&sc->sc_rlock);
-
-	/* The balloon's records may allocate: not under sc_rlock. */
-	for (j = 0; j < i; j++) {
-		balloon_push(&sc->sc_runs, sc->sc_batch[j]);
-		sc->sc_nruns++;
-	}
 	return i;
 }
 
@@ -2159,7 +2225,7 @@ balloon_sysctl_reporting(SYSCTLFN_ARGS)
  * sysctl: machdep.xen.balloon.{current,target,min,max} in KiB, and the
  * stats subtree.
  */
-static void
+static int
 balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
 {
 	const struct sysctlnode *node, *bnode, *snode;
@@ -2244,9 +2310,7 @@ balloon_sysctl_setup(struct balloon_xenbus_softc *sc)
 		    SYSCTL_DESCR(balloon_istats[i].bs_descr),
 		    balloon_sysctl_istat, 0, __UNCONST(&balloon_istats[i]), 0,
 		    CTL_CREATE, CTL_EOL);
-	if (error != 0)
-		aprint_error_dev(sc->sc_dev,
-		    "unable to create sysctl nodes: error %d\n", error);
+	return error;
 }
 
 static int
