@@ -36,6 +36,7 @@ typedef unsigned int km_flag_t;
 #define KM_SLEEP	0x01
 #define KM_NOSLEEP	0x02
 
+void	kmem_init(void);
 void	*kmem_alloc(size_t, km_flag_t);
 void	*kmem_zalloc(size_t, km_flag_t);
 void	kmem_free(void *, size_t);

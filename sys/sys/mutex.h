@@ -31,15 +31,14 @@
 
 #include <sys/types.h>
 
+#include <machine/intr.h>
+
 typedef enum kmutex_type_t {
 	MUTEX_SPIN = 0,
 	MUTEX_ADAPTIVE = 1,
 	MUTEX_DEFAULT = 2,
 	MUTEX_DRIVER = 3
 } kmutex_type_t;
-
-#define IPL_NONE	0
-#define IPL_VM		6
 
 
 typedef struct kmutex {

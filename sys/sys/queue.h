@@ -64,6 +64,26 @@ struct {								\
 	struct type **le_prev;						\
 }
 
+#define LIST_FIRST(head)	((head)->lh_first)
+#define LIST_EMPTY(head)	((head)->lh_first == NULL)
+#define LIST_NEXT(elm, field)	((elm)->field.le_next)
+#define LIST_INIT(head)	do { (head)->lh_first = NULL; } while (0)
+#define LIST_INSERT_HEAD(head, elm, field) do {				\
+	if (((elm)->field.le_next = (head)->lh_first) != NULL)		\
+		(head)->lh_first->field.le_prev = &(elm)->field.le_next;\
+	(head)->lh_first = (elm);					\
+	(elm)->field.le_prev = &(head)->lh_first;			\
+} while (0)
+#define LIST_REMOVE(elm, field) do {					\
+	if ((elm)->field.le_next != NULL)				\
+		(elm)->field.le_next->field.le_prev =			\
+		    (elm)->field.le_prev;				\
+	*(elm)->field.le_prev = (elm)->field.le_next;			\
+} while (0)
+#define LIST_FOREACH(var, head, field)					\
+	for ((var) = ((head)->lh_first); (var) != NULL;			\
+	    (var) = ((var)->field.le_next))
+
 #define TAILQ_HEAD(name, type)						\
 struct name {								\
 	struct type *tqh_first;						\

@@ -68,4 +68,6 @@ bool	kpreempt_disabled(void);
 #define KASSERTMSG(e, ...) ((e) ? (void)0 : panic(__VA_ARGS__))
 #define CTASSERT(e)	_Static_assert(e, #e)
 
+extern int ncpu;		/* number of CPUs configured */
+
 #endif /* _SYS_SYSTM_H_ */

@@ -78,6 +78,14 @@ void		 uvm_pageout(void *);
 void		 uvm_kick_pdaemon(void);
 void		 uvm_wait(const char *);
 
+/*
+ * uvm_km.c of the bench: one page for the kernel's allocators (pool(9),
+ * kmem(9)), its data through the direct map; a boot page (no vm_page)
+ * before uvm is up.
+ */
+struct vm_page	*uvm_km_pagealloc(bool, void **);
+void		 uvm_km_pagefree(struct vm_page *, void *);
+
 /* pmap(9): zero a physical page. */
 void		 pmap_zero_page(paddr_t);
 

@@ -39,7 +39,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RUMPUSER_VERSION	17
+#define RUMPUSER_VERSION	18
+
+struct lwp;
 
 /* Upcalls: the host calls into the kernel through these. */
 struct rumpuser_sysctl_node {
@@ -59,6 +61,8 @@ struct rumpuser_hyperup {
 	int	(*hyp_sysctl_children)(const char *name,
 		    struct rumpuser_sysctl_node *nodes, size_t max,
 		    size_t *countp);
+	/* A host thread that had an implicit lwp ends: free the lwp. */
+	void	(*hyp_lwpexit)(struct lwp *l);
 };
 
 int	rumpuser_init(int, const struct rumpuser_hyperup *);
@@ -84,6 +88,14 @@ int	rumpuser_thread_create(void *(*)(void *), void *, const char *, int,
 void	rumpuser_thread_exit(void) __attribute__((__noreturn__));
 int	rumpuser_thread_join(void *);
 unsigned long rumpuser_thread_self(void);
+
+/* The current lwp of the calling thread, as NetBSD's rumpuser(3). */
+enum rumplwpop {
+	RUMPUSER_LWP_CREATE, RUMPUSER_LWP_DESTROY,
+	RUMPUSER_LWP_SET, RUMPUSER_LWP_CLEAR
+};
+void	rumpuser_curlwpop(int, struct lwp *);
+struct lwp *rumpuser_curlwp(void);
 
 /* locks */
 struct rumpuser_mtx;

@@ -36,6 +36,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <sys/param.h>
 #include <sys/device.h>
+#include <sys/errno.h>
 #include <sys/kmem.h>
 #include <sys/systm.h>
 
@@ -87,16 +88,27 @@ config_attach(device_t parent, cfdata_t cf, void *aux, struct cfattach *ca)
 	return dev;
 }
 
+/*
+ * As NetBSD-current's subr_autoconf.c: a driver without a detach
+ * routine cannot be detached (EOPNOTSUPP), and one whose routine fails
+ * keeps its softc; either panics under DETACH_FORCE.
+ */
 int
 config_detach(device_t dev, int flags)
 {
 	struct cfattach *ca = dev->dv_cfattach;
-	int error = 0;
+	int error;
 
 	if (ca->ca_detach != NULL)
 		error = (*ca->ca_detach)(dev, flags);
-	if (error != 0)
+	else
+		error = EOPNOTSUPP;
+	if (error != 0) {
+		if (flags & DETACH_FORCE)
+			panic("config_detach: forced detach of %s failed (%d)",
+			    device_xname(dev), error);
 		return error;
+	}
 	TAILQ_REMOVE(&alldevs, dev, dv_list);
 	if (!(flags & DETACH_QUIET))
 		aprint_normal("%s detached\n", dev->dv_xname);

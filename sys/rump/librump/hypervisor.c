@@ -35,6 +35,7 @@
 __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <sys/param.h>
+#include <sys/cpu.h>
 #include <sys/mutex.h>
 #include <sys/systm.h>
 
@@ -51,16 +52,23 @@ unsigned long *xpmap_phys_to_machine_mapping;
 /* XENFEAT_*, read once at boot, as NetBSD's xen_init_features(). */
 bool xen_feature_tables[XENFEAT_NR_SUBMAPS * 32];
 
-/* Queued M2P updates, as NetBSD's x86_xpmap.c: flushed in one call. */
+/*
+ * Queued M2P updates, one queue per CPU, as NetBSD-current's
+ * x86_xpmap.c (xpq_queue_array[], ci_xpq_idx): a caller queues and
+ * flushes on one CPU, so it must not migrate in between.  NetBSD's
+ * functions trust their callers (its balloon wraps them in splvm());
+ * these assert it.  The lock is the bench's own: two host threads may
+ * share a virtual CPU here, one lwp at a time runs on a NetBSD CPU.
+ */
 #define XPQUEUE_SIZE	512
-static kmutex_t xpq_lock;
-static mmu_update_t xpq_queue[XPQUEUE_SIZE];	/* protected by xpq_lock */
-static u_int xpq_idx;				/* protected by xpq_lock */
+static mmu_update_t xpq_queue_array[MAXCPUS][XPQUEUE_SIZE];
+static kmutex_t xpq_lock[MAXCPUS];	/* ci_xpq_idx, the CPU's queue */
 
 void
 rump_xen_init(bool pv, unsigned long *p2m)
 {
 	struct xen_feature_info fi;
+	u_int i;
 
 	xen_init_features();
 	/* No XENVER_get_features: the start info's word is all we have. */
@@ -71,7 +79,8 @@ rump_xen_init(bool pv, unsigned long *p2m)
 		panic("start info says %s, features say otherwise",
 		    pv ? "PV" : "PVH");
 	xpmap_phys_to_machine_mapping = p2m;
-	mutex_init(&xpq_lock, MUTEX_DEFAULT, IPL_VM);
+	for (i = 0; i < maxcpus; i++)
+		mutex_init(&xpq_lock[i], MUTEX_DEFAULT, IPL_VM);
 }
 
 int
@@ -113,40 +122,52 @@ xen_init_features(void)
 	}
 }
 
+/* Flush ci's queue, which must be the caller's CPU's. */
 static void
-xpq_flush_locked(void)
+xpq_flush_cpu(struct cpu_info *ci)
 {
+	mmu_update_t *xpq_queue = xpq_queue_array[cpu_index(ci)];
 	unsigned int done = 0;
 	int error;
 
-	KASSERT(mutex_owned(&xpq_lock));
-	if (xpq_idx == 0)
+	KASSERT(ci == curcpu());
+	KASSERT(mutex_owned(&xpq_lock[cpu_index(ci)]));
+	if (ci->ci_xpq_idx == 0)
 		return;
-	error = HYPERVISOR_mmu_update(xpq_queue, xpq_idx, &done, DOMID_SELF);
-	if (error < 0 || done != xpq_idx)
-		panic("xpq_flush_queue: %u of %u entries, error %d",
-		    done, xpq_idx, error);
-	xpq_idx = 0;
+	error = HYPERVISOR_mmu_update(xpq_queue, ci->ci_xpq_idx, &done,
+	    DOMID_SELF);
+	if (error < 0 || done != ci->ci_xpq_idx)
+		panic("xpq_flush_queue: %u of %zu entries, error %d",
+		    done, ci->ci_xpq_idx, error);
+	ci->ci_xpq_idx = 0;
 }
 
 void
 xpq_queue_machphys_update(paddr_t ma, paddr_t pa)
 {
+	struct cpu_info *ci;
+	mmu_update_t *xpq_queue;
 
-	mutex_enter(&xpq_lock);
-	xpq_queue[xpq_idx].ptr = (ma & ~(paddr_t)PAGE_MASK) |
+	KASSERT(kpreempt_disabled());
+	ci = curcpu();
+	xpq_queue = xpq_queue_array[cpu_index(ci)];
+	mutex_enter(&xpq_lock[cpu_index(ci)]);
+	xpq_queue[ci->ci_xpq_idx].ptr = (ma & ~(paddr_t)PAGE_MASK) |
 	    MMU_MACHPHYS_UPDATE;
-	xpq_queue[xpq_idx].val = pa >> PAGE_SHIFT;
-	if (++xpq_idx == XPQUEUE_SIZE)
-		xpq_flush_locked();
-	mutex_exit(&xpq_lock);
+	xpq_queue[ci->ci_xpq_idx].val = pa >> PAGE_SHIFT;
+	if (++ci->ci_xpq_idx == XPQUEUE_SIZE)
+		xpq_flush_cpu(ci);
+	mutex_exit(&xpq_lock[cpu_index(ci)]);
 }
 
 void
 xpq_flush_queue(void)
 {
+	struct cpu_info *ci;
 
-	mutex_enter(&xpq_lock);
-	xpq_flush_locked();
-	mutex_exit(&xpq_lock);
+	KASSERT(kpreempt_disabled());
+	ci = curcpu();
+	mutex_enter(&xpq_lock[cpu_index(ci)]);
+	xpq_flush_cpu(ci);
+	mutex_exit(&xpq_lock[cpu_index(ci)]);
 }

@@ -27,7 +27,8 @@
  */
 
 /*
- * mutex(9) and condvar(9) over the host's locks.
+ * mutex(9) and condvar(9) over the host's locks.  mutex_exit() and the
+ * return from a wait are preemption points (cpu.c).
  */
 
 #include <sys/cdefs.h>
@@ -41,6 +42,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/systm.h>
 
 #include <rumpuser.h>
+
+#include "rump_private.h"
 
 #define MTX(m)	((struct rumpuser_mtx *)(m)->mtx_hyp)
 #define CV(c)	((struct rumpuser_cv *)(c)->cv_hyp)
@@ -97,6 +100,7 @@ mutex_exit(kmutex_t *mtx)
 	KASSERT(mutex_owned(mtx));
 	OWNER_SET(mtx, 0);
 	rumpuser_mutex_exit(MTX(mtx));
+	rump_preempt_point();
 }
 
 int
@@ -133,6 +137,7 @@ cv_wait(kcondvar_t *cv, kmutex_t *mtx)
 	OWNER_SET(mtx, 0);
 	rumpuser_cv_wait(CV(cv), MTX(mtx));
 	OWNER_SET(mtx, rumpuser_thread_self());
+	rump_preempt_point();
 }
 
 /* Wait at most ticks (0: forever); EWOULDBLOCK when the time ran out. */
@@ -152,6 +157,7 @@ cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, int ticks)
 	error = rumpuser_cv_timedwait(CV(cv), MTX(mtx), ns / 1000000000,
 	    ns % 1000000000);
 	OWNER_SET(mtx, rumpuser_thread_self());
+	rump_preempt_point();
 	return error != 0 ? EWOULDBLOCK : 0;
 }
 

@@ -156,8 +156,8 @@ memhog_grow(void)
 
 /*
  * uvm had no page: as a fault does, wait for the page daemon's pass
- * (which may get memory back from the kernel's subsystems) and try once
- * more.
+ * (whose pool drain, running apart, may get memory back from the
+ * kernel's subsystems) and try once more.
  */
 static bool
 memhog_wait_grow(void)

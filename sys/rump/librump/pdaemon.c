@@ -27,12 +27,19 @@
  */
 
 /*
- * The page daemon.  The bench has nothing to page out, so what it does
- * when free pages fall below uvmexp.freemin is what NetBSD-current's
- * does for its kernel subsystems: while free pages are under
- * uvmexp.freetarg, drain a pool (pool_drain(9), the next pool with
- * pages, round robin), which runs that pool's drain hook: a subsystem
- * that set one learns of the pressure there and may give memory back.
+ * The page daemon, as NetBSD-current's uvm_pdaemon.c.  The bench has
+ * nothing to page out, so a pass does what NetBSD's does for the kernel:
+ *
+ * - it sleeps until woken (uvm_kick_pdaemon(): free pages below
+ *   uvmexp.freemin) and loops without sleeping while threads wait in
+ *   uvm_wait(), waking them after every pass (no pageout is pending);
+ * - when free pages are below uvmexp.freetarg (needsfree) it wakes the
+ *   pool drain thread, which drains one pool per wake-up (pool_drain(9),
+ *   the next pool with pages, round robin: its drain hook, then its idle
+ *   pages), pausing a tick after each full cycle, as
+ *   uvmpd_pool_drain_thread.  A drain hook that sleeps holds that one
+ *   thread, as it does in NetBSD.
+ *
  * When an allocation found no page and that did not help, it prints
  * one out-of-memory line, which others may extend (<uvm/uvm_pdaemon.h>),
  * and to which it adds the balloon's figures when a balloon has them.
@@ -46,8 +53,10 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/condvar.h>
 #include <sys/inttypes.h>
 #include <sys/kthread.h>
+#include <sys/kernel.h>
 #include <sys/mutex.h>
 #include <sys/pool.h>
+#include <sys/proc.h>
 #include <sys/sysctl.h>
 #include <sys/systm.h>
 
@@ -63,10 +72,15 @@ struct callback_head uvm_oomreport_callback;
 
 static kmutex_t uvmpd_lock;
 static kcondvar_t uvmpd_cv;		/* the daemon sleeps here */
-static kcondvar_t uvmpd_done_cv;	/* uvm_wait() sleeps here */
+static kcondvar_t uvmpd_free_cv;	/* uvm_wait() sleeps here */
+static kcondvar_t uvmpd_pool_drain_cv;	/* the drain thread sleeps here */
 static bool uvmpd_wanted;		/* protected by uvmpd_lock */
-static uint64_t uvmpd_started;		/* passes begun; uvmpd_lock */
-static uint64_t uvmpd_finished;		/* passes ended; uvmpd_lock */
+static u_int uvm_pagedaemon_waiters;	/* protected by uvmpd_lock */
+static bool uvmpd_pool_drain_run;	/* protected by uvmpd_lock */
+static bool uvmpd_started;		/* the daemon exists */
+
+/* Distinct pools the drain thread visited in its last full cycle. */
+static u_int uvmpd_drain_cycle_pools;	/* protected by uvmpd_lock */
 
 /* The daemon's own: out-of-memory episodes (uvm_pagecounts()). */
 static u_int uvmpd_fails_seen;		/* failures, at the last pass */
@@ -74,6 +88,8 @@ static u_int uvmpd_reached_seen;	/* back to freetarg, at the report */
 static bool uvmpd_oom_reported;		/* until free is back to freetarg */
 
 static void	uvmpd_oomcheck(void);
+static void	uvmpd_pool_drain_thread(void *);
+static void	uvmpd_pool_drain_wakeup(void);
 static void	uvmpd_oomreport_balloon(struct uvm_oomreport *);
 
 /* The balloon's figures in the report, as Linux prints them (KiB). */
@@ -92,12 +108,18 @@ uvmpd_init(void)
 
 	mutex_init(&uvmpd_lock, MUTEX_DEFAULT, IPL_VM);
 	cv_init(&uvmpd_cv, "pgdaemon");
-	cv_init(&uvmpd_done_cv, "pgwait");
+	cv_init(&uvmpd_free_cv, "pgwait");
+	cv_init(&uvmpd_pool_drain_cv, "pooldrain");
 	callback_head_init(&uvm_oomreport_callback, IPL_VM);
+	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL,
+	    uvmpd_pool_drain_thread, NULL, NULL, "pooldrain");
+	if (error != 0)
+		panic("fork pooldrain: error %d", error);
 	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL, uvm_pageout,
 	    NULL, NULL, "pgdaemon");
 	if (error != 0)
 		panic("fork pagedaemon: error %d", error);
+	uvmpd_started = true;
 }
 
 /* Wake the page daemon if free pages are short. */
@@ -114,46 +136,122 @@ uvm_kick_pdaemon(void)
 }
 
 /*
- * uvm_wait(9): wake the page daemon and sleep until a pass begun after
- * the call has ended, as a thread that found no free page does before
- * it tries again.  Not for the page daemon itself.
+ * uvm_wait(9): wake the page daemon and sleep until its pass has ended,
+ * as a thread that found no free page does before it tries again.  Not
+ * for the page daemon itself.
  */
 void
 uvm_wait(const char *wmsg)
 {
-	uint64_t pass;
 
+	if (!uvmpd_started)
+		panic("out of memory before the pagedaemon thread exists");
 	mutex_enter(&uvmpd_lock);
-	pass = uvmpd_started + 1;
+	uvm_pagedaemon_waiters++;
 	uvmpd_wanted = true;
 	cv_signal(&uvmpd_cv);
-	while (uvmpd_finished < pass)
-		cv_wait(&uvmpd_done_cv, &uvmpd_lock);
+	cv_wait(&uvmpd_free_cv, &uvmpd_lock);
 	mutex_exit(&uvmpd_lock);
 }
 
 void
 uvm_pageout(void *arg)
 {
+	bool needsfree;
 
 	for (;;) {
 		mutex_enter(&uvmpd_lock);
-		while (!uvmpd_wanted)
-			cv_wait(&uvmpd_cv, &uvmpd_lock);
+		if (uvm_pagedaemon_waiters == 0) {
+			while (!uvmpd_wanted)
+				cv_wait(&uvmpd_cv, &uvmpd_lock);
+			uvmexp.pdwoke++;
+		}
 		uvmpd_wanted = false;
-		uvmpd_started++;
-		uvmexp.pdwoke++;
 		mutex_exit(&uvmpd_lock);
 
-		if (uvm_availmem(false) < uvmexp.freetarg)
-			(void)pool_drain(NULL);
+		needsfree = uvm_availmem(false) < uvmexp.freetarg;
 		uvmpd_oomcheck();
 
+		/* Nothing is paging out: wake the waiters, as NetBSD. */
 		mutex_enter(&uvmpd_lock);
-		uvmpd_finished = uvmpd_started;
-		cv_broadcast(&uvmpd_done_cv);
+		cv_broadcast(&uvmpd_free_cv);
+		uvm_pagedaemon_waiters = 0;
 		mutex_exit(&uvmpd_lock);
+
+		if (needsfree)
+			uvmpd_pool_drain_wakeup();
 	}
+}
+
+/*
+ * The pool drainer, as NetBSD-current's uvmpd_pool_drain_thread: one
+ * pool per wake-up; after a full cycle, a tick's pause.
+ */
+static void
+uvmpd_pool_drain_thread(void *arg)
+{
+	struct pool *firstpool, *curpool;
+	u_int visited = 0;
+	int lastslept;
+	bool cycled;
+
+	firstpool = NULL;
+	cycled = true;
+	for (;;) {
+		mutex_enter(&uvmpd_lock);
+		if (!uvmpd_pool_drain_run) {
+			lastslept = getticks();
+			cv_wait(&uvmpd_pool_drain_cv, &uvmpd_lock);
+			if (getticks() != lastslept) {
+				cycled = false;
+				firstpool = NULL;
+			}
+		}
+		uvmpd_pool_drain_run = false;
+		mutex_exit(&uvmpd_lock);
+
+		if (cycled) {
+			kpause("uvmpdlmt", false, 1, NULL);
+			cycled = false;
+			firstpool = NULL;
+		}
+
+		(void)pool_drain(&curpool);
+		if (curpool == NULL)
+			continue;	/* no pool has pages */
+		if (firstpool == NULL) {
+			firstpool = curpool;
+			visited = 1;
+		} else if (firstpool == curpool) {
+			cycled = true;
+			mutex_enter(&uvmpd_lock);
+			uvmpd_drain_cycle_pools = visited;
+			mutex_exit(&uvmpd_lock);
+		} else
+			visited++;
+	}
+}
+
+static void
+uvmpd_pool_drain_wakeup(void)
+{
+
+	mutex_enter(&uvmpd_lock);
+	uvmpd_pool_drain_run = true;
+	cv_signal(&uvmpd_pool_drain_cv);
+	mutex_exit(&uvmpd_lock);
+}
+
+/* Pools the drain thread visited in its last full cycle (selftest). */
+u_int
+uvmpd_drain_cycle(void)
+{
+	u_int n;
+
+	mutex_enter(&uvmpd_lock);
+	n = uvmpd_drain_cycle_pools;
+	mutex_exit(&uvmpd_lock);
+	return n;
 }
 
 void

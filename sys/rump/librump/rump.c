@@ -41,6 +41,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/errno.h>
 #include <sys/inttypes.h>
 #include <sys/kernel.h>
+#include <sys/kmem.h>
 #include <sys/mutex.h>
 #include <sys/pool.h>
 #include <sys/sysctl.h>
@@ -140,6 +141,7 @@ static const struct rumpuser_hyperup rump_hyperup = {
 	.hyp_xswatch = rump_xenbus_watch_fired,
 	.hyp_sysctl = rump_sysctl,
 	.hyp_sysctl_children = rump_sysctl_children,
+	.hyp_lwpexit = rump_lwpexit,
 };
 
 /*
@@ -212,9 +214,11 @@ rump_xen_main(void)
 	if ((error = rumpuser_init(RUMPUSER_VERSION, &rump_hyperup)) != 0)
 		return 1;
 	rump_cons_init();
+	rump_cpu_init();
 	rump_fault_init();
-	sysctl_init();
 	pool_subsystem_init();
+	kmem_init();
+	sysctl_init();
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&shutdown_cv, "shutdown");
 
@@ -231,15 +235,19 @@ rump_xen_main(void)
 	}
 	rump_uvm_init(boot.ram, boot.ram_segs, boot.nram, boot.kern_pages,
 	    boot.ram_pages);
+	uvm_km_init();
+	rump_pools_init();
 	rump_xen_init(boot.pv != 0, boot.p2m);
 	rump_xenbus_init(boot.domid);
 	rump_memhog_init();
 	rump_meminfo_init();
 	rump_xenmem_conform_init();
 	rump_touch_given_init();
+	rump_selftest_init();
 	rump_plug_probe_init();
 
 	printf("NetBSD-style rump kernel, Xen domain %u\n", boot.domid);
+	printf("cpus: %d virtual\n", ncpu);
 	printf("total memory = %" PRIu64 " KiB\n",
 	    boot.nr_pages * (PAGE_SIZE / 1024));
 	printf("hypervisor0 at mainbus0: Xen %s guest\n",

@@ -35,8 +35,16 @@
 
 #include <sys/types.h>
 
+struct cpu_info;
+struct lwp;
 struct rumpuser_xen_ram;
 struct vm_page;
+
+void	rump_cpu_init(void);
+struct cpu_info *rump_lwp_cpu(void);
+void	rump_lwpexit(struct lwp *);
+void	rump_preempt_point(void);
+uint64_t rump_cpu_nmigrate(void);
 
 void	rump_cons_init(void);
 void	rump_uvm_init(void *, const struct rumpuser_xen_ram *, u_int,
@@ -52,6 +60,10 @@ void	rump_memhog_init(void);
 void	rump_meminfo_init(void);
 void	rump_xenmem_conform_init(void);
 void	rump_touch_given_init(void);
+void	rump_selftest_init(void);
+void	uvm_km_init(void);
+void	rump_pools_init(void);
+u_int	uvmpd_drain_cycle(void);
 void	rump_plug_probe_init(void);
 void	rump_fault_init(void);
 void	rump_xen_init(bool, unsigned long *);

@@ -27,16 +27,20 @@
  */
 
 /*
- * kthread(9) over the host's threads.
+ * kthread(9) over the host's threads.  A thread starts on the next CPU
+ * in turn, or, given a cpu_info, is bound to it for life, as in
+ * NetBSD-current's kern_kthread.c.
  */
 
 #include <sys/cdefs.h>
 __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <sys/param.h>
+#include <sys/cpu.h>
 #include <sys/errno.h>
 #include <sys/kmem.h>
 #include <sys/kthread.h>
+#include <sys/lwp.h>
 #include <sys/systm.h>
 
 #include <stdarg.h>
@@ -44,19 +48,14 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <rump.h>
 #include <rumpuser.h>
 
-/* A kernel thread: what kthread_join() needs. */
-struct lwp {
-	void	(*l_func)(void *);
-	void	*l_arg;
-	void	*l_hyp;		/* the host's thread */
-	char	l_name[MAXCOMLEN];
-};
+#include "rump_private.h"
 
 static void *
 kthread_trampoline(void *arg)
 {
 	struct lwp *l = arg;
 
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
 	(*l->l_func)(l->l_arg);
 	kthread_exit(0);
 }
@@ -74,6 +73,11 @@ kthread_create(int pri, int flags, struct cpu_info *ci,
 	l = kmem_zalloc(sizeof(*l), KM_SLEEP);
 	l->l_func = func;
 	l->l_arg = arg;
+	if (ci != NULL) {
+		l->l_cpu = ci;
+		l->l_pflag |= LP_BOUND;
+	} else
+		l->l_cpu = rump_lwp_cpu();
 	va_start(ap, fmt);
 	vsnprintf(l->l_name, sizeof(l->l_name), fmt, ap);
 	va_end(ap);
@@ -98,6 +102,8 @@ void
 kthread_exit(int ecode)
 {
 
+	KASSERT(!kpreempt_disabled());
+	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, curlwp);
 	rumpuser_thread_exit();
 }
 

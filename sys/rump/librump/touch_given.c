@@ -153,8 +153,10 @@ touch_given(void)
 	}
 	if (pv) {
 		xpmap_ptom_map(pa, ptoa(frame));
+		kpreempt_disable();
 		xpq_queue_machphys_update(ptoa(frame), pa);
 		xpq_flush_queue();
+		kpreempt_enable();
 	}
 	uvm_pagefree(pg);
 }

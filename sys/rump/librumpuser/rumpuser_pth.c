@@ -51,6 +51,57 @@ struct rumpuser_cv {
 	pthread_cond_t	pthcv;
 };
 
+/*
+ * The calling thread's lwp: a thread variable to read it fast, and a
+ * key whose destructor hands an implicit lwp back to the kernel when
+ * its host thread ends (a kernel thread clears its own first).
+ */
+static __thread struct lwp *curlwp_tls;
+static pthread_key_t curlwp_key;
+static pthread_once_t curlwp_once = PTHREAD_ONCE_INIT;
+
+static void
+curlwp_dtor(void *l)
+{
+
+	curlwp_tls = NULL;
+	(*rumpuser_hyp->hyp_lwpexit)(l);
+}
+
+static void
+curlwp_keyinit(void)
+{
+
+	if (pthread_key_create(&curlwp_key, curlwp_dtor) != 0)
+		abort();
+}
+
+void
+rumpuser_curlwpop(int op, struct lwp *l)
+{
+
+	pthread_once(&curlwp_once, curlwp_keyinit);
+	switch (op) {
+	case RUMPUSER_LWP_SET:
+		curlwp_tls = l;
+		pthread_setspecific(curlwp_key, l);
+		break;
+	case RUMPUSER_LWP_CLEAR:
+		curlwp_tls = NULL;
+		pthread_setspecific(curlwp_key, NULL);
+		break;
+	default:
+		break;
+	}
+}
+
+struct lwp *
+rumpuser_curlwp(void)
+{
+
+	return curlwp_tls;
+}
+
 int
 rumpuser_thread_create(void *(*f)(void *), void *arg, const char *name,
     int joinable, void **tptr)

@@ -65,6 +65,7 @@ struct pvh_thread {
 	bool			t_timedout;
 	bool			t_dead;
 	bool			t_joinable;
+	struct lwp		*t_lwp;		/* rumpuser_curlwp() */
 };
 
 struct rumpuser_mtx {
@@ -237,6 +238,10 @@ rumpuser_thread_exit(void)
 {
 	struct pvh_thread *t = curthread;
 
+	/* An implicit lwp goes back to the kernel; a kthread's is cleared. */
+	if (t->t_lwp != NULL)
+		(*pvh_hyperup->hyp_lwpexit)(t->t_lwp);
+	t->t_lwp = NULL;
 	t->t_dead = true;
 	pvh_wakeup(t, true);		/* the joiner */
 	pvh_schedule();
@@ -262,6 +267,23 @@ rumpuser_thread_self(void)
 {
 
 	return (unsigned long)(uintptr_t)curthread;
+}
+
+void
+rumpuser_curlwpop(int op, struct lwp *l)
+{
+
+	if (op == RUMPUSER_LWP_SET)
+		curthread->t_lwp = l;
+	else if (op == RUMPUSER_LWP_CLEAR)
+		curthread->t_lwp = NULL;
+}
+
+struct lwp *
+rumpuser_curlwp(void)
+{
+
+	return curthread->t_lwp;
 }
 
 void

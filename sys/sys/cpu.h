@@ -26,30 +26,22 @@
  * SUCH DAMAGE.
  */
 
-/*
- * kpreempt_disable(9) until the bench has CPUs of its own: one CPU,
- * so a thread never migrates.
- */
+#ifndef _SYS_CPU_H_
+#define _SYS_CPU_H_
 
-#include <sys/cdefs.h>
-__KERNEL_RCSID(0, "$NetBSD$");
+#include <machine/cpu.h>
 
-#include <sys/param.h>
-#include <sys/systm.h>
+#ifdef _KERNEL
+extern u_int maxcpus;
+extern struct cpu_info **cpu_infos;
 
-void
-kpreempt_disable(void)
+struct cpu_info *cpu_lookup(u_int);
+
+static inline u_int
+cpu_index(const struct cpu_info *ci)
 {
+	return ci->ci_index;
 }
+#endif
 
-void
-kpreempt_enable(void)
-{
-}
-
-bool
-kpreempt_disabled(void)
-{
-
-	return true;
-}
+#endif /* _SYS_CPU_H_ */
