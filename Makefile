@@ -42,7 +42,7 @@ LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 
 MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
 		   usr.sbin/rump.sysctl \
-		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests \
+		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl usr.sbin/balloond tests \
 		   tests/fuzz tools/realxen
 
 PROGS		:=
