@@ -107,20 +107,6 @@ fill(size_t n, uint64_t amount, const uint64_t *cap, const double *share,
 	return given;
 }
 
-static uint64_t
-max64(uint64_t a, uint64_t b)
-{
-
-	return a > b ? a : b;
-}
-
-static uint64_t
-min64(uint64_t a, uint64_t b)
-{
-
-	return a < b ? a : b;
-}
-
 /*
  * Sets each domain's t.  False if the pool cannot hold every guest even
  * at its floor (the reserve cannot be kept): then every t is its lo.

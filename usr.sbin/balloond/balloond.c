@@ -60,6 +60,15 @@
 struct bd_config	bd_conf;
 struct xs_handle	*bd_xsh;
 
+/* The options that are settings of the configuration file too. */
+static const struct setting {
+	int		 ch;
+	const char	*name;
+} settings[] = {
+	{ 'g', "goal" }, { 'H', "hold" }, { 'i', "interval" },
+	{ 'm', "floor" }, { 'r', "reserve" }, { 't', "stall" }, { 0, NULL }
+};
+
 static struct bd_config	opts;		/* the options, under the file */
 static const char	*conffile;
 static int		sigpipe[2];
@@ -238,6 +247,7 @@ loop(void)
 int
 main(int argc, char **argv)
 {
+	const struct setting *o;
 	const char *sock = NULL, *why;
 	bool fg = false;
 	int ch, readyfd = -1;
@@ -249,7 +259,6 @@ main(int argc, char **argv)
 	opts.interval = 5;
 	opts.hold = 60;
 	while ((ch = getopt(argc, argv, "c:fg:H:i:m:r:S:t:")) != -1) {
-		why = NULL;
 		switch (ch) {
 		case 'c':
 			conffile = optarg;
@@ -257,37 +266,17 @@ main(int argc, char **argv)
 		case 'f':
 			fg = true;
 			break;
-		case 'g':
-			if (config_set(&opts, "goal", optarg, &why) == -1)
-				errx(1, "invalid goal: %s: %s", optarg, why);
-			break;
-		case 'H':
-			if (config_set(&opts, "hold", optarg, &why) == -1)
-				errx(1, "invalid hold: %s: %s", optarg, why);
-			break;
-		case 'i':
-			if (config_set(&opts, "interval", optarg, &why) == -1)
-				errx(1, "invalid interval: %s: %s", optarg,
-				    why);
-			break;
-		case 'm':
-			if (config_set(&opts, "floor", optarg, &why) == -1)
-				errx(1, "invalid floor: %s: %s", optarg, why);
-			break;
-		case 'r':
-			if (config_set(&opts, "reserve", optarg, &why) == -1)
-				errx(1, "invalid reserve: %s: %s", optarg,
-				    why);
-			break;
 		case 'S':
 			sock = optarg;
 			break;
-		case 't':
-			if (config_set(&opts, "stall", optarg, &why) == -1)
-				errx(1, "invalid stall: %s: %s", optarg, why);
-			break;
 		default:
-			usage();
+			for (o = settings; o->ch != 0 && o->ch != ch; o++)
+				continue;
+			if (o->ch == 0)
+				usage();
+			if (config_set(&opts, o->name, optarg, &why) == -1)
+				errx(1, "invalid %s: %s: %s", o->name, optarg,
+				    why);
 		}
 	}
 	if (argc != optind)

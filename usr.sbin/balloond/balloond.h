@@ -106,6 +106,20 @@ struct bd_dom {
 	struct bd_dom	*next;
 };
 
+static inline uint64_t
+max64(uint64_t a, uint64_t b)
+{
+
+	return a > b ? a : b;
+}
+
+static inline uint64_t
+min64(uint64_t a, uint64_t b)
+{
+
+	return a < b ? a : b;
+}
+
 extern struct bd_config	bd_conf;
 extern struct xs_handle	*bd_xsh;
 

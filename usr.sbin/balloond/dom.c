@@ -55,20 +55,6 @@ static unsigned int	 gen;
 static bool		 short_said;	/* "cannot keep the reserve" said */
 
 static uint64_t
-max64(uint64_t a, uint64_t b)
-{
-
-	return a > b ? a : b;
-}
-
-static uint64_t
-min64(uint64_t a, uint64_t b)
-{
-
-	return a < b ? a : b;
-}
-
-static uint64_t
 clamp64(uint64_t v, uint64_t lo, uint64_t hi)
 {
 

@@ -31,17 +31,6 @@
 
 . @TESTLIB@/xensim.subr
 
-# mkdom NAME [xensimctl create arguments]: a domain; prints its id.
-mkdom()
-{
-	local name
-	name=$1
-	shift
-	xensimctl create name="$name" "$@" >/dev/null ||
-	    atf_fail "xensimctl create name=$name $* failed"
-	xensimctl domid "$name"
-}
-
 # guest NAME MEMORY [MAXMEM]: a running PV rumpxen guest publishing its
 # figures; prints its id.
 guest()
@@ -53,11 +42,6 @@ guest()
 	wait_for xenstore-read /local/domain/$d/data/meminfo_free ||
 	    atf_fail "guest $1 never published its free memory"
 	echo $d
-}
-
-xsread()
-{
-	xenstore-read "$1" 2>/dev/null || echo ABSENT
 }
 
 target()
