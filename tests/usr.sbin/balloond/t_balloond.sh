@@ -74,6 +74,12 @@ free_atleast()
 	[ "$(hostfree)" -ge "$1" ]
 }
 
+# bdlog: balloond's lines on one line, for a failure's reason.
+bdlog()
+{
+	tr '\n' '|' <balloond.log
+}
+
 logged()
 {
 	grep -q -- "$1" balloond.log
@@ -86,7 +92,7 @@ bd_start()
 	balloond -f "$@" 2>balloond.log &
 	echo $! >balloond.pid
 	wait_for test -S "$XENSIM_DIR/balloond.sock" ||
-	    atf_fail "balloond did not start: $(cat balloond.log)"
+	    atf_fail "balloond did not start: $(bdlog)"
 }
 
 bd_stop()
@@ -109,7 +115,7 @@ reserve_kept_body()
 	free_atleast 384 && atf_fail "the host already has the reserve"
 	bd_start -r 384M
 	wait_for free_atleast 384 ||
-	    atf_fail "host free $(hostfree) MiB, reserve 384: $(cat balloond.log)"
+	    atf_fail "host free $(hostfree) MiB, reserve 384: $(bdlog)"
 	for d in $g1 $g2; do
 		[ "$(target $d)" -ge 65536 ] ||
 		    atf_fail "domain $d below its dynamic-min: $(target $d)"
@@ -134,7 +140,7 @@ dynamic_min_body()
 	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 204800
 	bd_start -r 700M
 	wait_for target_is $g2 65536 ||
-	    atf_fail "g2 at $(target $g2), not its floor: $(cat balloond.log)"
+	    atf_fail "g2 at $(target $g2), not its floor: $(bdlog)"
 	wait_for target_is $g1 204800 ||
 	    atf_fail "g1 at $(target $g1), not its dynamic-min"
 	wait_for logged "cannot keep" || atf_fail "the shortage not said"
@@ -167,7 +173,7 @@ dynamic_max_liar_body()
 	atf_check xenstore-write /local/domain/$e/memory/dynamic-max 262144
 	bd_start -r 64M -t 3600
 	wait_for target_is $e 262144 ||
-	    atf_fail "liar at $(target $e), not its dynamic-max: $(cat balloond.log)"
+	    atf_fail "liar at $(target $e), not its dynamic-max: $(bdlog)"
 	# Room to deflate into, but none past dynamic-max.
 	atf_check_equal "$(maxpages $e)" 65792
 	atf_check_equal "$(target $g1)" 262144
@@ -192,7 +198,7 @@ burst_body()
 	export RUMP_SERVER
 	atf_check -s exit:0 -o ignore rump.sysctl -w debug.memhog=235520
 	wait_for target_above $g1 262144 ||
-	    atf_fail "no memory given: $(cat balloond.log)"
+	    atf_fail "no memory given: $(bdlog)"
 	held()
 	{
 		[ "$(rump.sysctl -n debug.memhog_held)" -ge 235520 ] &&
@@ -218,7 +224,7 @@ stalled_body()
 	e=$(mkdom e1 memory=512 type=pv)
 	bd_start -r 400M -t 2
 	wait_for logged "domain $e (e1): did not move" ||
-	    atf_fail "the stall not said: $(cat balloond.log)"
+	    atf_fail "the stall not said: $(bdlog)"
 	wait_for target_is $e 524288 ||
 	    atf_fail "e1 at $(target $e), not where it is"
 	atf_check_equal "$(maxpages $e)" 131328
@@ -245,11 +251,11 @@ malformed_body()
 	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 12x
 	bd_start -r 600M
 	wait_for logged 'memory/dynamic-min "12x" is not a number of KiB' ||
-	    atf_fail "no refusal: $(cat balloond.log)"
+	    atf_fail "no refusal: $(bdlog)"
 	atf_check_equal "$(target $g1)" 262144
 	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 300000
 	wait_for logged "dynamic-min 300000 is above memory/dynamic-max" ||
-	    atf_fail "no refusal: $(cat balloond.log)"
+	    atf_fail "no refusal: $(bdlog)"
 	atf_check_equal "$(target $g1)" 262144
 	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 204800
 	wait_for target_is $g1 204800 ||
@@ -277,12 +283,12 @@ sighup_body()
 	echo "reserve 400M junk" >balloond.conf
 	kill -HUP "$(cat balloond.pid)"
 	wait_for logged "configuration not changed" ||
-	    atf_fail "bad file accepted: $(cat balloond.log)"
+	    atf_fail "bad file accepted: $(bdlog)"
 	free_atleast 400 && atf_fail "a bad file changed the reserve"
 	echo "reserve 400M	# for a new domain" >balloond.conf
 	kill -HUP "$(cat balloond.pid)"
 	wait_for free_atleast 400 ||
-	    atf_fail "host free $(hostfree) MiB: $(cat balloond.log)"
+	    atf_fail "host free $(hostfree) MiB: $(bdlog)"
 }
 sighup_cleanup()
 {
