@@ -42,18 +42,27 @@ LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a
 
 MODULES		:= lib/libxensim lib/librumpsysctl usr.sbin/xensimd usr.sbin/xensimctl \
 		   usr.sbin/rump.sysctl \
-		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl tests \
+		   sys sys/rump sys/arch/xen/pvh usr.sbin/balloonctl usr.sbin/balloond tests \
 		   tests/fuzz tools/realxen
 
 PROGS		:=
 LIBS		:=
 TESTPROGS	:=
+INSTALLS	:=
+
+# make install: PREFIX and DESTDIR as users expect; the systemd unit goes
+# where Debian keeps packaged units unless SYSTEMDDIR says otherwise.
+PREFIX		?= /usr/local
+DESTDIR		?=
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+SYSTEMDDIR	?= /lib/systemd/system
 
 # The real-Xen harness boots Xen and a Debian dom0 under QEMU.
 XENDEPS		:= qemu-system-x86 xen-utils-4.17 xenstore-utils cpio
 
 .PHONY: all build san-build test check test-xen lint bench demo clean \
-		deps deps-xen conformance bench-xen
+		install deps deps-xen conformance bench-xen
 .DEFAULT_GOAL := all
 
 all: deps
@@ -68,6 +77,8 @@ deps-xen:
 include $(wildcard $(addsuffix /module.mk,$(MODULES)))
 
 build: $(LIBS) $(PROGS) $(TESTPROGS)
+
+install: $(INSTALLS)
 
 # make test also builds with ASan+UBSan into $(SANOBJ) and runs these
 # there first; the last line counts both runs.

@@ -62,7 +62,8 @@ usage(void)
 	    "       balloonctl [-s socket] wait [size]\n"
 	    "       balloonctl list\n"
 	    "       balloonctl mem-max domain size\n"
-	    "       balloonctl mem-set domain size\n");
+	    "       balloonctl mem-set domain size\n"
+	    "       balloonctl reserve size\n");
 	exit(1);
 }
 
@@ -145,6 +146,11 @@ main(int argc, char **argv)
 		if (argc != 3)
 			usage();
 		return dom0_mem_max(argv[1], argv[2]);
+	}
+	if (strcmp(cmd, "reserve") == 0) {
+		if (argc != 2)
+			usage();
+		return dom0_reserve(argv[1]);
 	}
 	errx(1, "unknown command: %s", cmd);
 }

@@ -45,6 +45,9 @@ int	dom0_mem_set(const char *dom, const char *size);
 int	dom0_mem_max(const char *dom, const char *size);
 int	dom0_list(void);
 
+/* From dom0: balloond(8)'s reservations (see reserve.c). */
+int	dom0_reserve(const char *size);
+
 /* Parse a size or exit with one line on stderr (balloonctl.c). */
 uint64_t	getsize(const char *, unsigned int);
 

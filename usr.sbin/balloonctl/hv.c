@@ -207,3 +207,25 @@ hv_list(struct hv_dominfo **infosp, unsigned int *np)
 	*np = n;
 	return 0;
 }
+
+/* The host's memory and what of it is free, in KiB, as xl info shows. */
+int
+hv_hostinfo(uint64_t *total_kib, uint64_t *free_kib)
+{
+	struct xensim_hostinfo hi;
+	xc_physinfo_t pi;
+
+	if (xch != NULL) {
+		memset(&pi, 0, sizeof(pi));
+		if (xc_physinfo(xch, &pi) != 0)
+			return -1;
+		*total_kib = pi.total_pages * (XC_PAGE_SIZE / 1024);
+		*free_kib = pi.free_pages * (XC_PAGE_SIZE / 1024);
+		return 0;
+	}
+	if (xensim_host_info(xh, &hi) == -1)
+		return -1;
+	*total_kib = hi.total_pages * (XC_PAGE_SIZE / 1024);
+	*free_kib = hi.free_pages * (XC_PAGE_SIZE / 1024);
+	return 0;
+}

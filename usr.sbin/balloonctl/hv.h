@@ -52,5 +52,6 @@ void	hv_close(void);
 int	hv_getinfo(domid_t, struct hv_dominfo *);
 int	hv_setmaxmem(domid_t, uint64_t);
 int	hv_list(struct hv_dominfo **, unsigned int *);
+int	hv_hostinfo(uint64_t *total_kib, uint64_t *free_kib);
 
 #endif /* !_BALLOONCTL_HV_H_ */

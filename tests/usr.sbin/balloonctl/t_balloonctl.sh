@@ -30,23 +30,6 @@
 
 . @TESTLIB@/xensim.subr
 
-# mkdom NAME [xensimctl create arguments]: a domain; prints its id.
-mkdom()
-{
-	local name
-	name=$1
-	shift
-	xensimctl create name="$name" "$@" >/dev/null ||
-	    atf_fail "xensimctl create name=$name $* failed"
-	xensimctl domid "$name"
-}
-
-# xsread PATH: the value of a xenstore node, "ABSENT" when there is none.
-xsread()
-{
-	xenstore-read "$1" 2>/dev/null || echo ABSENT
-}
-
 # xsequals PATH VALUE: the node holds VALUE now (for wait_for).
 xsequals()
 {

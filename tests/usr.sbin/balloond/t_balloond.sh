@@ -1,0 +1,333 @@
+#	$NetBSD$
+#
+# Copyright (c) 2026 The xenballoon project.
+# All rights reserved.
+#
+# Redistribution and use in source and binary forms, with or without
+# modification, are permitted provided that the following conditions
+# are met:
+# 1. Redistributions of source code must retain the above copyright
+#    notice, this list of conditions and the following disclaimer.
+# 2. Redistributions in binary form must reproduce the above copyright
+#    notice, this list of conditions and the following disclaimer in the
+#    documentation and/or other materials provided with the distribution.
+#
+# THIS SOFTWARE IS PROVIDED BY THE AUTHORS AND CONTRIBUTORS ``AS IS'' AND
+# ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE
+# IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE
+# ARE DISCLAIMED.  IN NO EVENT SHALL THE AUTHORS OR CONTRIBUTORS BE LIABLE
+# FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+# DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS
+# OR SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+# HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+# LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY
+# OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF
+# SUCH DAMAGE.
+#
+# balloond(8): each rule of the policy on a simulated host with rumpxen
+# guests (or kernel-less domains for guests with no balloon driver), the
+# daemon in the foreground logging to a file.  Every case waits for a
+# result and asserts it; none asserts a duration.
+
+. @TESTLIB@/xensim.subr
+
+# guest NAME MEMORY [MAXMEM]: a running PV rumpxen guest publishing its
+# figures; prints its id.
+guest()
+{
+	local d
+	[ -x "$BINDIR/rumpxen" ] || atf_skip "no rumpxen guest built"
+	d=$(mkdom $1 memory=$2 maxmem=${3:-$2} type=pv \
+	    kernel="$BINDIR/rumpxen")
+	wait_for xenstore-read /local/domain/$d/data/meminfo_free ||
+	    atf_fail "guest $1 never published its free memory"
+	echo $d
+}
+
+target()
+{
+	xsread /local/domain/$1/memory/target
+}
+
+target_is()
+{
+	[ "$(target $1)" = "$2" ]
+}
+
+target_above()
+{
+	[ "$(target $1)" -gt "$2" ]
+}
+
+maxpages()
+{
+	xensimctl list -l | awk -v d="$1" 'NR > 1 && $2 == d { print $5 }'
+}
+
+hostfree()
+{
+	xensimctl info | awk '/^free_memory/ { print $3 }'
+}
+
+free_atleast()
+{
+	[ "$(hostfree)" -ge "$1" ]
+}
+
+# bdlog: balloond's lines on one line, for a failure's reason.
+bdlog()
+{
+	tr '\n' '|' <balloond.log
+}
+
+logged()
+{
+	grep -q -- "$1" balloond.log
+}
+
+# bd_start [balloond options]: balloond in the foreground, its lines in
+# ./balloond.log; returns once its socket is there.
+bd_start()
+{
+	balloond -f "$@" 2>balloond.log &
+	echo $! >balloond.pid
+	wait_for test -S "$XENSIM_DIR/balloond.sock" ||
+	    atf_fail "balloond did not start: $(bdlog)"
+}
+
+bd_stop()
+{
+	[ -f balloond.pid ] && kill "$(cat balloond.pid)" 2>/dev/null
+	xensim_stop
+}
+
+atf_test_case reserve_kept cleanup
+reserve_kept_head()
+{
+	atf_set "descr" "Guests with memory to spare are lowered until the" \
+	    "host has the reserve free, none below its dynamic-min"
+}
+reserve_kept_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	g2=$(guest g2 256)
+	free_atleast 384 && atf_fail "the host already has the reserve"
+	bd_start -r 384M
+	wait_for free_atleast 384 ||
+	    atf_fail "host free $(hostfree) MiB, reserve 384: $(bdlog)"
+	for d in $g1 $g2; do
+		[ "$(target $d)" -ge 65536 ] ||
+		    atf_fail "domain $d below its dynamic-min: $(target $d)"
+	done
+}
+reserve_kept_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case dynamic_min cleanup
+dynamic_min_head()
+{
+	atf_set "descr" "A reserve that cannot be kept lowers guests to their" \
+	    "dynamic-min and not below, and says so once"
+}
+dynamic_min_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	g2=$(guest g2 256)
+	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 204800
+	bd_start -r 700M
+	wait_for target_is $g2 65536 ||
+	    atf_fail "g2 at $(target $g2), not its floor: $(bdlog)"
+	wait_for target_is $g1 204800 ||
+	    atf_fail "g1 at $(target $g1), not its dynamic-min"
+	wait_for logged "cannot keep" || atf_fail "the shortage not said"
+	[ "$(grep -c "cannot keep" balloond.log)" = 1 ] ||
+	    atf_fail "the shortage said more than once"
+}
+dynamic_min_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case dynamic_max_liar cleanup
+dynamic_max_liar_head()
+{
+	atf_set "descr" "A guest whose data/ nodes claim a huge need gets its" \
+	    "dynamic-max and max_pages to match, and no other guest is" \
+	    "pushed below its dynamic-min"
+}
+dynamic_max_liar_body()
+{
+	xensim_start -m 640
+	g1=$(guest g1 256)
+	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 262144
+	e=$(mkdom liar memory=128 maxmem=1024 type=pv)
+	for kv in meminfo_free=0 meminfo_total=131072 \
+	    balloon-target=1048576 balloon-deflate-on-oom=1; do
+		atf_check xenstore-write /local/domain/$e/data/${kv%%=*} \
+		    ${kv#*=}
+	done
+	atf_check xenstore-write /local/domain/$e/memory/dynamic-max 262144
+	bd_start -r 64M -t 3600
+	wait_for target_is $e 262144 ||
+	    atf_fail "liar at $(target $e), not its dynamic-max: $(bdlog)"
+	# Room to deflate into, but none past dynamic-max.
+	atf_check_equal "$(maxpages $e)" 65792
+	atf_check_equal "$(target $g1)" 262144
+}
+dynamic_max_liar_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case burst cleanup
+burst_head()
+{
+	atf_set "descr" "A guest whose workload bursts is given memory until" \
+	    "it has free memory again"
+}
+burst_body()
+{
+	xensim_start -m 1024
+	g1=$(guest g1 256 512)
+	bd_start -r 64M
+	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl
+	export RUMP_SERVER
+	atf_check -s exit:0 -o ignore rump.sysctl -w debug.memhog=235520
+	wait_for target_above $g1 262144 ||
+	    atf_fail "no memory given: $(bdlog)"
+	held()
+	{
+		[ "$(rump.sysctl -n debug.memhog_held)" -ge 235520 ] &&
+		    [ "$(xsread /local/domain/$g1/data/meminfo_free)" -ge 32768 ]
+	}
+	wait_for held || atf_fail "held $(rump.sysctl -n debug.memhog_held)" \
+	    "KiB, free $(xsread /local/domain/$g1/data/meminfo_free) KiB"
+}
+burst_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case stalled cleanup
+stalled_head()
+{
+	atf_set "descr" "A guest with no balloon driver that does not move is" \
+	    "left where it is and logged once"
+}
+stalled_body()
+{
+	xensim_start -m 768
+	e=$(mkdom e1 memory=512 type=pv)
+	bd_start -r 400M -t 2
+	wait_for logged "domain $e (e1): did not move" ||
+	    atf_fail "the stall not said: $(bdlog)"
+	wait_for target_is $e 524288 ||
+	    atf_fail "e1 at $(target $e), not where it is"
+	atf_check_equal "$(maxpages $e)" 131328
+	# Three stall times more: still said only once, still left alone.
+	sleep 6
+	atf_check_equal "$(grep -c 'did not move' balloond.log)" 1
+	atf_check_equal "$(target $e)" 524288
+}
+stalled_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case malformed cleanup
+malformed_head()
+{
+	atf_set "descr" "A malformed or inconsistent policy node is refused" \
+	    "with a log line and changes nothing; a good one is then used"
+}
+malformed_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 12x
+	bd_start -r 600M
+	wait_for logged 'memory/dynamic-min "12x" is not a number of KiB' ||
+	    atf_fail "no refusal: $(bdlog)"
+	atf_check_equal "$(target $g1)" 262144
+	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 300000
+	wait_for logged "dynamic-min 300000 is above memory/dynamic-max" ||
+	    atf_fail "no refusal: $(bdlog)"
+	atf_check_equal "$(target $g1)" 262144
+	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 204800
+	wait_for target_is $g1 204800 ||
+	    atf_fail "g1 at $(target $g1) with a good policy"
+}
+malformed_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case sighup cleanup
+sighup_head()
+{
+	atf_set "descr" "SIGHUP reads the configuration file again; a bad" \
+	    "file changes nothing"
+}
+sighup_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	g2=$(guest g2 256)
+	echo "reserve 128M" >balloond.conf
+	bd_start -c balloond.conf
+	wait_for logged started || atf_fail "not started"
+	echo "reserve 400M junk" >balloond.conf
+	kill -HUP "$(cat balloond.pid)"
+	wait_for logged "configuration not changed" ||
+	    atf_fail "bad file accepted: $(bdlog)"
+	free_atleast 400 && atf_fail "a bad file changed the reserve"
+	echo "reserve 400M	# for a new domain" >balloond.conf
+	kill -HUP "$(cat balloond.pid)"
+	wait_for free_atleast 400 ||
+	    atf_fail "host free $(hostfree) MiB: $(bdlog)"
+}
+sighup_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case reserve_request cleanup
+reserve_request_head()
+{
+	atf_set "descr" "balloonctl reserve returns once the memory is free," \
+	    "and says why when it cannot be"
+}
+reserve_request_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	g2=$(guest g2 256)
+	bd_start -r 64M
+	atf_check -s exit:0 -o empty -e empty balloonctl reserve 400M
+	free_atleast 464 || atf_fail "host free $(hostfree) MiB after reserve"
+	atf_check -s exit:0 -o ignore xensimctl create name=new memory=400 \
+	    type=pv
+	atf_check -s exit:1 -o empty \
+	    -e match:"^balloonctl: cannot reserve 2G: the guests can free at most [0-9]+ KiB" \
+	    balloonctl reserve 2G
+}
+reserve_request_cleanup()
+{
+	bd_stop
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case reserve_kept
+	atf_add_test_case dynamic_min
+	atf_add_test_case dynamic_max_liar
+	atf_add_test_case burst
+	atf_add_test_case stalled
+	atf_add_test_case malformed
+	atf_add_test_case sighup
+	atf_add_test_case reserve_request
+}
