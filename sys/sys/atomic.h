@@ -151,4 +151,9 @@ membar_sync(void)
 #define membar_producer()	membar_release()
 #define membar_consumer()	membar_acquire()
 
+/* NetBSD-current's relaxed loads and stores of a word. */
+#define atomic_load_relaxed(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#define atomic_store_relaxed(p, v)					\
+	__atomic_store_n((p), (v), __ATOMIC_RELAXED)
+
 #endif /* _SYS_ATOMIC_H_ */

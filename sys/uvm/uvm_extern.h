@@ -57,6 +57,7 @@ struct uvmexp {
 	int	freetarg;	/* the page daemon works up to this many */
 	int	reserve_kernel;	/* only UVM_PGA_USERESERVE gets these */
 	int	reserve_pagedaemon;
+	int	paging;		/* pages on their way to the free list */
 	int	pdwoke;		/* times the page daemon woke */
 };
 

@@ -30,24 +30,12 @@
 #define _UVM_UVM_PDAEMON_H_
 
 /*
- * The page daemon's out-of-memory report.  When an allocation found no
- * page and reclaiming left the guest at its last reserve pages, the
- * page daemon prints one line, once until free pages are back above
- * uvmexp.freetarg.  Each entry of uvm_oomreport_callback is run with
- * the report as its argument and may append its own figures with
- * uvm_oomreport_printf() (" Name:NkB" by convention).
+ * The page daemon's interface for others, as NetBSD's: pages on their
+ * way to the free list (uvmexp.paging), for which a thread in
+ * uvm_wait() waits rather than fails.
  */
 
-#include <sys/callback.h>
-
-struct uvm_oomreport {
-	char	or_buf[384];
-	size_t	or_len;
-};
-
-extern struct callback_head uvm_oomreport_callback;
-
-void	uvm_oomreport_printf(struct uvm_oomreport *, const char *, ...)
-	    __printflike(2, 3);
+void	uvm_pageout_start(int);
+void	uvm_pageout_done(int);
 
 #endif /* _UVM_UVM_PDAEMON_H_ */

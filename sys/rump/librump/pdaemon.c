@@ -30,9 +30,14 @@
  * The page daemon, as NetBSD-current's uvm_pdaemon.c.  The bench has
  * nothing to page out, so a pass does what NetBSD's does for the kernel:
  *
- * - it sleeps until woken (uvm_kick_pdaemon(): free pages below
- *   uvmexp.freemin) and loops without sleeping while threads wait in
- *   uvm_wait(), waking them after every pass (no pageout is pending);
+ * - it sleeps until woken (uvm_kick_pdaemon(): free pages and pages on
+ *   their way to the free list, uvmexp.paging, below uvmexp.freemin)
+ *   and loops without sleeping while threads wait in uvm_wait() and
+ *   nothing is on its way (uvmexp.paging 0); after a pass it wakes the
+ *   waiters if there is a free page or nothing is on its way;
+ * - uvm_pageout_start() and uvm_pageout_done() count pages on their way
+ *   to the free list, and the latter wakes the waiters once there are
+ *   free pages again;
  * - when free pages are below uvmexp.freetarg (needsfree) it wakes the
  *   pool drain thread, which drains one pool per wake-up (pool_drain(9),
  *   the next pool with pages, round robin: its drain hook, then its idle
@@ -41,15 +46,14 @@
  *   thread, as it does in NetBSD.
  *
  * When an allocation found no page and that did not help, it prints
- * one out-of-memory line, which others may extend (<uvm/uvm_pdaemon.h>),
- * and to which it adds the balloon's figures when a balloon has them.
+ * one out-of-memory line of uvm's own figures.
  */
 
 #include <sys/cdefs.h>
 __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <sys/param.h>
-#include <sys/callback.h>
+#include <sys/atomic.h>
 #include <sys/condvar.h>
 #include <sys/inttypes.h>
 #include <sys/kthread.h>
@@ -68,7 +72,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 static struct vm_map kernel_map_store;
 struct vm_map *kernel_map = &kernel_map_store;
-struct callback_head uvm_oomreport_callback;
 
 static kmutex_t uvmpd_lock;
 static kcondvar_t uvmpd_cv;		/* the daemon sleeps here */
@@ -90,16 +93,6 @@ static bool uvmpd_oom_reported;		/* until free is back to freetarg */
 static void	uvmpd_oomcheck(void);
 static void	uvmpd_pool_drain_thread(void *);
 static void	uvmpd_pool_drain_wakeup(void);
-static void	uvmpd_oomreport_balloon(struct uvm_oomreport *);
-
-/* The balloon's figures in the report, as Linux prints them (KiB). */
-static const struct {
-	const char	*name;
-	const char	*node;
-} uvmpd_balloon_figures[] = {
-	{ "InflatedTotal", "machdep.xen.balloon.stats.inflated_total" },
-	{ "InflatedFree", "machdep.xen.balloon.stats.inflated_free" },
-};
 
 void
 uvmpd_init(void)
@@ -110,7 +103,6 @@ uvmpd_init(void)
 	cv_init(&uvmpd_cv, "pgdaemon");
 	cv_init(&uvmpd_free_cv, "pgwait");
 	cv_init(&uvmpd_pool_drain_cv, "pooldrain");
-	callback_head_init(&uvm_oomreport_callback, IPL_VM);
 	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL,
 	    uvmpd_pool_drain_thread, NULL, NULL, "pooldrain");
 	if (error != 0)
@@ -127,7 +119,8 @@ void
 uvm_kick_pdaemon(void)
 {
 
-	if (uvm_availmem(false) >= uvmexp.freemin)
+	if (uvm_availmem(false) + atomic_load_relaxed(&uvmexp.paging) >=
+	    uvmexp.freemin)
 		return;
 	mutex_enter(&uvmpd_lock);
 	uvmpd_wanted = true;
@@ -136,9 +129,9 @@ uvm_kick_pdaemon(void)
 }
 
 /*
- * uvm_wait(9): wake the page daemon and sleep until its pass has ended,
- * as a thread that found no free page does before it tries again.  Not
- * for the page daemon itself.
+ * uvm_wait(9): wake the page daemon and sleep until it, or pages on
+ * their way back (uvm_pageout_done()), wake the waiters.  Not for the
+ * page daemon itself.
  */
 void
 uvm_wait(const char *wmsg)
@@ -154,14 +147,44 @@ uvm_wait(const char *wmsg)
 	mutex_exit(&uvmpd_lock);
 }
 
+/* Pages on their way to the free list (uvm_pdaemon.c). */
+void
+uvm_pageout_start(int npages)
+{
+
+	atomic_add_int((volatile unsigned int *)&uvmexp.paging, npages);
+}
+
+/* They arrived: wake the daemon, or the threads waiting for them. */
+void
+uvm_pageout_done(int npages)
+{
+
+	KASSERT(atomic_load_relaxed(&uvmexp.paging) >= npages);
+	if (npages == 0)
+		return;
+	atomic_add_int((volatile unsigned int *)&uvmexp.paging, -npages);
+	mutex_enter(&uvmpd_lock);
+	if (uvm_availmem(false) <= uvmexp.reserve_kernel) {
+		uvmpd_wanted = true;
+		cv_signal(&uvmpd_cv);
+	} else if (uvm_pagedaemon_waiters != 0) {
+		cv_broadcast(&uvmpd_free_cv);
+		uvm_pagedaemon_waiters = 0;
+	}
+	mutex_exit(&uvmpd_lock);
+}
+
 void
 uvm_pageout(void *arg)
 {
 	bool needsfree;
+	int paging;
 
 	for (;;) {
 		mutex_enter(&uvmpd_lock);
-		if (uvm_pagedaemon_waiters == 0) {
+		if (uvm_pagedaemon_waiters == 0 ||
+		    atomic_load_relaxed(&uvmexp.paging) > 0) {
 			while (!uvmpd_wanted)
 				cv_wait(&uvmpd_cv, &uvmpd_lock);
 			uvmexp.pdwoke++;
@@ -169,15 +192,18 @@ uvm_pageout(void *arg)
 		uvmpd_wanted = false;
 		mutex_exit(&uvmpd_lock);
 
-		needsfree = uvm_availmem(false) < uvmexp.freetarg;
+		paging = atomic_load_relaxed(&uvmexp.paging);
+		needsfree = uvm_availmem(false) + paging < uvmexp.freetarg;
 		uvmpd_oomcheck();
 
-		/* Nothing is paging out: wake the waiters, as NetBSD. */
-		mutex_enter(&uvmpd_lock);
-		cv_broadcast(&uvmpd_free_cv);
-		uvm_pagedaemon_waiters = 0;
-		mutex_exit(&uvmpd_lock);
-
+		/* Free memory to be had, or none on its way: wake waiters. */
+		if (uvm_availmem(false) > uvmexp.reserve_kernel ||
+		    atomic_load_relaxed(&uvmexp.paging) == 0) {
+			mutex_enter(&uvmpd_lock);
+			cv_broadcast(&uvmpd_free_cv);
+			uvm_pagedaemon_waiters = 0;
+			mutex_exit(&uvmpd_lock);
+		}
 		if (needsfree)
 			uvmpd_pool_drain_wakeup();
 	}
@@ -254,23 +280,6 @@ uvmpd_drain_cycle(void)
 	return n;
 }
 
-void
-uvm_oomreport_printf(struct uvm_oomreport *or, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (or->or_len + 1 >= sizeof(or->or_buf))
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(or->or_buf + or->or_len,
-	    sizeof(or->or_buf) - or->or_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		or->or_len = MIN(or->or_len + (size_t)n,
-		    sizeof(or->or_buf) - 1);
-}
-
 /*
  * One line per episode: an allocation failed since the last pass, and
  * the guest is still down to its reserve after the reclaim callbacks.
@@ -278,7 +287,6 @@ uvm_oomreport_printf(struct uvm_oomreport *or, const char *fmt, ...)
 static void
 uvmpd_oomcheck(void)
 {
-	struct uvm_oomreport or;
 	u_int fails, reached;
 	int free;
 
@@ -296,35 +304,11 @@ uvmpd_oomcheck(void)
 	uvmpd_reached_seen = reached;
 	uvmpd_oom_reported = true;
 
-	or.or_len = 0;
-	or.or_buf[0] = '\0';
-	uvm_oomreport_printf(&or, "pagedaemon: out of memory:"
+	printf("pagedaemon: out of memory:"
 	    " Total:%" PRIu64 "kB Free:%" PRIu64 "kB Min:%" PRIu64 "kB"
-	    " Target:%" PRIu64 "kB",
+	    " Target:%" PRIu64 "kB\n",
 	    (uint64_t)uvmexp.npages * (PAGE_SIZE / 1024),
 	    (uint64_t)free * (PAGE_SIZE / 1024),
 	    (uint64_t)uvmexp.freemin * (PAGE_SIZE / 1024),
 	    (uint64_t)uvmexp.freetarg * (PAGE_SIZE / 1024));
-	(void)callback_run_roundrobin(&uvm_oomreport_callback, &or);
-	uvmpd_oomreport_balloon(&or);
-	printf("%s\n", or.or_buf);
-}
-
-/* " Balloon InflatedTotal:NkB InflatedFree:NkB", if there is a balloon. */
-static void
-uvmpd_oomreport_balloon(struct uvm_oomreport *or)
-{
-	u_quad_t kib[__arraycount(uvmpd_balloon_figures)];
-	size_t i, len;
-
-	for (i = 0; i < __arraycount(uvmpd_balloon_figures); i++) {
-		len = sizeof(kib[i]);
-		if (sysctl_byname(uvmpd_balloon_figures[i].node, &kib[i], &len,
-		    NULL, 0) != 0 || len != sizeof(kib[i]))
-			return;
-	}
-	uvm_oomreport_printf(or, " Balloon");
-	for (i = 0; i < __arraycount(uvmpd_balloon_figures); i++)
-		uvm_oomreport_printf(or, " %s:%" PRIu64 "kB",
-		    uvmpd_balloon_figures[i].name, (uint64_t)kib[i]);
 }

@@ -62,6 +62,15 @@
 #define BALLOON_RETRY_MIN_S	1
 #define BALLOON_RETRY_MAX_S	3600
 
+/*
+ * Deflate on OOM: free memory kept beyond freetarg while the balloon
+ * holds pages, the time the balloon thread needs to see a workload eat
+ * into it and bring memory back before it is gone.
+ */
+#define BALLOON_OOM_CUSHION	(16 * BALLOON_SUPER_PAGES)
+/* Superpages per call of a deflation on OOM: the first come back early. */
+#define BALLOON_OOM_BATCH	8
+
 /* Free page reporting: runs per hypercall. */
 #define BALLOON_REPORT_BATCH	32
 
@@ -76,7 +85,6 @@ struct balloon_xenbus_softc {
 	kmutex_t		sc_lock;
 	kcondvar_t		sc_cv;		/* wakes the thread */
 	kcondvar_t		sc_parkcv;	/* thread parked */
-	kcondvar_t		sc_oomcv;	/* an OOM deflation moved */
 	bool			sc_started;	/* attach is done */
 	bool			sc_dying;
 	bool			sc_suspended;	/* no hypercalls */
@@ -94,9 +102,10 @@ struct balloon_xenbus_softc {
 	int			sc_oom;		/* deflate_on_oom: 0 or 1 */
 	bool			sc_oom_busy;	/* an OOM deflation is on */
 	bool			sc_oom_short;	/* and did not reach it */
-	bool			sc_oom_said;	/* max_pages said */
+	bool			sc_oom_said;	/* max_pages, or OOM off, said */
 	uint64_t		sc_oom_tgen;	/* sc_tgen it set */
 	uint64_t		sc_oom_want;	/* pages it asked for */
+	uint64_t		sc_oom_coming;	/* of them, on their way */
 	int			sc_oom_ticks;	/* when it ended */
 
 	/* statistics */
@@ -168,7 +177,10 @@ size_t	balloon_plug(struct balloon_xenbus_softc *, size_t, u_int, int *);
 
 /* balloon_oom.c */
 void	balloon_pool_drain(void *, int);
+bool	balloon_oom_watching(struct balloon_xenbus_softc *);
+void	balloon_oom_check(struct balloon_xenbus_softc *);
 void	balloon_oom_end(struct balloon_xenbus_softc *);
+void	balloon_oom_arrived(struct balloon_xenbus_softc *, uint64_t);
 void	balloon_oom_short(struct balloon_xenbus_softc *);
 
 /* balloon_report.c */

@@ -221,7 +221,6 @@ balloon_init(struct balloon_xenbus_softc *sc, device_t self)
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "xenbal");
 	cv_init(&sc->sc_parkcv, "xenbalpk");
-	cv_init(&sc->sc_oomcv, "xenbaloom");
 	TAILQ_INIT(&sc->sc_pages);
 	TAILQ_INIT(&sc->sc_runs);
 	/*
@@ -320,13 +319,16 @@ balloon_teardown(struct balloon_xenbus_softc *sc)
 		kthread_join(sc->sc_thread);
 		sc->sc_thread = NULL;
 	}
+	mutex_enter(&sc->sc_lock);
+	if (sc->sc_oom_busy)
+		balloon_oom_end(sc);
+	mutex_exit(&sc->sc_lock);
 	/* No drain hook runs once the pool is gone. */
 	pool_put(&balloon_buf_pool, sc->sc_frames);
 	pool_put(&balloon_buf_pool, sc->sc_batch);
 	pool_destroy(&balloon_buf_pool);
 	balloon_report_detach(sc);
 	balloon_sc = NULL;
-	cv_destroy(&sc->sc_oomcv);
 	cv_destroy(&sc->sc_parkcv);
 	cv_destroy(&sc->sc_cv);
 	mutex_destroy(&sc->sc_lock);
@@ -557,6 +559,8 @@ balloon_set_target(struct balloon_xenbus_softc *sc, uint64_t pages)
 		sc->sc_clipped = false;
 	sc->sc_target = pages;
 	sc->sc_tgen++;
+	if (sc->sc_oom == 0)
+		sc->sc_oom_said = false;
 	if (sc->sc_state == BALLOON_STATE_STALLED) {
 		sc->sc_state = BALLOON_STATE_IDLE;
 		sc->sc_error = 0;
@@ -654,6 +658,8 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 	KASSERT(mutex_owned(&sc->sc_lock));
 	while (!sc->sc_dying) {
 		if (sc->sc_suspended) {
+			if (sc->sc_oom_busy)
+				balloon_oom_end(sc);
 			sc->sc_parked = true;
 			cv_broadcast(&sc->sc_parkcv);
 			cv_wait(&sc->sc_cv, &sc->sc_lock);
@@ -668,20 +674,28 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 			sc->sc_order = BALLOON_SUPER_ORDER;
 			sc->sc_refused = NULL;
 			/* Another target than the OOM one: it wins. */
-			if (ts->ts_tgen != sc->sc_oom_tgen &&
-			    sc->sc_oom_busy) {
-				sc->sc_oom_busy = false;
-				cv_broadcast(&sc->sc_oomcv);
-			}
+			if (ts->ts_tgen != sc->sc_oom_tgen && sc->sc_oom_busy)
+				balloon_oom_end(sc);
 		}
 		if (balloon_goal(sc) == sc->sc_npages) {
-			if (sc->sc_oom_busy)
+			if (sc->sc_oom_busy) {
 				balloon_oom_end(sc);
+				/* Still short: the next step at once. */
+				balloon_oom_check(sc);
+				if (sc->sc_oom_busy)
+					continue;
+			}
 			if (sc->sc_state != BALLOON_STATE_STALLED)
 				sc->sc_state = BALLOON_STATE_IDLE;
 			/* Where it got to, for dom0, before sleeping. */
-			if (!balloon_publish(sc, ts))
+			if (balloon_publish(sc, ts))
+				continue;
+			if (!balloon_oom_watching(sc)) {
 				cv_wait(&sc->sc_cv, &sc->sc_lock);
+				continue;
+			}
+			(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
+			balloon_oom_check(sc);
 			continue;
 		}
 		ts->ts_stalled = sc->sc_state == BALLOON_STATE_STALLED &&
@@ -738,7 +752,7 @@ balloon_after_step(struct balloon_xenbus_softc *sc,
 	KASSERT(mutex_owned(&sc->sc_lock));
 	if (!inflate && sc->sc_oom_busy) {
 		sc->sc_oom_pages += done;
-		cv_broadcast(&sc->sc_oomcv);
+		balloon_oom_arrived(sc, done);
 	}
 	/* EAGAIN: superpages are out, the rest goes at order 0. */
 	if (done == want && sc->sc_refused != NULL) {
@@ -877,6 +891,9 @@ balloon_batch(struct balloon_xenbus_softc *sc, bool inflate, uint64_t want,
 	ext = sc->sc_order == 0 ? 0 : want / BALLOON_SUPER_PAGES;
 	if (!inflate && !sc->sc_pv)
 		ext = MIN(ext, sc->sc_nruns);
+	/* Out of memory, the guest uses the first batch while the next come. */
+	if (!inflate && sc->sc_oom_busy)
+		ext = MIN(ext, BALLOON_OOM_BATCH);
 	if (ext == 0) {
 		*orderp = 0;
 		return (size_t)MIN(want, BALLOON_DELTA);
@@ -901,23 +918,25 @@ balloon_refused(struct balloon_xenbus_softc *sc, const char *op)
 
 /*
  * Of n pages, those inflation may take now: with deflate_on_oom, never
- * so many that free pages fall below freetarg, or the page daemon would
- * deflate them straight back.
+ * so many that free pages fall below freetarg and the cushion, or they
+ * would be deflated straight back.
  */
 static size_t
 balloon_spare(struct balloon_xenbus_softc *sc, size_t n)
 {
-	int oom, freepg;
+	uint64_t freepg, keep;
+	int oom;
 
 	mutex_enter(&sc->sc_lock);
 	oom = sc->sc_oom;
 	mutex_exit(&sc->sc_lock);
 	if (oom == 0)
 		return n;
-	freepg = uvm_availmem(false);
-	if (freepg <= uvmexp.freetarg)
+	freepg = (uint64_t)uvm_availmem(false);
+	keep = (uint64_t)uvmexp.freetarg + BALLOON_OOM_CUSHION;
+	if (freepg <= keep)
 		return 0;
-	return MIN(n, (size_t)(freepg - uvmexp.freetarg));
+	return MIN(n, (size_t)(freepg - keep));
 }
 
 /*

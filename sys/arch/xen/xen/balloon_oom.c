@@ -54,8 +54,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 /* Deflations on OOM double while the guest eats them this fast (KiB/s). */
 #define BALLOON_OOM_RATE_KB	16384
-/* How long the page daemon waits for a deflation on OOM, at most. */
-#define BALLOON_OOM_WAIT_MS	1000
 
 static void	balloon_oom_start(struct balloon_xenbus_softc *, uint64_t);
 
@@ -64,17 +62,15 @@ static void	balloon_oom_start(struct balloon_xenbus_softc *, uint64_t);
  * memory comes back first; then, with deflate_on_oom and no OOM
  * deflation under way, the target rises for one (balloon_oom_start).
  *
- * As Linux's OOM notifier deflates before its caller retries, wait
- * until the deflation under way has brought free pages back to
- * freetarg, or ended, for at most BALLOON_OOM_WAIT_MS.  The balloon
- * thread needs no memory to deflate, so it cannot wait for us.
+ * The hook never sleeps: the pool drainer is one thread for every pool
+ * of the kernel, and a thread waiting for memory (uvm_wait) wakes when
+ * the page daemon finds the deflated pages free.
  */
 void
 balloon_pool_drain(void *arg, int flags)
 {
 	struct balloon_xenbus_softc *sc = arg;
 	uint64_t freepg;
-	int start;
 
 	mutex_enter(&sc->sc_lock);
 	if (!sc->sc_started || sc->sc_dying) {
@@ -87,6 +83,13 @@ balloon_pool_drain(void *arg, int flags)
 	if (freepg >= (uint64_t)uvmexp.freetarg)
 		return;
 	mutex_enter(&sc->sc_lock);
+	/* Out of memory with the balloon full: say it, as Linux's show_mem. */
+	if (sc->sc_oom == 0 && sc->sc_npages > 0 && !sc->sc_oom_said) {
+		device_printf(sc->sc_dev, "out of memory with %" PRIu64
+		    " KiB in the balloon, deflate_on_oom off\n",
+		    BALLOON_PAGES_TO_KB(sc->sc_npages));
+		sc->sc_oom_said = true;
+	}
 	if (sc->sc_oom == 0 || sc->sc_dying ||
 	    (!sc->sc_oom_busy && sc->sc_npages == 0)) {
 		mutex_exit(&sc->sc_lock);
@@ -94,18 +97,41 @@ balloon_pool_drain(void *arg, int flags)
 	}
 	if (!sc->sc_oom_busy)
 		balloon_oom_start(sc, freepg);
-	start = getticks();
-	while (sc->sc_oom_busy && !sc->sc_dying && !sc->sc_suspended &&
-	    uvm_availmem(false) < uvmexp.freetarg &&
-	    getticks() - start < mstohz(BALLOON_OOM_WAIT_MS))
-		(void)cv_timedwait(&sc->sc_oomcv, &sc->sc_lock,
-		    mstohz(BALLOON_OOM_WAIT_MS) - (getticks() - start));
 	mutex_exit(&sc->sc_lock);
 }
 
 /*
+ * The balloon thread, idle, looks at free memory every tick while
+ * deflate_on_oom is on and the balloon holds memory: the pool drainer
+ * reaches the drain hook once per round of every pool of the kernel,
+ * too late for a workload that allocates hundreds of MiB a second.
+ */
+bool
+balloon_oom_watching(struct balloon_xenbus_softc *sc)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	return sc->sc_oom != 0 && sc->sc_npages > 0 && !sc->sc_suspended;
+}
+
+/* A quarter of the cushion eaten: a deflation on OOM, as the hook starts. */
+void
+balloon_oom_check(struct balloon_xenbus_softc *sc)
+{
+	uint64_t freepg;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	if (!balloon_oom_watching(sc) || sc->sc_oom_busy || sc->sc_dying)
+		return;
+	freepg = (uint64_t)uvm_availmem(false);
+	if (freepg < (uint64_t)uvmexp.freetarg + BALLOON_OOM_CUSHION * 3 / 4)
+		balloon_oom_start(sc, freepg);
+}
+
+/*
  * Raise the target for a deflation on OOM, freepg free pages now: by
- * what free pages lack of freetarg plus freetarg again, in whole
+ * what free pages lack of freetarg and the cushion plus freetarg again,
+ * in whole
  * superpages; twice the last amount if the guest ate that one faster
  * than BALLOON_OOM_RATE_KB a second, so that a workload growing fast
  * is met in a few large steps, and one growing slowly is not given the
@@ -118,7 +144,8 @@ balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
 	int dt;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
-	want = 2 * (uint64_t)uvmexp.freetarg - freepg;
+	want = 2 * (uint64_t)uvmexp.freetarg + BALLOON_OOM_CUSHION;
+	want = want > freepg ? want - freepg : BALLOON_SUPER_PAGES;
 	dt = MAX(getticks() - sc->sc_oom_ticks, 1);
 	if (sc->sc_oom_want != 0 && (uint64_t)dt * BALLOON_OOM_RATE_KB <
 	    BALLOON_PAGES_TO_KB(sc->sc_oom_want) * (uint64_t)hz)
@@ -127,6 +154,9 @@ balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
 	ram = sc->sc_physmem - sc->sc_npages;
 	sc->sc_oom_want = want;
 	sc->sc_oom_busy = true;
+	/* Threads in uvm_wait() wait for them rather than fail. */
+	sc->sc_oom_coming = want;
+	uvm_pageout_start((int)want);
 	sc->sc_oom_short = false;
 	sc->sc_oom_deflations++;
 	balloon_set_target(sc, ram + want);
@@ -139,11 +169,25 @@ balloon_oom_end(struct balloon_xenbus_softc *sc)
 {
 
 	KASSERT(mutex_owned(&sc->sc_lock));
+	balloon_oom_arrived(sc, sc->sc_oom_coming);
 	sc->sc_oom_busy = false;
-	cv_broadcast(&sc->sc_oomcv);
 	sc->sc_oom_ticks = getticks();
 	if (!sc->sc_oom_short)
 		sc->sc_oom_said = false;
+}
+
+/*
+ * Pages of an OOM deflation are back in uvm, or will not come: no
+ * longer on their way.
+ */
+void
+balloon_oom_arrived(struct balloon_xenbus_softc *sc, uint64_t pages)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	pages = MIN(pages, sc->sc_oom_coming);
+	sc->sc_oom_coming -= pages;
+	uvm_pageout_done((int)pages);
 }
 
 /*
