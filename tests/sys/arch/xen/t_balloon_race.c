@@ -177,11 +177,15 @@ race_start(struct guest *g)
 	g->d = xt_balloon_add(g->type, g->type, GUEST_MIB);
 	ATF_REQUIRE_EQ(xt_sysctl_set_int(NODE(BALLOON_NODE_DEFLATE_ON_OOM),
 	    on), 0);
-	ATF_REQUIRE_EQ(xt_sysctl_set_int(NODE(BALLOON_NODE_REPORTING), on),
-	    0);
-	/* Start small, so that the workload's first size runs it out. */
+	/*
+	 * Start small, so that the workload's first size runs it out;
+	 * reporting on only then, for free memory reported would take the
+	 * reservation below the target before it is seen there.
+	 */
 	xt_xs_target(g->d, "131072");
 	xt_balloon_settle(g->d, 32768 + g->extra);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(NODE(BALLOON_NODE_REPORTING), on),
+	    0);
 }
 
 /* The race is over: the rule holds and no page is lost. */
