@@ -2068,6 +2068,7 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 	sc->sc_hypercalls++;
 	if (done < n)
 		sc->sc_partial++;
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported += done * BALLOON_SUPER_PAGES;
 	mutex_exit(&sc->sc_lock);
 	return done;
@@ -2124,6 +2125,7 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 	sc->sc_hypercalls++;
 	if (done < n)
 		sc->sc_partial++;
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported -= done * BALLOON_SUPER_PAGES;
 	mutex_exit(&sc->sc_lock);
 
@@ -2153,11 +2155,13 @@ balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
 
 	KASSERT(n <= BALLOON_DELTA);
 	mutex_enter(&sc->sc_rlock);
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	for (i = 0; i < n && !TAILQ_EMPTY(&sc->sc_reported); i++) {
 		balloon_push(&sc->sc_runs, balloon_pop(&sc->sc_reported));
 		sc->sc_nruns++;
 	}
 	mutex_enter(&sc->sc_lock);
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported -= i * BALLOON_SUPER_PAGES;
 	sc->sc_npages += i * BALLOON_SUPER_PAGES;
 	sc->sc_inflated += i * BALLOON_SUPER_PAGES;
