@@ -9,13 +9,15 @@
 #		printing the summary, and exit 0 (an earlier pass)
 #   -a FILE	add the counts kept in FILE to the summary; fail if that
 #		pass failed (given once per earlier pass)
+#   -v K=V	a kyua configuration variable (kyua -v K=V)
 #
 set -u
-keep= add=
+keep= add= vars=
 while :; do
 	case ${1:-} in
 	-c)	keep=$2; shift 2 ;;
 	-a)	add="$add $2"; shift 2 ;;
+	-v)	vars="$vars -v $2"; shift 2 ;;
 	*)	break ;;
 	esac
 done
@@ -32,7 +34,7 @@ export TSAN_OPTIONS="halt_on_error=1:suppressions=$top/tools/tsan.supp"
 rm -f "$obj/kyua.db"
 # The real-Xen run is made once per suite run, by its first test case.
 rm -f "$obj/realxen/console.log" "$obj/realxen/skip" "$obj/realxen/run.err"
-kyua test --results-file="$obj/kyua.db" "$@" >"$obj/kyua.log" 2>&1
+kyua $vars test --results-file="$obj/kyua.db" "$@" >"$obj/kyua.log" 2>&1
 rc=$?
 cat "$obj/kyua.log"
 if [ "$rc" != 0 ]; then
