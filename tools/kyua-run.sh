@@ -8,14 +8,19 @@
 #   -c FILE	keep this run's counts and status in FILE instead of
 #		printing the summary, and exit 0 (an earlier pass)
 #   -a FILE	add the counts kept in FILE to the summary; fail if that
-#		pass failed
+#		pass failed (given once per earlier pass)
+#   -v K=V	a kyua configuration variable (kyua -v K=V)
 #
 set -u
-keep= add=
-case ${1:-} in
--c)	keep=$2; shift 2 ;;
--a)	add=$2; shift 2 ;;
-esac
+keep= add= vars=
+while :; do
+	case ${1:-} in
+	-c)	keep=$2; shift 2 ;;
+	-a)	add="$add $2"; shift 2 ;;
+	-v)	vars="$vars -v $2"; shift 2 ;;
+	*)	break ;;
+	esac
+done
 obj=$1
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,10 +28,13 @@ cd "$obj/tests" || exit 1
 # Sanitizer builds: report every error, ignore leaks in libraries not ours.
 export LSAN_OPTIONS="suppressions=$top/tools/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+# TSan: the first race reported ends the process (a guest dies, its test
+# fails), but for the known ones.
+export TSAN_OPTIONS="halt_on_error=1:suppressions=$top/tools/tsan.supp"
 rm -f "$obj/kyua.db"
 # The real-Xen run is made once per suite run, by its first test case.
 rm -f "$obj/realxen/console.log" "$obj/realxen/skip" "$obj/realxen/run.err"
-kyua test --results-file="$obj/kyua.db" "$@" >"$obj/kyua.log" 2>&1
+kyua $vars test --results-file="$obj/kyua.db" "$@" >"$obj/kyua.log" 2>&1
 rc=$?
 cat "$obj/kyua.log"
 if [ "$rc" != 0 ]; then
@@ -44,11 +52,11 @@ if [ -n "$keep" ]; then
 	echo "$passed $failed $rc" >"$keep"
 	exit 0
 fi
-if [ -n "$add" ]; then
-	read -r p f r <"$add" || { p=0 f=1 r=1; }
+for a in $add; do
+	read -r p f r <"$a" || { p=0 f=1 r=1; }
 	passed=$((passed + p))
 	failed=$((failed + f))
 	[ "$r" = 0 ] || [ "$rc" != 0 ] || rc=$r
-fi
+done
 echo "$passed passed, $failed failed"
 exit "$rc"

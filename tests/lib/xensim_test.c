@@ -34,6 +34,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -142,11 +143,13 @@ void
 xt_stop(void)
 {
 	pid_t pid;
+	int i;
 
 	if ((pid = xt_pid()) == 0)
 		return;
 	kill(pid, SIGTERM);
-	XT_WAIT_FOR(!pid_running(pid));
+	for (i = 0; i < 300 && pid_running(pid); i++)
+		usleep(100000);
 	kill(pid, SIGKILL);
 }
 
@@ -157,6 +160,39 @@ xt_alive(void)
 	pid_t pid = xt_pid();
 
 	return pid > 0 && pid_running(pid);
+}
+
+/*
+ * A guest of this xensimd printed a panic (a line "panic: ..." in a
+ * domain's console.log).
+ */
+bool
+xt_panicked(void)
+{
+	char path[PATH_MAX + 320], line[256];
+	bool found = false;
+	struct dirent *de;
+	FILE *fp;
+	DIR *dir;
+
+	if (xt_dir[0] == '\0')
+		return false;
+	snprintf(path, sizeof(path), "%s/domains", xt_dir);
+	if ((dir = opendir(path)) == NULL)
+		return false;
+	while (!found && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/domains/%s/console.log",
+		    xt_dir, de->d_name);
+		if ((fp = fopen(path, "r")) == NULL)
+			continue;
+		while (!found && fgets(line, sizeof(line), fp) != NULL)
+			found = strncmp(line, "panic: ", 7) == 0;
+		fclose(fp);
+	}
+	closedir(dir);
+	return found;
 }
 
 /*
@@ -336,16 +372,44 @@ xt_balloon_add(const char *name, const char *type, unsigned int mib)
 	return d;
 }
 
-/* Wait for the reservation to reach pages and the balloon to go idle. */
+/*
+ * The driver's thread is idle, as far as it says: this driver's
+ * stats.state is 0 (idle); a driver without the node says nothing, and
+ * its reservation at the target is all there is to wait for.
+ */
+static bool
+xt_balloon_idle(void)
+{
+	size_t len = sizeof(int);
+	int st = 0;
+
+	if (sysctlbyname(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+	    BALLOON_STAT_STATE, &st, &len, NULL, 0) != 0)
+		return errno == ENOENT;
+	return st == 0;
+}
+
+/*
+ * Wait for the reservation to reach pages, the guest's current (the
+ * reservation in KiB) to say so, and the balloon to go idle.  Only the
+ * NetBSD interface is needed.
+ */
 void
 xt_balloon_settle(domid_t id, uint64_t pages)
 {
+	uint64_t tot;
 
-	XT_WAIT_FOR(xt_dominfo(id).tot_pages == pages);
-	ATF_REQUIRE_EQ_MSG(xt_dominfo(id).tot_pages, pages, "tot_pages %"
-	    PRIu64 ", not %" PRIu64, xt_dominfo(id).tot_pages, pages);
-	XT_WAIT_FOR(xt_sysctl_int(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-	    BALLOON_STAT_STATE) == 0);
+	XT_WAIT_FOR(xt_dominfo(id).tot_pages == pages &&
+	    xt_sysctl_quad(BALLOON_SYSCTL "." BALLOON_NODE_CURRENT) ==
+	    pages * 4 && xt_balloon_idle());
+	tot = xt_dominfo(id).tot_pages;
+	ATF_REQUIRE_MSG(!xt_panicked(), "domain %u: the guest panicked", id);
+	ATF_REQUIRE_EQ_MSG(tot, pages, "tot_pages %" PRIu64 ", not %" PRIu64,
+	    tot, pages);
+	ATF_REQUIRE_EQ(xt_sysctl_quad(BALLOON_SYSCTL "." BALLOON_NODE_CURRENT),
+	    pages * 4);
+	ATF_REQUIRE_MSG(xt_balloon_idle(), "domain %u: the balloon is not "
+	    "idle", id);
 	/* Every frame the driver gave back carried no data. */
 	ATF_CHECK_EQ(xt_dominfo(id).dirty_given, 0);
 	xt_no_foreign(id);

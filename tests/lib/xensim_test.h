@@ -46,11 +46,14 @@
 
 /*
  * Poll cond every 0.1 s, 300 times at most (a guard against hanging,
- * not a timing assertion); the caller checks the outcome itself.
+ * not a timing assertion); the caller checks the outcome itself.  A
+ * guest's panic ends the wait at once: what was awaited will not come,
+ * and the caller's check fails on what it sees now.
  */
 #define XT_WAIT_FOR(cond) do {						\
 	int xt_try_;							\
-	for (xt_try_ = 0; xt_try_ < 300 && !(cond); xt_try_++)		\
+	for (xt_try_ = 0; xt_try_ < 300 && !(cond) && !xt_panicked();	\
+	    xt_try_++)							\
 		usleep(100000);						\
 } while (0)
 
@@ -62,6 +65,7 @@ extern const char *xt_xensimd_flag;
 void		xt_start(unsigned int);
 void		xt_stop(void);
 bool		xt_alive(void);
+bool		xt_panicked(void);
 unsigned long	xt_ctl(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 struct xensim	*xt_dom0(void);

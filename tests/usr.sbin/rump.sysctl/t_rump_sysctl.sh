@@ -68,7 +68,7 @@ read_body()
 	atf_check -s exit:0 \
 	    -o inline:"debug.memhog = 0\ndebug.memhog_held = 0\n\
 debug.memhog_failed = 0\ndebug.memhog_dirty = 0\n\
-debug.xenmem_conform = 0\ndebug.touch_given = 0\n" \
+debug.xenmem_conform = 0\ndebug.touch_given = 0\ndebug.plug_probe = 0\n" \
 	    -e empty rump.sysctl debug
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.max = 66560\ndebug.memhog_held = 0\n" \

@@ -213,6 +213,74 @@ ATF_TC_BODY(partial_max, tc)
 	xensim_close(h);
 }
 
+/*
+ * An order-9 extent that would end past max_pages is refused whole, as
+ * Xen refuses it (XEN-GROUND-TRUTH d7: populate order 9 with headroom
+ * 100 gives 0): with one page of headroom (tot_pages = max_pages - 1),
+ * and with 100, nothing is done; with exactly 512 the extent fits.
+ * Guards against a hypervisor that lets up to 511 pages past max_pages.
+ */
+static void
+super_past_max(enum xensim_kind kind)
+{
+	static const uint64_t headroom[] = { 1, 100, 511 };
+	struct xensim *h, *u;
+	xen_pfn_t l[1];
+	domid_t id;
+	uint64_t t0;
+	size_t i;
+
+	id = host_guest(256, kind, &h);
+	u = domu(id);
+	t0 = tot(h, id);
+	for (i = 0; i < sizeof(headroom) / sizeof(headroom[0]); i++) {
+		ATF_REQUIRE(xensim_domain_setmaxmem(h, id,
+		    (t0 + headroom[i]) * 4) == 0);
+		ATF_REQUIRE_EQ(info(h, id).max_pages, t0 + headroom[i]);
+		l[0] = BASE;
+		if (kind == XENSIM_PVH)
+			ATF_CHECK_EQ_MSG(POP(u, DOMID_SELF, l, 1, 9), 0,
+			    "populate order 9 with headroom %ju",
+			    (uintmax_t)headroom[i]);
+		ATF_CHECK_EQ_MSG(INC(u, DOMID_SELF, l, 1, 9), 0,
+		    "increase order 9 with headroom %ju",
+		    (uintmax_t)headroom[i]);
+		ATF_CHECK_EQ(tot(h, id), t0);
+		ATF_CHECK_EQ(info(h, id).ram_allocated_pages, t0);
+	}
+	/* Exactly room for it: taken, and given back. */
+	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, (t0 + 512) * 4) == 0);
+	l[0] = BASE;
+	if (kind == XENSIM_PVH) {
+		ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 9), 1);
+		ATF_CHECK_EQ(tot(h, id), t0 + 512);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 9), 1);
+	} else {
+		ATF_CHECK_EQ(INC(u, DOMID_SELF, l, 1, 9), 1);
+		ATF_CHECK_EQ(tot(h, id), t0 + 512);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 1, 9), 1);
+	}
+	ATF_CHECK_EQ(tot(h, id), t0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+XT_TC(pvh_super_past_max, "PVH: an order-9 extent ending past max_pages "
+    "(headroom 1, 100, 511) is refused whole (d7)")
+ATF_TC_BODY(pvh_super_past_max, tc)
+{
+
+	super_past_max(XENSIM_PVH);
+}
+
+XT_TC(pv_super_past_max, "PV: an order-9 extent ending past max_pages "
+    "(headroom 1, 100, 511) is refused whole (d7)")
+ATF_TC_BODY(pv_super_past_max, tc)
+{
+
+	super_past_max(XENSIM_PV);
+}
+
 XT_TC(host_exhausted, "populate stops when the host has no free frame")
 ATF_TC_BODY(host_exhausted, tc)
 {
@@ -1163,6 +1231,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, create_limits);
 	ATF_TP_ADD_TC(tp, populate_full);
 	ATF_TP_ADD_TC(tp, partial_max);
+	ATF_TP_ADD_TC(tp, pvh_super_past_max);
+	ATF_TP_ADD_TC(tp, pv_super_past_max);
 	ATF_TP_ADD_TC(tp, host_exhausted);
 	ATF_TP_ADD_TC(tp, bad_order);
 	ATF_TP_ADD_TC(tp, other_domain);

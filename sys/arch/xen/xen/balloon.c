@@ -482,11 +482,16 @@ balloon_pod_target(struct balloon_xenbus_softc *sc, uint64_t current)
 static void
 balloon_pod_gap(struct balloon_xenbus_softc *sc)
 {
-	uint64_t gap = sc->sc_physmem - sc->sc_target;
+	uint64_t gap;
 	size_t want, done;
 	u_int order;
 	int error;
 
+	/* The watch is set: a target may come in meanwhile. */
+	mutex_enter(&sc->sc_lock);
+	gap = sc->sc_target < sc->sc_physmem ?
+	    sc->sc_physmem - sc->sc_target : 0;
+	mutex_exit(&sc->sc_lock);
 	/* PV: RAM beyond boot memory is plugged only as it is wanted. */
 	if (sc->sc_pv || gap == 0)
 		return;

@@ -296,6 +296,7 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 		balloon_push(&sc->sc_reported, sc->sc_rbatch[i]);
 	}
 	mutex_enter(&sc->sc_lock);
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported += done * BALLOON_SUPER_PAGES;
 	mutex_exit(&sc->sc_lock);
 	return done;
@@ -346,6 +347,7 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 		balloon_p2m_end();
 	}
 	mutex_enter(&sc->sc_lock);
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported -= done * BALLOON_SUPER_PAGES;
 	mutex_exit(&sc->sc_lock);
 
@@ -372,12 +374,14 @@ balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
 
 	KASSERT(n <= BALLOON_DELTA);
 	mutex_enter(&sc->sc_rlock);
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	for (i = 0; i < n && !TAILQ_EMPTY(&sc->sc_reported); i++) {
 		balloon_push(&sc->sc_runs, balloon_pop(&sc->sc_reported));
 		sc->sc_nruns++;
 	}
 	balloon_moved(sc, i * BALLOON_SUPER_PAGES, true);
 	mutex_enter(&sc->sc_lock);
+	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported -= i * BALLOON_SUPER_PAGES;
 	mutex_exit(&sc->sc_lock);
 	mutex_exit(&sc->sc_rlock);

@@ -36,31 +36,42 @@ builder_pages()
 	if [ "$1" = pvh ]; then echo 17; else echo 0; fi
 }
 
+# guest_up DOM: the guest is up as a toolstack sees it, whatever
+# balloon(4) driver it runs: it announced control/feature-poweroff
+# (rumpxen does once its balloon has read the first memory/target), and
+# its sysctl tree answers with the target dom0 wrote.  Nothing of this
+# driver's own (console wording, stats) is needed.
+guest_up()
+{
+	local log=$XENSIM_DIR/domains/$1/console.log want
+	[ "$(xenstore-read /local/domain/$1/control/feature-poweroff \
+	    2>/dev/null)" = 1 ] ||
+	    atf_fail "domain $1: not up: $(cat "$log")"
+	want=$(xenstore-read /local/domain/$1/memory/target)
+	wait_for target_is "$1" "$want" ||
+	    atf_fail "domain $1: machdep.xen.balloon.target is" \
+	    "\"$(sysctl_get "$1" target)\", memory/target $want: $(cat "$log")"
+}
+
 # guest_create TYPE TOOLSTACK [MiB]: a domain running rumpxen, its id in
-# $D once balloon0 attached and the sysctl server is up.
+# $D once it is up.
 guest_create()
 {
-	local mem=${3:-512} log
+	local mem=${3:-512}
 	D=$(xensimctl create name=g$(( ${D:-0} + 1 )) memory=$mem \
 	    maxmem=$mem type=$1 toolstack=$2 kernel="$BINDIR/rumpxen") ||
 	    atf_fail "cannot create a $1 domain"
-	log=$XENSIM_DIR/domains/$D/console.log
-	wait_for grep -q "^balloon0: .* min " "$log" ||
-	    atf_fail "domain $D: balloon0 did not attach: $(cat "$log")"
-	wait_for test -S "$XENSIM_DIR/domains/$D/sysctl" ||
-	    atf_fail "domain $D: no sysctl server"
+	guest_up "$D"
 }
 
-# below_max_create NAME TYPE MEMORY MAXMEM: a domain running rumpxen
-# booted at MEMORY of MAXMEM MiB, its id in $D once its sysctl server is up.
+# below_max_create NAME TYPE MEMORY MAXMEM [KERNEL]: a domain running
+# rumpxen booted at MEMORY of MAXMEM MiB, its id in $D once it is up.
 below_max_create()
 {
 	D=$(xensimctl create name=$1 memory=$3 maxmem=$4 type=$2 \
 	    kernel="$BINDIR/${5:-rumpxen}") ||
 	    atf_fail "cannot create the domain"
-	wait_for test -S "$XENSIM_DIR/domains/$D/sysctl" ||
-	    atf_fail "no sysctl server: $(cat \
-	    "$XENSIM_DIR/domains/$D/console.log")"
+	guest_up "$D"
 }
 
 # The hypervisor's view: tot_pages, and the host pages behind the RAM.
@@ -85,21 +96,50 @@ sysctl_get()
 	    awk -F ' = ' -v n="machdep.xen.balloon.$2" '$1 == n { print $2 }'
 }
 
-# settle DOM PAGES: wait until the reservation is PAGES and the balloon
-# thread is idle (its accounting done).
+# target_is DOM KIB: the driver's target is KIB.
+target_is()
+{
+	[ "$(sysctl_get "$1" target)" = "$2" ]
+}
+
+# settle DOM PAGES: wait until the reservation is PAGES, the guest's
+# current says so, and the balloon thread is idle (its accounting done)
+# as far as the driver says: this one's stats.state is 0; a driver
+# without it is judged on the reservation alone.
 settled()
 {
-	[ "$(tot_pages "$1")" = "$2" ] &&
-	    [ "$(sysctl_get "$1" stats.state)" = 0 ]
+	local all st
+	[ "$(tot_pages "$1")" = "$2" ] || return 1
+	all=$(balloonctl -s "$XENSIM_DIR/domains/$1/sysctl") || return 1
+	[ "$(echo "$all" | awk -F ' = ' \
+	    '$1 == "machdep.xen.balloon.current" { print $2 }')" = \
+	    $(($2 * 4)) ] || return 1
+	st=$(echo "$all" | awk -F ' = ' \
+	    '$1 == "machdep.xen.balloon.stats.state" { print $2 }')
+	[ -z "$st" ] || [ "$st" = 0 ]
 }
 settle()
 {
 	wait_for settled "$1" "$2" ||
-	    atf_fail "domain $1: tot_pages $(tot_pages "$1"), state" \
-	    "$(sysctl_get "$1" stats.state), not $2 and idle"
+	    atf_fail "domain $1: tot_pages $(tot_pages "$1"), current" \
+	    "$(sysctl_get "$1" current) KiB, state" \
+	    "$(sysctl_get "$1" stats.state), not $2 pages and idle" \
+	    "$(grep "^panic: " "$XENSIM_DIR/domains/$1/console.log")"
 	# Every frame the driver gave back carried no data.
 	atf_check_equal "$(dirty_given "$1")" 0
 	no_foreign "$1"
+}
+
+# mem_set DOM MIB: balloonctl mem-set from dom0, which writes MIB MiB to
+# memory/target in KiB: a size read in the wrong unit fails here, not
+# after a wait for a reservation that never comes.
+mem_set()
+{
+	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$1" "$2"
+	local id
+	id=$(xensimctl list | awk -v n="$1" '$1 == n || $2 == n { print $2 }')
+	atf_check_equal "$(xenstore-read /local/domain/$id/memory/target)" \
+	    $(($2 * 1024))
 }
 
 # console_count DOM STRING N: the guest printed STRING on exactly N lines.
@@ -122,12 +162,34 @@ down_up()
 	atf_check_equal "$(ram_pages "$d")" $((65536 + extra))
 	atf_check_equal "$(sysctl_get "$d" current)" $(((65536 + extra) * 4))
 	atf_check_equal "$(sysctl_get "$d" target)" 262144
-	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 262144
 
 	xenstore-write /local/domain/$d/memory/target 524288
 	settle "$d" $((131072 + extra))
 	atf_check_equal "$(ram_pages "$d")" $((131072 + extra))
 	atf_check_equal "$(sysctl_get "$d" current)" $(((131072 + extra) * 4))
+	atf_check_equal "$(sysctl_get "$d" target)" 524288
+}
+
+# stats TYPE: this driver's own, apart from the interface: its attach
+# line, and its stats.* through 512 MiB to 256 MiB and back.
+stats()
+{
+	local d extra
+	guest_create "$1" libxl
+	d=$D
+	extra=$(builder_pages "$1")
+	atf_check -o match:"^balloon0 at xenbus0: Xen Balloon driver$" \
+	    -o match:"^xenbus0 at hypervisor0: " \
+	    -o match:"^balloon0: .* min 2048 KiB" \
+	    cat "$XENSIM_DIR/domains/$d/console.log"
+	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 0
+	atf_check_equal "$(sysctl_get "$d" stats.state)" 0
+
+	xenstore-write /local/domain/$d/memory/target 262144
+	settle "$d" $((65536 + extra))
+	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 262144
+	xenstore-write /local/domain/$d/memory/target 524288
+	settle "$d" $((131072 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
 	atf_check_equal "$(sysctl_get "$d" stats.inflated)" 262144
 	atf_check_equal "$(sysctl_get "$d" stats.deflated)" 262144
@@ -135,6 +197,38 @@ down_up()
 	# zeroing those 16 MiB, and back in one call.
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 17
 	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+}
+
+atf_test_case pv_stats cleanup
+pv_stats_head()
+{
+	atf_set descr "PV: this driver's attach line and stats.* through" \
+	    "a move down and up"
+}
+pv_stats_body()
+{
+	xensim_start
+	stats pv
+}
+pv_stats_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_stats cleanup
+pvh_stats_head()
+{
+	atf_set descr "PVH: this driver's attach line and stats.* through" \
+	    "a move down and up"
+}
+pvh_stats_body()
+{
+	xensim_start
+	stats pvh
+}
+pvh_stats_cleanup()
+{
+	xensim_stop
 }
 
 atf_test_case pv_down_up cleanup
@@ -181,11 +275,7 @@ nodes()
 	atf_check_equal "$(sysctl_get "$d" min)" 2048
 	# libxl: max_pages = (memory + 1 MiB) / 4 KiB
 	atf_check_equal "$(sysctl_get "$d" max)" 525312
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 0
-	atf_check_equal "$(sysctl_get "$d" stats.state)" 0
-	atf_check -o match:"^balloon0 at xenbus0: Xen Balloon driver$" \
-	    -o match:"^xenbus0 at hypervisor0: " \
-	    cat "$XENSIM_DIR/domains/$d/console.log"
+	atf_check_equal "$(tot_pages "$d")" $((131072 + extra))
 }
 
 atf_test_case pv_nodes cleanup
@@ -326,8 +416,7 @@ burst()
 	settle "$d" $((75000 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 300000
 	atf_check_equal "$(ram_pages "$d")" $((75000 + extra))
-	atf_check_equal "$(sysctl_get "$d" stats.balloon)" \
-	    $(((131072 - 75000) * 4))
+	atf_check_equal "$(sysctl_get "$d" current)" $(((75000 + extra) * 4))
 }
 
 atf_test_case pv_burst cleanup
@@ -479,27 +568,62 @@ feature_libxl_cleanup()
 	xensim_stop
 }
 
-atf_test_case shutdown cleanup
-shutdown_head()
+# shutdown TYPE: control/shutdown=poweroff in the middle of a move: the
+# driver detaches (its thread joined, the move abandoned where it was,
+# every page accounted), autoconf says so, and the guest exits 0 with
+# nothing running on.
+shutdown()
 {
-	atf_set descr "control/shutdown=poweroff: the guest detaches and" \
-	    "exits 0"
-}
-shutdown_body()
-{
-	local d
-	xensim_start
-	guest_create pvh libxl
+	local d extra log
+	extra=$(builder_pages "$1")
+	guest_create "$1" libxl
 	d=$D
+	log=$XENSIM_DIR/domains/$d/console.log
 	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" 65553
+	settle "$d" $((65536 + extra))
+	# A move held back one page a call, under way at the poweroff.
+	atf_check -s exit:0 -o ignore -e ignore \
+	    xensimctl fault "$d" maxorder=0 extents=1
+	xenstore-write /local/domain/$d/memory/target 524288
 	atf_check -s exit:0 -o ignore -e ignore xensimctl shutdown "$d"
-	wait_for grep -q "d$d: guest exited with status 0" \
-	    "$XENSIM_DIR/xensimd.log" || atf_fail "guest did not exit 0"
-	atf_check -o match:"balloon0 detached" -o match:"^halted" \
-	    cat "$XENSIM_DIR/domains/$d/console.log"
+	wait_for grep -q "d$d: guest exited with status" \
+	    "$XENSIM_DIR/xensimd.log" || atf_fail "guest did not exit"
+	atf_check -o match:"d$d: guest exited with status 0" \
+	    cat "$XENSIM_DIR/xensimd.log"
+	atf_check -o match:"balloon0 detached" -o match:"^halted" cat "$log"
+	atf_check -s exit:1 grep "^panic: " "$log"
+	# halted is the last line: nothing ran on after the detach.
+	atf_check -o inline:"halted\n" tail -n 1 "$log"
 }
-shutdown_cleanup()
+
+atf_test_case pv_shutdown cleanup
+pv_shutdown_head()
+{
+	atf_set descr "PV: control/shutdown=poweroff mid-move: the guest" \
+	    "detaches and exits 0"
+}
+pv_shutdown_body()
+{
+	xensim_start
+	shutdown pv
+}
+pv_shutdown_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_shutdown cleanup
+pvh_shutdown_head()
+{
+	atf_set descr "PVH: control/shutdown=poweroff mid-move: the guest" \
+	    "detaches and exits 0"
+}
+pvh_shutdown_body()
+{
+	xensim_start
+	shutdown pvh
+}
+pvh_shutdown_cleanup()
 {
 	xensim_stop
 }
@@ -890,12 +1014,6 @@ grown_accounted()
 	no_foreign "$1"
 }
 
-# target_is DOM KIB: the driver's target is KIB.
-target_is()
-{
-	[ "$(sysctl_get "$1" target)" = "$2" ]
-}
-
 # clip TYPE: a domain booted at 256 MiB of maxmem 512 grows to 400 MiB
 # unclipped; a target above maxmem (past a raised max_pages) is clipped
 # to maxmem, logged once.
@@ -906,7 +1024,7 @@ clip()
 	xensim_start
 	below_max_create clip "$1" 256 512
 	d=$D
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set "$d" 400
+	mem_set "$d" 400
 	settle "$d" $((102400 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 114688
 	console_count "$d" "clipped" 0 ||
@@ -1465,7 +1583,7 @@ pvh_pod_grow_body()
 	settle "$d" 65553
 	pod_accounted "$d"
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 1024
+	mem_set g 1024
 	settle "$d" 262161
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
 	atf_check_equal "$(sysctl_get "$d" current)" $((262161 * 4))
@@ -1483,7 +1601,7 @@ pvh_pod_grow_body()
 	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0
 	wait_for held 0 || atf_fail "the workload did not let go"
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 256
+	mem_set g 256
 	settle "$d" 65553
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
 	pod_accounted "$d"
@@ -1579,13 +1697,13 @@ pvh_16g_body()
 	pod_accounted "$d"
 
 	# 6 GiB each way: up to 3 minutes on a loaded host, not 30 s.
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 10240
+	mem_set g 10240
 	settle_long "$d" 2621457
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 6291456
 	atf_check_equal "$(sysctl_get "$d" current)" $((2621457 * 4))
 	pod_accounted "$d"
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 4096
+	mem_set g 4096
 	settle_long "$d" 1048593
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 12582912
 	pod_accounted "$d"
@@ -1615,12 +1733,12 @@ pv_16g_body()
 	grown_accounted "$d" pv 4194304
 
 	# 6 GiB each way: up to 3 minutes on a loaded host, not 30 s.
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 10240
+	mem_set g 10240
 	settle_long "$d" 2621440
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 6291456
 	grown_accounted "$d" pv 4194304
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 4096
+	mem_set g 4096
 	settle_long "$d" 1048576
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 12582912
 	grown_accounted "$d" pv 4194304
@@ -1660,7 +1778,7 @@ pv_grow_body()
 	grown_accounted "$d" pv 262144
 	atf_check_equal "$(sysctl_get "$d" stats.inflated)" 0
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 1024
+	mem_set g 1024
 	settle "$d" 262144
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
 	grown_accounted "$d" pv 262144
@@ -1677,7 +1795,7 @@ pv_grow_body()
 	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0
 	wait_for held 0 || atf_fail "the workload did not let go"
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 256
+	mem_set g 256
 	settle "$d" 65536
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
 	grown_accounted "$d" pv 262144
@@ -1704,11 +1822,11 @@ pv_nohotplug_body()
 	atf_check -o match:"786432 KiB beyond boot memory out of reach: no options UVM_HOTPLUG" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 1024
+	mem_set g 1024
 	wait_for console_count "$d" \
 	    "target 1048576 KiB beyond the RAM the guest can have, clipped to 262144 KiB" 1 ||
 	    atf_fail "no clip said"
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set g 768
+	mem_set g 768
 	sleep 1
 	console_count "$d" "clipped" 1 || atf_fail "the clip said twice"
 	atf_check_equal "$(tot_pages "$d")" 65536
@@ -1766,7 +1884,7 @@ size()
 	settle "$d" $((786432 + extra))
 	grown_accounted "$d" "$1" 1048576
 
-	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-set s 3328
+	mem_set s 3328
 	settle "$d" $((851968 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
 	grown_accounted "$d" "$1" 1048576
@@ -1806,6 +1924,8 @@ atf_init_test_cases()
 {
 	atf_add_test_case pv_down_up
 	atf_add_test_case pvh_down_up
+	atf_add_test_case pv_stats
+	atf_add_test_case pvh_stats
 	atf_add_test_case pv_nodes
 	atf_add_test_case pvh_nodes
 	atf_add_test_case pv_roundup
@@ -1818,7 +1938,8 @@ atf_init_test_cases()
 	atf_add_test_case pvh_malformed
 	atf_add_test_case feature_xapi
 	atf_add_test_case feature_libxl
-	atf_add_test_case shutdown
+	atf_add_test_case pv_shutdown
+	atf_add_test_case pvh_shutdown
 	atf_add_test_case pv_exhaustion
 	atf_add_test_case pvh_exhaustion
 	atf_add_test_case pv_pool
