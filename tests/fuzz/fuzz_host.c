@@ -38,9 +38,10 @@
  *               reservation is FUZZ_MAX_PAGES; reservation changes are
  *               refused (the balloon thread never runs anyway)
  *   threads     kernel threads are not started, so that one input does
- *               not race the next; locks and condvars are pthreads'
+ *               not race the next
  *
- * rumpuser.c (parameters, memory, console, clock) is linked as it is.
+ * rumpuser.c (parameters, memory, console, clock) and rumpuser_sync.c
+ * (locks, condvars, the current lwp) are linked as they are.
  */
 
 #include <sys/types.h>
@@ -64,14 +65,6 @@
 #include "fuzz.h"
 #include "fuzz_host.h"
 #include "rumpuser_int.h"
-
-struct rumpuser_mtx {
-	pthread_mutex_t	pthmtx;
-};
-
-struct rumpuser_cv {
-	pthread_cond_t	pthcv;
-};
 
 #define FUZZ_DOMID	1
 #define FUZZ_HOME	"/local/domain/1"
@@ -129,97 +122,6 @@ rumpuser_thread_self(void)
 {
 
 	return (unsigned long)pthread_self();
-}
-
-void
-rumpuser_mutex_init(struct rumpuser_mtx **mtxp)
-{
-
-	FUZZ_CHECK((*mtxp = malloc(sizeof(**mtxp))) != NULL, "malloc");
-	pthread_mutex_init(&(*mtxp)->pthmtx, NULL);
-}
-
-void
-rumpuser_mutex_enter(struct rumpuser_mtx *mtx)
-{
-
-	pthread_mutex_lock(&mtx->pthmtx);
-}
-
-int
-rumpuser_mutex_tryenter(struct rumpuser_mtx *mtx)
-{
-
-	return pthread_mutex_trylock(&mtx->pthmtx) == 0;
-}
-
-void
-rumpuser_mutex_exit(struct rumpuser_mtx *mtx)
-{
-
-	pthread_mutex_unlock(&mtx->pthmtx);
-}
-
-void
-rumpuser_mutex_destroy(struct rumpuser_mtx *mtx)
-{
-
-	pthread_mutex_destroy(&mtx->pthmtx);
-	free(mtx);
-}
-
-void
-rumpuser_cv_init(struct rumpuser_cv **cvp)
-{
-
-	FUZZ_CHECK((*cvp = malloc(sizeof(**cvp))) != NULL, "malloc");
-	pthread_cond_init(&(*cvp)->pthcv, NULL);
-}
-
-void
-rumpuser_cv_destroy(struct rumpuser_cv *cv)
-{
-
-	pthread_cond_destroy(&cv->pthcv);
-	free(cv);
-}
-
-void
-rumpuser_cv_wait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx)
-{
-
-	pthread_cond_wait(&cv->pthcv, &mtx->pthmtx);
-}
-
-int
-rumpuser_cv_timedwait(struct rumpuser_cv *cv, struct rumpuser_mtx *mtx,
-    int64_t sec, int64_t nsec)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += sec;
-	ts.tv_nsec += nsec;
-	while (ts.tv_nsec >= 1000000000) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000;
-	}
-	return pthread_cond_timedwait(&cv->pthcv, &mtx->pthmtx, &ts) ==
-	    ETIMEDOUT ? ETIMEDOUT : 0;
-}
-
-void
-rumpuser_cv_signal(struct rumpuser_cv *cv)
-{
-
-	pthread_cond_signal(&cv->pthcv);
-}
-
-void
-rumpuser_cv_broadcast(struct rumpuser_cv *cv)
-{
-
-	pthread_cond_broadcast(&cv->pthcv);
 }
 
 /* hypercalls: a PVH domain that never changes size */

@@ -49,7 +49,7 @@ FUZZ_XENSIMD_OBJS := $(call fz_u,$(filter-out usr.sbin/xensimd/main.c, \
 # (tests/fuzz/fuzz_host.c) in place of librumpuser's xen and xs parts.
 FUZZ_KERN_OBJS	:= $(call fz_k,$(SYS_KSRCS) $(RUMP_KSRCS))
 FUZZ_HOST_OBJS	:= $(call fz_u,sys/rump/librumpuser/rumpuser.c \
-		   tests/fuzz/fuzz_host.c)
+		   sys/rump/librumpuser/rumpuser_sync.c tests/fuzz/fuzz_host.c)
 
 $(FUZZBIN)/fuzz_xs_wire: $(call fz_u,tests/fuzz/fuzz_xs_wire.c) \
 		   $(FUZZ_XENSIMD_OBJS) $(call fz_u,$(LIBXENSIM_SRCS))
