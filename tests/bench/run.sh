@@ -18,3 +18,18 @@ xen=$(ls "$obj"/bench-xen/trace-*-1024-512.dat \
 gnuplot -e "dir='$out'; xen='$xen'" "$here/swing.gp" >"$out/swing.svg"
 echo "plot: $out/swing.svg"
 rm -rf "$out/xensim"
+# The document the README points to: this run's table and plot.
+doc=$here/../../share/doc
+mkdir -p "$doc"
+{
+	echo "# make bench"
+	echo
+	echo "Written by \`make bench\` (tests/bench/run.sh), on $(nproc) cores,"
+	echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+	echo "Every time is measured in C, beside the host's own limit measured in"
+	echo "the same run; the plot is one 1 GiB swing (bench.svg)."
+	echo
+	cat "$out/table.md"
+} >"$doc/bench.md"
+cp "$out/swing.svg" "$doc/bench.svg"
+echo "written: share/doc/bench.md, share/doc/bench.svg"
