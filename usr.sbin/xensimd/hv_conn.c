@@ -49,6 +49,7 @@
 
 #include "ev.h"
 #include "hvvar.h"
+#include "log.h"
 #include "xenstored.h"
 
 #define HV_DOMU_CONNS	64	/* open hypercall connections per domU */
