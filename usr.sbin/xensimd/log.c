@@ -38,62 +38,17 @@
 #include "log.h"
 #include "ratelimit.h"
 
-#define HV_PREFIX	"(XEN) "
-#define XS_PREFIX	"xensimd: xenstored: "
-
-static void	vlog(const char *, const char *, va_list)
-		    __attribute__((__format__(__printf__, 2, 0)));
-
-static void
-vlog(const char *prefix, const char *fmt, va_list ap)
+void
+xsd_log(const char *prefix, int domid, const char *fmt, ...)
 {
+	va_list ap;
 
+	if (domid != -1 && !rl_allow((unsigned int)domid))
+		return;
+	va_start(ap, fmt);
 	fputs(prefix, stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	fflush(stderr);
-}
-
-void
-hv_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(HV_PREFIX, fmt, ap);
-	va_end(ap);
-}
-
-void
-hv_glog(unsigned int id, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!rl_allow(id))
-		return;
-	va_start(ap, fmt);
-	vlog(HV_PREFIX, fmt, ap);
-	va_end(ap);
-}
-
-void
-xs_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(XS_PREFIX, fmt, ap);
-	va_end(ap);
-}
-
-void
-xs_glog(unsigned int domid, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!rl_allow(domid))
-		return;
-	va_start(ap, fmt);
-	vlog(XS_PREFIX, fmt, ap);
 	va_end(ap);
 }

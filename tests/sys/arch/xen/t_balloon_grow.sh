@@ -89,8 +89,7 @@ clip()
 	    atf_fail "a target below maxmem was clipped"
 	# Past maxmem only through a raised max_pages and a raw write.
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 1024
-	xenstore-write /local/domain/$d/memory/target 786432
-	settle "$d" $((131072 + extra))
+	move "$d" 786432 $((131072 + extra))
 	atf_check -o match:"target 786432 KiB beyond the RAM the guest can have, clipped to 524288 KiB" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
 	xenstore-write /local/domain/$d/memory/target 720896
@@ -130,8 +129,7 @@ pvh_pod_grow_body()
 	local d log
 	xensim_start
 	below_max_create g pvh 256 1024
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
+	d=$D log=$LOG
 	atf_check -o match:"populate-on-demand: 786432 KiB above the target ballooned out" \
 	    cat "$log"
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 786432
@@ -147,11 +145,7 @@ pvh_pod_grow_body()
 	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
 
 	# The memory is the guest's: a workload holds more than it booted with.
-	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
-	atf_check -s exit:0 -o ignore -e ignore \
-	    rump.sysctl -w debug.memhog=307200
-	wait_for held 307200 || atf_fail "the workload holds" \
-	    "$(rump.sysctl -n debug.memhog_held) KiB"
+	hog "$d" 307200
 	pod_accounted "$d"
 	no_foreign "$d"
 	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0
@@ -191,8 +185,7 @@ pvh_16g_body()
 	local d log
 	xensim_start -m 12288
 	below_max_create g pvh 4096 16384
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
+	d=$D log=$LOG
 	atf_check -o match:"total memory = 16777216 KiB" cat "$log"
 	atf_check -o match:"populate-on-demand: 12582912 KiB above the target ballooned out" \
 	    cat "$log"
@@ -230,8 +223,7 @@ pv_16g_body()
 	local d log
 	xensim_start -m 12288
 	below_max_create g pv 4096 16384
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
+	d=$D log=$LOG
 	atf_check -o match:"12582912 KiB beyond boot memory, plugged as the target grows" \
 	    cat "$log"
 	settle "$d" 1048576
@@ -255,6 +247,17 @@ pv_16g_cleanup()
 	xensim_stop
 }
 
+# hog DOM KIB: the guest's workload (debug.memhog) holds KIB; its
+# sysctl server is RUMP_SERVER from then on.
+hog()
+{
+	export RUMP_SERVER=$XENSIM_DIR/domains/$1/sysctl
+	atf_check -s exit:0 -o ignore -e ignore \
+	    rump.sysctl -w debug.memhog=$2
+	wait_for held $2 || atf_fail "the workload holds" \
+	    "$(rump.sysctl -n debug.memhog_held) KiB, not $2"
+}
+
 # memhog_ok: the workload counted no failed allocation.
 memhog_ok()
 {
@@ -274,8 +277,7 @@ pv_grow_body()
 	local d log
 	xensim_start
 	below_max_create g pv 256 1024
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
+	d=$D log=$LOG
 	atf_check -o match:"786432 KiB beyond boot memory, plugged as the target grows" \
 	    cat "$log"
 	console_count "$d" "populate-on-demand" 0 ||
@@ -292,11 +294,7 @@ pv_grow_body()
 	console_count "$d" "clipped" 0 || atf_fail "a target was clipped"
 
 	# The memory is the guest's: a workload holds more than it booted with.
-	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
-	atf_check -s exit:0 -o ignore -e ignore \
-	    rump.sysctl -w debug.memhog=307200
-	wait_for held 307200 || atf_fail "the workload holds" \
-	    "$(rump.sysctl -n debug.memhog_held) KiB"
+	hog "$d" 307200
 	memhog_ok
 	grown_accounted "$d" pv 262144
 	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0

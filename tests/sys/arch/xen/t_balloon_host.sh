@@ -88,17 +88,13 @@ retries_above()
 # no new target from dom0.
 pool()
 {
-	local d extra r
-	extra=$(builder_pages "$1")
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
+	booted "$1"
+	local d=$D extra=$EXTRA r
 	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
 	atf_check_equal "$(sysctl_get "$d" retry)" 60
 	atf_check -s exit:0 -o ignore -e ignore \
 	    rump.sysctl -w machdep.xen.balloon.retry=1
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	move "$d" 262144 $((65536 + extra))
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" pool=empty
 	xenstore-write /local/domain/$d/memory/target 524288
 	wait_for stalled "$d" ||
@@ -138,8 +134,7 @@ twin pool "an empty host pool stalls; the stall's own retry resumes once" \
 retry_range()
 {
 	local d
-	xensim_start
-	guest_create pv libxl 64
+	booted pv libxl 64
 	d=$D
 	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
 	atf_check -s not-exit:0 -o ignore -e ignore \
@@ -175,13 +170,9 @@ retry_range_cleanup()
 # budget TYPE: the host gives exactly 1000 more pages, then no more.
 budget()
 {
-	local d extra
-	extra=$(builder_pages "$1")
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	booted "$1"
+	local d=$D extra=$EXTRA
+	move "$d" 262144 $((65536 + extra))
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" budget=1000
 	xenstore-write /local/domain/$d/memory/target 524288
 	wait_for backing_off "$d" || atf_fail "no short call"
@@ -204,11 +195,9 @@ pvh_maxpages_head()
 pvh_maxpages_body()
 {
 	local d
-	xensim_start
-	guest_create pvh libxl
+	booted pvh libxl
 	d=$D
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" 65553
+	move "$d" 262144 65553
 	# max_pages = 301 MiB; RAM of 301 MiB needs 17 pages more.
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max "$d" 300
 	xenstore-write /local/domain/$d/memory/target 308224
@@ -253,8 +242,7 @@ short_move()
 	accounted "$d" "$type"
 	# Lift the fault; the same target again wakes the thread at once.
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
-	xenstore-write /local/domain/$d/memory/target "$5"
-	settle "$d" "$6"
+	move "$d" "$5" "$6"
 	accounted "$d" "$type"
 }
 
@@ -266,8 +254,7 @@ short()
 {
 	local d extra type=$1 ok
 	extra=$(builder_pages "$type")
-	xensim_start
-	guest_create "$type" libxl
+	booted "$type" libxl
 	d=$D
 	case $type in
 	pv)	set -- 9:0 9:1 0:511 ;;

@@ -44,8 +44,7 @@ feature_xapi_head()
 feature_xapi_body()
 {
 	local d
-	xensim_start
-	guest_create pv xapi
+	booted pv xapi
 	d=$D
 	wait_for feature_balloon "$d" ||
 	    atf_fail "control/feature-balloon is not 1"
@@ -67,16 +66,14 @@ feature_libxl_head()
 feature_libxl_body()
 {
 	local d
-	xensim_start
-	guest_create pv libxl
+	booted pv libxl
 	d=$D
 	atf_check_equal "$(console_count "$d" feature-balloon 1; echo $?)" 0
 	atf_check -s not-exit:0 -o ignore -e ignore \
 	    xenstore-read /local/domain/$d/control/feature-balloon
 	atf_check -s exit:1 grep -i -e error -e panic \
 	    "$XENSIM_DIR/domains/$d/console.log"
-	xenstore-write /local/domain/$d/memory/target 400000
-	settle "$d" 100000
+	move "$d" 400000 100000
 }
 
 feature_libxl_cleanup()
@@ -94,10 +91,8 @@ shutdown()
 	xensim_start
 	extra=$(builder_pages "$1")
 	guest_create "$1" libxl
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	d=$D log=$LOG
+	move "$d" 262144 $((65536 + extra))
 	# A move held back one page a call, under way at the poweroff.
 	atf_check -s exit:0 -o ignore -e ignore \
 	    xensimctl fault "$d" maxorder=0 extents=1
@@ -165,12 +160,9 @@ twin attach_fails "an attach that fails at any step undoes it all and the" \
 # nothing is lost.
 suspend()
 {
-	local d extra log
-	extra=$(builder_pages "$1")
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
+	booted "$1"
+	local d=$D extra=$EXTRA log
+	log=$LOG
 	atf_check -s exit:0 -o ignore -e ignore \
 	    xensimctl fault "$d" maxorder=0 extents=1
 	xenstore-write /local/domain/$d/memory/target 262144
@@ -182,8 +174,7 @@ suspend()
 	atf_check -o match:"^xenbus0: suspended" cat "$log"
 	atf_check_equal "$(xenstore-read /local/domain/$d/control/shutdown)" ""
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" clear
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	move "$d" 262144 $((65536 + extra))
 	accounted "$d" "$1"
 }
 
@@ -194,16 +185,12 @@ twin suspend "suspend and resume mid-inflate lose nothing"
 # the drop, and one written while a target change is in flight.
 xs_drop()
 {
-	local d extra log
-	extra=$(builder_pages "$1")
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	log=$XENSIM_DIR/domains/$d/console.log
+	booted "$1"
+	local d=$D extra=$EXTRA log
+	log=$LOG
 
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" xs=drop
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	move "$d" 262144 $((65536 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 262144
 	wait_for console_count "$d" "xenstore reconnected" 1 ||
 	    atf_fail "no reconnection: $(cat "$log")"
@@ -219,8 +206,7 @@ xs_drop()
 	    atf_fail "no second reconnection: $(cat "$log")"
 
 	# Still following memory/target on the new connection.
-	xenstore-write /local/domain/$d/memory/target 393216
-	settle "$d" $((98304 + extra))
+	move "$d" 393216 $((98304 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 131072
 	console_count "$d" "xenstore connection lost" 2 ||
 	    atf_fail "not two losses: $(cat "$log")"

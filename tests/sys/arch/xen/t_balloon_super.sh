@@ -34,8 +34,7 @@
 superpages()
 {
 	local d h
-	xensim_start
-	guest_create "$1" libxl
+	booted "$1" libxl
 	d=$D
 	swing "$d" "$1" 262144 524288
 	# Order 0 would take 256 hypercalls: 16 out (16 MiB zeroed before
@@ -52,8 +51,7 @@ twin superpages "memory moves in 2 MiB extents"
 fallback()
 {
 	local d
-	xensim_start
-	guest_create "$1" libxl
+	booted "$1" libxl
 	d=$D
 	atf_check -s exit:1 -e match:"maxorder: invalid extent order: 10" \
 	    xensimctl fault "$d" maxorder=10
@@ -112,20 +110,14 @@ twin zeroed "pages from Xen reach programs zeroed"
 # same.  Xen sees no data either way.
 scrub_batches()
 {
-	local d extra h
-	extra=$(builder_pages "$1")
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
+	booted "$1"
+	local d=$D extra=$EXTRA h
 	# 72 MiB: 36 superpages, 5 calls of at most 8 (4 of 9 would do).
-	xenstore-write /local/domain/$d/memory/target 450560
-	settle "$d" $((112640 + extra))
+	move "$d" 450560 $((112640 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 5
-	xenstore-write /local/domain/$d/memory/target 524288
-	settle "$d" $((131072 + extra))
+	move "$d" 524288 $((131072 + extra))
 	h=$(sysctl_get "$d" stats.hypercalls)
-	xenstore-write /local/domain/$d/memory/target 450560
-	settle "$d" $((112640 + extra))
+	move "$d" 450560 $((112640 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" $((h + 5))
 	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
 	accounted "$d" "$1"
@@ -139,8 +131,7 @@ twin scrub_batches "frames to zero go to Xen 16 MiB a call"
 touch_given()
 {
 	local d foreign
-	xensim_start
-	guest_create "$1" libxl 256
+	booted "$1" libxl 256
 	d=$D
 	settle "$d" $((65536 + $(builder_pages "$1")))
 	RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl atf_check -s exit:0 \

@@ -34,20 +34,15 @@
 # memory agree at each step.
 down_up()
 {
-	local d extra
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
+	booted "$1"
+	local d=$D extra=$EXTRA
 
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	move "$d" 262144 $((65536 + extra))
 	atf_check_equal "$(ram_pages "$d")" $((65536 + extra))
 	atf_check_equal "$(sysctl_get "$d" current)" $(((65536 + extra) * 4))
 	atf_check_equal "$(sysctl_get "$d" target)" 262144
 
-	xenstore-write /local/domain/$d/memory/target 524288
-	settle "$d" $((131072 + extra))
+	move "$d" 524288 $((131072 + extra))
 	atf_check_equal "$(ram_pages "$d")" $((131072 + extra))
 	atf_check_equal "$(sysctl_get "$d" current)" $(((131072 + extra) * 4))
 	atf_check_equal "$(sysctl_get "$d" target)" 524288
@@ -60,11 +55,8 @@ twin down_up "the reservation follows memory/target down and up (with the" \
 # line, and its stats.* through 512 MiB to 256 MiB and back.
 stats()
 {
-	local d extra
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
+	booted "$1"
+	local d=$D extra=$EXTRA
 	atf_check -o match:"^balloon0 at xenbus0: Xen Balloon driver$" \
 	    -o match:"^xenbus0 at hypervisor0: " \
 	    -o match:"^balloon0: .* min 2048 KiB" \
@@ -72,11 +64,9 @@ stats()
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 0
 	atf_check_equal "$(sysctl_get "$d" stats.state)" 0
 
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	move "$d" 262144 $((65536 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 262144
-	xenstore-write /local/domain/$d/memory/target 524288
-	settle "$d" $((131072 + extra))
+	move "$d" 524288 $((131072 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.balloon)" 0
 	atf_check_equal "$(sysctl_get "$d" stats.inflated)" 262144
 	atf_check_equal "$(sysctl_get "$d" stats.deflated)" 262144
@@ -91,11 +81,8 @@ twin stats "this driver's attach line and stats.* through a move down and up"
 # nodes TYPE: the four nodes right after boot.
 nodes()
 {
-	local d extra
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
+	booted "$1"
+	local d=$D extra=$EXTRA
 	atf_check_equal "$(sysctl_get "$d" current)" $(((131072 + extra) * 4))
 	atf_check_equal "$(sysctl_get "$d" target)" 524288
 	# uvm's free minimum (256 pages) and the ballast (256 pages)
@@ -110,13 +97,9 @@ twin nodes "current, target, min and max read right"
 # roundup TYPE: a target that is not a multiple of 4 KiB rounds up.
 roundup()
 {
-	local d extra
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
-	xenstore-write /local/domain/$d/memory/target 262145
-	settle "$d" $((65537 + extra))
+	booted "$1"
+	local d=$D extra=$EXTRA
+	move "$d" 262145 $((65537 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 262148
 	atf_check_equal "$(ram_pages "$d")" $((65537 + extra))
 }
@@ -126,19 +109,14 @@ twin roundup "a target of 262145 KiB becomes 65537 pages"
 # same TYPE: writing the target the guest is at makes no hypercall.
 same()
 {
-	local d extra h
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	booted "$1"
+	local d=$D extra=$EXTRA h
+	move "$d" 262144 $((65536 + extra))
 	h=$(sysctl_get "$d" stats.hypercalls)
 	xenstore-write /local/domain/$d/memory/target 262144
 	xenstore-write /local/domain/$d/memory/target 262144
 	# A barrier: one page more takes exactly one hypercall.
-	xenstore-write /local/domain/$d/memory/target 262148
-	settle "$d" $((65537 + extra))
+	move "$d" 262148 $((65537 + extra))
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" $((h + 1))
 }
 
@@ -147,19 +125,15 @@ twin same "a target equal to the current one does nothing"
 # burst TYPE: 1000 targets in a row end at the last one.
 burst()
 {
-	local d extra i
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
+	booted "$1"
+	local d=$D extra=$EXTRA i
 	i=0
 	while [ $i -lt 999 ]; do
 		echo "/local/domain/$d/memory/target" \
 		    $((200000 + (i % 7) * 40000))
 		i=$((i + 1))
 	done | xargs -n 2 -P 1 xenstore-write
-	xenstore-write /local/domain/$d/memory/target 300000
-	settle "$d" $((75000 + extra))
+	move "$d" 300000 $((75000 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 300000
 	atf_check_equal "$(ram_pages "$d")" $((75000 + extra))
 	atf_check_equal "$(sysctl_get "$d" current)" $(((75000 + extra) * 4))
@@ -171,13 +145,9 @@ twin burst "a burst of 1000 targets ends at the last one"
 # logged once, and the next good one is followed.
 malformed()
 {
-	local d extra n v
-	xensim_start
-	guest_create "$1" libxl
-	d=$D
-	extra=$(builder_pages "$1")
-	xenstore-write /local/domain/$d/memory/target 262144
-	settle "$d" $((65536 + extra))
+	booted "$1"
+	local d=$D extra=$EXTRA n v
+	move "$d" 262144 $((65536 + extra))
 
 	n=0
 	for v in abc -5 "" 99999999999999999999999 " 5" "5 " "+5" 0x10 \
@@ -202,8 +172,7 @@ malformed()
 	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 16
 	atf_check_equal "$(console_count "$d" "not a KiB value" $n; echo $?)" 0
 
-	xenstore-write /local/domain/$d/memory/target 393216
-	settle "$d" $((98304 + extra))
+	move "$d" 393216 $((98304 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 393216
 }
 
@@ -213,8 +182,7 @@ twin malformed "malformed memory/target values change nothing"
 odd()
 {
 	local d h
-	xensim_start
-	guest_create "$1" libxl
+	booted "$1" libxl
 	d=$D
 	swing "$d" "$1" 300004 400000 262148 524284 524288
 	# 30 with superpages (8 a call out, 16 MiB zeroed before each) and
