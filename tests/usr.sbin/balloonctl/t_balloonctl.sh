@@ -713,6 +713,38 @@ wait_stalled_cleanup()
 	xensim_stop
 }
 
+atf_test_case stats_columns cleanup
+stats_columns_head()
+{
+	atf_set "descr" "stats keeps its columns whatever the names' length" \
+	    "and shows every KiB figure as N KiB (M MiB)"
+}
+stats_columns_body()
+{
+	xensim_start
+	guest g1 512 512 >domid
+	atf_check -s exit:0 -o ignore -e empty balloonctl -w target=262144
+	atf_check -s exit:0 -o ignore -e empty balloonctl wait 256
+	atf_check -s exit:0 -o save:stats -e empty balloonctl stats
+	for n in inflated_total oom_deflations state; do
+		grep -q "^$n " stats || atf_fail "no $n in: $(cat stats)"
+	done
+	# Each value starts where the others do.
+	atf_check -s exit:0 -o inline:"1\n" -e empty sh -c \
+	    "awk '{ match(\$0, /^[a-z_]+ +/); print RLENGTH }' stats | sort -u |
+	    wc -l | tr -d ' '"
+	for n in balloon inflated deflated inflated_total inflated_free; do
+		grep -E -q "^$n +[0-9]+ KiB \([0-9]+ MiB\)( |\$)" stats ||
+		    atf_fail "$n: $(grep "^$n " stats)"
+	done
+	atf_check -s exit:0 -o match:"^balloon +262144 KiB \(256 MiB\)" \
+	    -o match:"^inflated +262144 KiB \(256 MiB\)" cat stats
+}
+stats_columns_cleanup()
+{
+	xensim_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case usage
@@ -733,4 +765,5 @@ atf_init_test_cases()
 	atf_add_test_case write_unprivileged
 	atf_add_test_case wait_stalled
 	atf_add_test_case wait_after_move
+	atf_add_test_case stats_columns
 }
