@@ -52,7 +52,10 @@ gsysctl()
 {
 	local d=$1 r i=0
 	shift
-	SEQ=$((SEQ + 1))
+	# A new id every call, subshells included: a reply to an earlier
+	# request must never pass for this one's.
+	SEQ=$(($(cat /tmp/gsysctl.seq 2>/dev/null || echo 0) + 1))
+	echo "$SEQ" >/tmp/gsysctl.seq
 	xenstore-write /local/domain/$d/data/sysctl/request "$SEQ $*"
 	while [ $i -lt 300 ]; do
 		r=$(xenstore-read -R /local/domain/$d/data/sysctl/reply)
