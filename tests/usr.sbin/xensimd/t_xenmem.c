@@ -1225,6 +1225,70 @@ ATF_TC_BODY(memory_map, tc)
 	xensim_close(h);
 }
 
+/*
+ * A reservation call of more than the daemon does at once (4 MiB) is
+ * preempted and continued by the library: the guest sees one call, and
+ * every extent is done, at order 0 and 9, PVH and PV.
+ */
+static void
+continued(enum xensim_kind kind)
+{
+	static xen_pfn_t l[4096];
+	struct xensim *h, *u;
+	uint64_t t0;
+	domid_t id;
+	long i;
+
+	xt_start(256);
+	h = xt_dom0();
+	id = xt_create(h, "g", kind, 16, kind == XENSIM_PVH ? 16 : 32);
+	ATF_REQUIRE_EQ(xensim_domain_setmaxmem(h, id, 64 * 1024), 0);
+	u = domu(id);
+	t0 = tot(h, id);
+	if (kind == XENSIM_PVH) {
+		gfns(l, 4096, BASE);
+		ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 4096, 0), 4096);
+		ATF_CHECK_EQ(tot(h, id), t0 + 4096);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 4096, 0), 4096);
+		ATF_CHECK_EQ(tot(h, id), t0);
+		for (i = 0; i < 8; i++)
+			l[i] = BASE + (xen_pfn_t)i * 512;
+		ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 8, 9), 8);
+		ATF_CHECK_EQ(tot(h, id), t0 + 4096);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 8, 9), 8);
+	} else {
+		/* PV: every extent's machine frame comes back. */
+		memset(l, 0, sizeof(l));
+		ATF_CHECK_EQ(INC(u, DOMID_SELF, l, 4096, 0), 4096);
+		ATF_CHECK_EQ(tot(h, id), t0 + 4096);
+		for (i = 1; i < 4096; i++)
+			if (l[i] == 0 || l[i] == l[0])
+				break;
+		ATF_CHECK_EQ_MSG(i, 4096, "extent %ld: mfn %#lx", i,
+		    (unsigned long)l[i]);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 4096, 0), 4096);
+	}
+	ATF_CHECK_EQ(tot(h, id), t0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+XT_TC(pvh_continued, "PVH: a call of 16 MiB is preempted and continued, "
+    "all of it done")
+ATF_TC_BODY(pvh_continued, tc)
+{
+
+	continued(XENSIM_PVH);
+}
+
+XT_TC(pv_continued, "PV: a call of 16 MiB is preempted and continued, "
+    "every machine frame returned")
+ATF_TC_BODY(pv_continued, tc)
+{
+
+	continued(XENSIM_PV);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -1252,5 +1316,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);
 	ATF_TP_ADD_TC(tp, memory_map);
+	ATF_TP_ADD_TC(tp, pvh_continued);
+	ATF_TP_ADD_TC(tp, pv_continued);
 	return atf_no_error();
 }
