@@ -1562,6 +1562,58 @@ held()
 	[ "$(rump.sysctl -n debug.memhog_held)" = "$1" ]
 }
 
+# given_after_use TYPE: pages a workload wrote, then freed, reach Xen
+# zeroed; pages never written since boot, which the bench leaves as
+# they are (they read as zero), too.  xensimd looks at every frame
+# given back.
+given_after_use()
+{
+	local d extra
+	extra=$(builder_pages "$1")
+	xensim_start
+	guest_create "$1" libxl
+	d=$D
+	export RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl
+	atf_check -s exit:0 -o ignore -e ignore \
+	    rump.sysctl -w debug.memhog=262144
+	wait_for held 262144 || atf_fail "the workload holds" \
+	    "$(rump.sysctl -n debug.memhog_held) KiB"
+	atf_check -s exit:0 -o ignore -e ignore rump.sysctl -w debug.memhog=0
+	wait_for held 0 || atf_fail "the workload did not let go"
+	xenstore-write /local/domain/$d/memory/target 65536
+	settle "$d" $((16384 + extra))
+	atf_check_equal "$(dirty_given "$d")" 0
+	accounted "$d" "$1"
+}
+
+atf_test_case pv_given_after_use cleanup
+pv_given_after_use_head()
+{
+	atf_set descr "PV: pages written, then freed, reach Xen zeroed"
+}
+pv_given_after_use_body()
+{
+	given_after_use pv
+}
+pv_given_after_use_cleanup()
+{
+	xensim_stop
+}
+
+atf_test_case pvh_given_after_use cleanup
+pvh_given_after_use_head()
+{
+	atf_set descr "PVH: pages written, then freed, reach Xen zeroed"
+}
+pvh_given_after_use_body()
+{
+	given_after_use pvh
+}
+pvh_given_after_use_cleanup()
+{
+	xensim_stop
+}
+
 atf_test_case pvh_pod_grow cleanup
 pvh_pod_grow_head()
 {
@@ -1968,6 +2020,8 @@ atf_init_test_cases()
 	atf_add_test_case pvh_short
 	atf_add_test_case pv_zeroed
 	atf_add_test_case pvh_zeroed
+	atf_add_test_case pv_given_after_use
+	atf_add_test_case pvh_given_after_use
 	atf_add_test_case pv_scrub_batches
 	atf_add_test_case pvh_scrub_batches
 	atf_add_test_case pv_suspend
