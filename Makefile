@@ -34,8 +34,8 @@ KCFLAGS_COMMON	= $(CFLAGS) $(KWARNS) $(SANFLAGS) -std=gnu11 $(XENIFACE) \
 		  -ffreestanding -nostdinc -isystem $(GCCINC) \
 		  -D_KERNEL -D_KERNEL_OPT -DSYSCTL_INCLUDE_DESCR -MMD -MP
 # The bench's kernel configuration (opt_*.h, locators.h) is sys/rump/include.
-KCFLAGS		= $(KCFLAGS_COMMON) -I$(CURDIR)/sys -I$(KINC) \
-		  -I$(CURDIR)/sys/rump/include
+KCFLAGS		= $(KCFLAGS_COMMON) -I$(KINC) \
+		  -I$(CURDIR)/sys/rump/librump/include -I$(CURDIR)/sys/rump/include
 
 LIBXENSIM	:= $(LIBDIR)/libxensim.a
 LIBRUMPSYSCTL	:= $(LIBDIR)/librumpsysctl.a

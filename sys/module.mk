@@ -2,7 +2,7 @@
 # Compiled kernel-style ($(OBJ)/k/...); a platform links SYS_KOBJS.
 
 BALLOON_SRCS	:= $(wildcard sys/arch/xen/xen/balloon*.c)
-SYS_KSRCS	:= $(wildcard sys/kern/*.c) $(BALLOON_SRCS)
+SYS_KSRCS	:= $(BALLOON_SRCS)
 SYS_KOBJS	:= $(SYS_KSRCS:%.c=$(OBJ)/k/%.o)
 
 # The driver as a kernel without XENPV (PVH, HVM) compiles it: no P2M.
@@ -15,7 +15,8 @@ $(OBJ)/kconf-noxenpv/opt_xen.h:
 
 $(OBJ)/k-noxenpv/%.o: %.c $(KINC)/.stamp $(OBJ)/kconf-noxenpv/opt_xen.h
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS_COMMON) -I$(OBJ)/kconf-noxenpv -I$(CURDIR)/sys \
-	    -I$(KINC) -I$(CURDIR)/sys/rump/include -c $< -o $@
+	$(CC) $(KCFLAGS_COMMON) -I$(OBJ)/kconf-noxenpv -I$(KINC) \
+	    -I$(CURDIR)/sys/rump/librump/include \
+	    -I$(CURDIR)/sys/rump/include -c $< -o $@
 
 PROGS		+= $(BALLOON_NOXENPV)

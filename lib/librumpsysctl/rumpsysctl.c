@@ -45,27 +45,6 @@
 #include "rumpsysctl_wire.h"
 
 static int
-rs_io(int fd, void *buf, size_t len, int out)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = out ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ECONNRESET;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
 rs_connect(void)
 {
 	struct sockaddr_un sun;
@@ -110,11 +89,11 @@ rs_call(const struct rumpsysctl_req *req, const char *name, const void *newp,
 
 	if ((fd = rs_connect()) == -1)
 		return -1;
-	if (rs_io(fd, (void *)(uintptr_t)req, sizeof(*req), 1) == -1 ||
-	    rs_io(fd, (void *)(uintptr_t)name, req->namelen, 1) == -1 ||
+	if (rumpsysctl_io(fd, (void *)(uintptr_t)req, sizeof(*req), 1) == -1 ||
+	    rumpsysctl_io(fd, (void *)(uintptr_t)name, req->namelen, 1) == -1 ||
 	    (req->newlen > 0 &&
-	    rs_io(fd, (void *)(uintptr_t)newp, req->newlen, 1) == -1) ||
-	    rs_io(fd, rep, sizeof(*rep), 0) == -1)
+	    rumpsysctl_io(fd, (void *)(uintptr_t)newp, req->newlen, 1) == -1) ||
+	    rumpsysctl_io(fd, rep, sizeof(*rep), 0) == -1)
 		goto fail;
 	/* The server is another program: believe only what can be so. */
 	if (rep->datalen > RUMPSYSCTL_DATAMAX || rep->error < 0 ||
@@ -123,11 +102,11 @@ rs_call(const struct rumpsysctl_req *req, const char *name, const void *newp,
 		goto fail;
 	}
 	n = rep->datalen < buflen ? rep->datalen : buflen;
-	if (n > 0 && rs_io(fd, buf, n, 0) == -1)
+	if (n > 0 && rumpsysctl_io(fd, buf, n, 0) == -1)
 		goto fail;
 	for (left = rep->datalen - n; left > 0; left -= n) {
 		n = left < sizeof(sink) ? left : sizeof(sink);
-		if (rs_io(fd, sink, n, 0) == -1)
+		if (rumpsysctl_io(fd, sink, n, 0) == -1)
 			goto fail;
 	}
 	close(fd);

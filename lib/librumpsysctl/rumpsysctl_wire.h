@@ -19,7 +19,12 @@
 #ifndef _LIBRUMPSYSCTL_RUMPSYSCTL_WIRE_H_
 #define _LIBRUMPSYSCTL_RUMPSYSCTL_WIRE_H_
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #define RUMPSYSCTL_OP_LOOKUP	1	/* read and/or write one node */
 #define RUMPSYSCTL_OP_CHILDREN	2	/* list a node's children */
@@ -41,5 +46,31 @@ struct rumpsysctl_rep {
 	uint32_t	datalen;
 	uint64_t	oldlen;		/* the value's full size, as *oldlenp */
 };
+
+/*
+ * All of len bytes, read (out == 0) or sent, for both ends; -1 on an
+ * error or a hangup (ECONNRESET).  Inline, so that the guest's server
+ * needs no library of the client's.
+ */
+static inline int
+rumpsysctl_io(int fd, void *buf, size_t len, int out)
+{
+	char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = out ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ECONNRESET;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
 
 #endif /* _LIBRUMPSYSCTL_RUMPSYSCTL_WIRE_H_ */

@@ -156,13 +156,7 @@ call(struct xensim *h, uint32_t op, const void *a, size_t alen,
 {
 	struct xw_hdr hdr;
 	struct xw_rhdr rh;
-	struct msghdr msg;
 	struct iovec iov[3];
-	union {
-		struct cmsghdr	cm;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	} cmsg;
-	struct cmsghdr *cm;
 	ssize_t n;
 	int fd;
 
@@ -184,38 +178,14 @@ call(struct xensim *h, uint32_t op, const void *a, size_t alen,
 	iov[1].iov_len = alen;
 	iov[2].iov_base = (void *)(uintptr_t)b;
 	iov[2].iov_len = blen;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 3;
-	if (fd != -1) {
-		memset(&cmsg, 0, sizeof(cmsg));
-		msg.msg_control = cmsg.buf;
-		msg.msg_controllen = sizeof(cmsg.buf);
-		cmsg.cm.cmsg_level = SOL_SOCKET;
-		cmsg.cm.cmsg_type = SCM_RIGHTS;
-		cmsg.cm.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&cmsg.cm), &fd, sizeof(int));
-	}
-	if (sendmsg(h->fd, &msg, MSG_NOSIGNAL) == -1)
+	if (xw_sendfd(h->fd, iov, 3, fd, 0) == -1)
 		return -errno;
 
-	iov[0].iov_base = h->buf;
-	iov[0].iov_len = XW_MAX_PACKET + 64;
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cmsg.buf;
-	msg.msg_controllen = sizeof(cmsg.buf);
 	do
-		n = recvmsg(h->fd, &msg, MSG_CMSG_CLOEXEC);
+		n = xw_recvfd(h->fd, h->buf, XW_MAX_PACKET + 64, 0, &fd);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return -errno;
-	fd = -1;
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(cm), sizeof(fd));
 	if ((size_t)n < sizeof(rh)) {
 		if (fd != -1)
 			close(fd);

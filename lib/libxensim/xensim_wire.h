@@ -45,6 +45,8 @@
 #ifndef _LIBXENSIM_XENSIM_WIRE_H_
 #define _LIBXENSIM_XENSIM_WIRE_H_
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <xen/xen.h>
 #include <xen/memory.h>
@@ -162,5 +164,14 @@ struct xw_maxmem {
 	uint32_t	pad;
 	uint64_t	max_kib;
 };
+
+struct iovec;
+
+/*
+ * Packet I/O for both ends (xensim_io.c): a packet with at most one
+ * descriptor passed along (SCM_RIGHTS).
+ */
+ssize_t	xw_sendfd(int, struct iovec *, int, int, int);
+ssize_t	xw_recvfd(int, void *, size_t, int, int *);
 
 #endif /* _LIBXENSIM_XENSIM_WIRE_H_ */

@@ -3,7 +3,7 @@
 
 RUMP_KSRCS	:= $(wildcard sys/rump/librump/*.c)
 RUMP_KOBJS	:= $(RUMP_KSRCS:%.c=$(OBJ)/k/%.o)
-RUMPUSER_SRCS	:= $(wildcard sys/rump/librumpuser/*.c)
+RUMPUSER_SRCS	:= $(wildcard lib/librumpuser/*.c)
 RUMPUSER_OBJS	:= $(RUMPUSER_SRCS:%.c=$(OBJ)/u/%.o)
 RUMPXEN_OBJS	:= $(OBJ)/u/sys/rump/rumpxen/rumpxen.o
 
@@ -31,7 +31,8 @@ $(NOHP_CONF)/opt_uvm_hotplug.h:
 
 $(OBJ)/k-nohotplug/%.o: %.c $(KINC)/.stamp $(NOHP_CONF)/opt_uvm_hotplug.h
 	@mkdir -p $(@D)
-	$(CC) $(KCFLAGS_COMMON) -I$(NOHP_CONF) -I$(CURDIR)/sys -I$(KINC) \
+	$(CC) $(KCFLAGS_COMMON) -I$(NOHP_CONF) -I$(KINC) \
+	    -I$(CURDIR)/sys/rump/librump/include \
 	    -I$(CURDIR)/sys/rump/include -c $< -o $@
 
 NOHP_KOBJS	:= $(filter-out $(NOHP_SRCS:%.c=$(OBJ)/k/%.o), \

@@ -22,3 +22,20 @@ if ls "$out"/swing-*.dat >/dev/null 2>&1; then
 	echo "plot: $out/swing.svg"
 fi
 rm -rf "$out/xensim"
+# The document the README points to: this run's table and plot, from a
+# run of every row only.
+[ -z "${BENCH_ROWS:-}" ] || exit 0
+doc=$here/../../share/doc
+mkdir -p "$doc"
+{
+	echo "# make bench"
+	echo
+	echo "Written by \`make bench\` (tests/bench/run.sh), on $(nproc) cores,"
+	echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
+	echo "Every time is measured in C, beside the host's own limit measured in"
+	echo "the same run; the plot is one 1 GiB swing (bench.svg)."
+	echo
+	cat "$out/table.md"
+} >"$doc/bench.md"
+cp "$out/swing.svg" "$doc/bench.svg"
+echo "written: share/doc/bench.md, share/doc/bench.svg"

@@ -117,6 +117,11 @@ rumpuser_thread_join(void *p)
 	return 0;
 }
 
+void
+rumpuser_preempt(void)
+{
+}
+
 unsigned long
 rumpuser_thread_self(void)
 {

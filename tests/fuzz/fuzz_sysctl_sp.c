@@ -27,7 +27,7 @@
  */
 
 /*
- * The guest's sysctl server (sys/rump/librumpuser/rumpuser_sp.c): the
+ * The guest's sysctl server (lib/librumpuser/rumpuser_sp.c): the
  * bytes a client sends on its socket, read and answered by the real
  * sp_request over the real kernel's sysctl tree with the balloon
  * attached (the fuzz host, fuzz_host.c).  The first byte says whether

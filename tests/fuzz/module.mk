@@ -20,7 +20,7 @@ FUZZSAN		:= -fsanitize=fuzzer-no-link,address,undefined \
 # instrumentation added.
 FUZZUCFLAGS	= $(UCFLAGS) $(FUZZSAN) -Isys/rump/include -Ilib/libxensim \
 		  -Ilib/librumpsysctl -Iusr.sbin/xensimd -Iusr.sbin/balloonctl \
-		  -Isys/arch/xen/include -Isys/rump/librumpuser -Itests/fuzz
+		  -Isys/arch/xen/include -Ilib/librumpuser -Itests/fuzz
 FUZZKCFLAGS	= $(subst -isystem $(GCCINC),-isystem $(shell $(FUZZCC) \
 		  -print-file-name=include),$(KCFLAGS)) $(FUZZSAN)
 FUZZLDFLAGS	:= -fsanitize=fuzzer,address,undefined
@@ -48,8 +48,8 @@ FUZZ_XENSIMD_OBJS := $(call fz_u,$(filter-out usr.sbin/xensimd/main.c, \
 # The driver and the rump kernel, unmodified, over the fuzz host
 # (tests/fuzz/fuzz_host.c) in place of librumpuser's xen and xs parts.
 FUZZ_KERN_OBJS	:= $(call fz_k,$(SYS_KSRCS) $(RUMP_KSRCS))
-FUZZ_HOST_OBJS	:= $(call fz_u,sys/rump/librumpuser/rumpuser.c \
-		   sys/rump/librumpuser/rumpuser_sync.c tests/fuzz/fuzz_host.c)
+FUZZ_HOST_OBJS	:= $(call fz_u,lib/librumpuser/rumpuser.c \
+		   lib/librumpuser/rumpuser_sync.c tests/fuzz/fuzz_host.c)
 
 $(FUZZBIN)/fuzz_xs_wire: $(call fz_u,tests/fuzz/fuzz_xs_wire.c) \
 		   $(FUZZ_XENSIMD_OBJS) $(call fz_u,$(LIBXENSIM_SRCS))
@@ -58,7 +58,7 @@ $(FUZZBIN)/fuzz_hv_wire: $(call fz_u,tests/fuzz/fuzz_hv_wire.c) \
 $(FUZZBIN)/fuzz_target: $(call fz_u,tests/fuzz/fuzz_target.c \
 		  ) $(FUZZ_KERN_OBJS) $(FUZZ_HOST_OBJS)
 $(FUZZBIN)/fuzz_sysctl_sp: $(call fz_u,tests/fuzz/fuzz_sysctl_sp.c \
-		   sys/rump/librumpuser/rumpuser_sp.c) $(FUZZ_KERN_OBJS) \
+		   lib/librumpuser/rumpuser_sp.c) $(FUZZ_KERN_OBJS) \
 		   $(FUZZ_HOST_OBJS)
 $(FUZZBIN)/fuzz_rumpsysctl: $(call fz_u,tests/fuzz/fuzz_rumpsysctl.c \
 		   $(LIBRUMPSYSCTL_SRCS))

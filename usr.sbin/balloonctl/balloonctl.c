@@ -38,7 +38,6 @@
 #include <unistd.h>
 
 #include "balloonctl.h"
-#include "size.h"
 
 /* NetBSD's getopt stops at the first operand; glibc's needs a '+'. */
 #ifdef __GLIBC__
@@ -65,17 +64,6 @@ usage(void)
 	    "       balloonctl mem-set domain size\n"
 	    "       balloonctl reserve size\n");
 	exit(1);
-}
-
-uint64_t
-getsize(const char *s, unsigned int bareshift)
-{
-	const char *why;
-	uint64_t kib;
-
-	if (size_parse_unit(s, bareshift, &kib, &why) == -1)
-		errx(1, "invalid memory size: %s: %s", s, why);
-	return kib;
 }
 
 int

@@ -48,7 +48,4 @@ int	dom0_list(void);
 /* From dom0: balloond(8)'s reservations (see reserve.c). */
 int	dom0_reserve(const char *size);
 
-/* Parse a size or exit with one line on stderr (balloonctl.c). */
-uint64_t	getsize(const char *, unsigned int);
-
 #endif /* !_BALLOONCTL_H_ */

@@ -240,49 +240,89 @@ domu_state_name(uint64_t state)
 static int
 is_kib(const char *node)
 {
+	static const char *const kib[] = {
+		BALLOON_STAT_BALLOON, BALLOON_STAT_REPORTED,
+		BALLOON_STAT_INFLATED, BALLOON_STAT_DEFLATED,
+		BALLOON_STAT_INFLATED_TOTAL, BALLOON_STAT_INFLATED_FREE
+	};
+	size_t i;
 
-	return strcmp(node, BALLOON_STAT_BALLOON) == 0 ||
-	    strcmp(node, BALLOON_STAT_INFLATED) == 0 ||
-	    strcmp(node, BALLOON_STAT_DEFLATED) == 0;
+	for (i = 0; i < sizeof(kib) / sizeof(kib[0]); i++)
+		if (strcmp(node, kib[i]) == 0)
+			return 1;
+	return 0;
 }
 
+struct stat_row {
+	char	name[sizeof(((struct rumpsysctl_node *)0)->name) + 1];
+	char	val[64];
+	int	ok;
+};
+
+/* One counter's value as the stats command shows it. */
+static int
+stat_value(const char *name, char *val, size_t len)
+{
+	char node[128];
+	uint64_t v;
+
+	snprintf(node, sizeof(node), BALLOON_NODE_STATS ".%s", name);
+	if (domu_read(node, &v) == -1) {
+		warn(PREFIX "%s", node);
+		return -1;
+	}
+	if (strcmp(name, BALLOON_STAT_STATE) == 0)
+		snprintf(val, len, "%s", domu_state_name(v));
+	else if (strcmp(name, BALLOON_STAT_ERROR) == 0)
+		snprintf(val, len, "%s", v == 0 ? "none" : strerror((int)v));
+	else if (is_kib(name))
+		snprintf(val, len, "%" PRIu64 " KiB (%" PRIu64 " MiB)", v,
+		    v / 1024);
+	else
+		snprintf(val, len, "%" PRIu64, v);
+	return 0;
+}
+
+/*
+ * The counters in three columns, each as wide as its widest entry, so
+ * that a long name does not push its value out of line.
+ */
 int
 domu_stats(void)
 {
 	struct rumpsysctl_node *nodes;
-	char node[128], val[64];
-	uint64_t v;
+	struct stat_row *r;
 	size_t i, n;
-	int rv;
+	int namew, valw, rv;
 
 	if (rumpsysctl_children(PREFIX BALLOON_NODE_STATS, &nodes, &n) == -1)
 		tree_err(PREFIX BALLOON_NODE_STATS);
+	if ((r = calloc(n + 1, sizeof(*r))) == NULL)
+		err(1, "calloc");
 	rv = 0;
+	namew = valw = 0;
 	for (i = 0; i < n; i++) {
 		if (nodes[i].type != RUMPSYSCTL_INT &&
 		    nodes[i].type != RUMPSYSCTL_QUAD)
 			continue;
-		snprintf(node, sizeof(node), BALLOON_NODE_STATS ".%.*s",
+		snprintf(r[i].name, sizeof(r[i].name), "%.*s",
 		    (int)sizeof(nodes[i].name), nodes[i].name);
-		if (domu_read(node, &v) == -1) {
-			warn(PREFIX "%s", node);
+		if (stat_value(r[i].name, r[i].val, sizeof(r[i].val)) == -1) {
 			rv = 1;
 			continue;
 		}
-		if (strcmp(nodes[i].name, BALLOON_STAT_STATE) == 0)
-			snprintf(val, sizeof(val), "%s", domu_state_name(v));
-		else if (strcmp(nodes[i].name, BALLOON_STAT_ERROR) == 0)
-			snprintf(val, sizeof(val), "%s",
-			    v == 0 ? "none" : strerror((int)v));
-		else if (is_kib(nodes[i].name))
-			snprintf(val, sizeof(val), "%" PRIu64 " KiB (%" PRIu64
-			    " MiB)", v, v / 1024);
-		else
-			snprintf(val, sizeof(val), "%" PRIu64, v);
-		printf("%-12.*s %-28s %.*s\n", (int)sizeof(nodes[i].name),
-		    nodes[i].name, val, (int)sizeof(nodes[i].descr),
-		    nodes[i].descr);
+		r[i].ok = 1;
+		if ((int)strlen(r[i].name) > namew)
+			namew = (int)strlen(r[i].name);
+		if ((int)strlen(r[i].val) > valw)
+			valw = (int)strlen(r[i].val);
 	}
+	for (i = 0; i < n; i++)
+		if (r[i].ok)
+			printf("%-*s  %-*s  %.*s\n", namew, r[i].name, valw,
+			    r[i].val, (int)sizeof(nodes[i].descr),
+			    nodes[i].descr);
+	free(r);
 	free(nodes);
 	return rv;
 }

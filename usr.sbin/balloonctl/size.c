@@ -32,6 +32,7 @@
  */
 
 #include <ctype.h>
+#include <err.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -130,4 +131,15 @@ size_parse_unit(const char *s, unsigned int bareshift, uint64_t *kibp,
 	}
 	*kibp = kib;
 	return 0;
+}
+
+uint64_t
+getsize(const char *s, unsigned int bareshift)
+{
+	const char *why;
+	uint64_t kib;
+
+	if (size_parse_unit(s, bareshift, &kib, &why) == -1)
+		errx(1, "invalid memory size: %s: %s", s, why);
+	return kib;
 }

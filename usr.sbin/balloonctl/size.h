@@ -48,5 +48,7 @@
 int	size_parse(const char *, uint64_t *kibp, const char **whyp);
 int	size_parse_unit(const char *, unsigned int bareshift, uint64_t *kibp,
 	    const char **whyp);
+/* The size in KiB, or balloonctl exits with the reason. */
+uint64_t getsize(const char *, unsigned int bareshift);
 
 #endif /* !_BALLOONCTL_SIZE_H_ */

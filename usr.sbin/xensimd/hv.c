@@ -54,6 +54,7 @@
 
 #include "hv.h"
 #include "hvvar.h"
+#include "log.h"
 #include "ratelimit.h"
 #include "xenstored.h"
 
@@ -65,42 +66,6 @@ int			 hv_live_rfd = -1;
 static int		 hv_live_wfd = -1;
 static struct hv_domain	*domains[DOMID_FIRST_RESERVED];
 static domid_t		 next_domid = 1;
-
-static void	hv_vlog(const char *, va_list)
-		    __attribute__((__format__(__printf__, 1, 0)));
-
-static void
-hv_vlog(const char *fmt, va_list ap)
-{
-
-	fprintf(stderr, "(XEN) ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	fflush(stderr);
-}
-
-void
-hv_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	hv_vlog(fmt, ap);
-	va_end(ap);
-}
-
-/* What a guest can make us say as often as it likes: rate-limited. */
-void
-hv_glog(domid_t id, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!rl_allow(id))
-		return;
-	va_start(ap, fmt);
-	hv_vlog(fmt, ap);
-	va_end(ap);
-}
 
 struct hv_domain *
 hv_domain_lookup(domid_t id)

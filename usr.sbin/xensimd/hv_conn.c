@@ -49,6 +49,7 @@
 
 #include "ev.h"
 #include "hvvar.h"
+#include "log.h"
 #include "xenstored.h"
 
 #define HV_DOMU_CONNS	64	/* open hypercall connections per domU */
@@ -476,45 +477,29 @@ static void
 on_request(int fd, short revents, void *arg)
 {
 	struct hv_conn *c = arg;
-	struct msghdr msg;
 	struct iovec iov;
-	union {
-		struct cmsghdr	cm;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	} cmsg;
-	struct cmsghdr *cm;
 	struct ucred cred;
 	socklen_t cl;
 	ssize_t n;
-	int sfd;
+	int pfd, sfd;
 
 	(void)revents;
-	iov.iov_base = rbuf;
-	iov.iov_len = sizeof(rbuf);
-	memset(&msg, 0, sizeof(msg));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cmsg.buf;
-	msg.msg_controllen = sizeof(cmsg.buf);
-	n = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	n = xw_recvfd(fd, rbuf, sizeof(rbuf), MSG_TRUNC | MSG_DONTWAIT, &pfd);
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
+		if (pfd != -1)
+			close(pfd);
 		conn_close(c);
 		return;
 	}
 	/* Only a domU's XW_RAM_WATCH keeps what it passes. */
-	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
-		if (cm->cmsg_level == SOL_SOCKET &&
-		    cm->cmsg_type == SCM_RIGHTS &&
-		    cm->cmsg_len == CMSG_LEN(sizeof(int)) && rfd == -1)
-			memcpy(&rfd, CMSG_DATA(cm), sizeof(int));
-	if (rfd != -1) {
+	if (pfd != -1) {
+		rfd = pfd;
 		cl = sizeof(cred);
 		rpid = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) == 0 ?
 		    cred.pid : 0;
 	}
-	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = wbuf;
 	iov.iov_len = hv_conn_packet(c->c_domid, c->c_priv, rbuf, (size_t)n,
 	    wbuf, &sfd);
@@ -522,18 +507,7 @@ on_request(int fd, short revents, void *arg)
 		close(rfd);
 		rfd = -1;
 	}
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	if (sfd != -1) {
-		memset(&cmsg, 0, sizeof(cmsg));
-		msg.msg_control = cmsg.buf;
-		msg.msg_controllen = sizeof(cmsg.buf);
-		cmsg.cm.cmsg_level = SOL_SOCKET;
-		cmsg.cm.cmsg_type = SCM_RIGHTS;
-		cmsg.cm.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&cmsg.cm), &sfd, sizeof(int));
-	}
 	/* A client that does not wait for its reply is dropped. */
-	if (sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
+	if (xw_sendfd(fd, &iov, 1, sfd, MSG_DONTWAIT) == -1)
 		conn_close(c);
 }

@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "hvvar.h"
+#include "log.h"
 
 #define MAX_ARGS	64
 #define HOST_FD		3

@@ -45,6 +45,7 @@
 
 #include "hv.h"
 #include "hvvar.h"
+#include "log.h"
 
 bool	hv_scrub = false;
 bool	hv_check_given = true;

@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "hvvar.h"
+#include "log.h"
 
 static bool
 cache_push(struct hv_domain *d, uint64_t mfn)

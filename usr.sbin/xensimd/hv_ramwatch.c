@@ -55,6 +55,7 @@
 
 #include "ev.h"
 #include "hvvar.h"
+#include "log.h"
 
 static unsigned char	ones[HV_PAGE_SIZE] __attribute__((__aligned__(4096)));
 /* Zeros for a 2 MiB populate-on-demand extent at most. */

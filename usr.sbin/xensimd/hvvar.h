@@ -197,9 +197,5 @@ int	hv_guest_start(struct hv_domain *);
 int	ts_create(const struct hv_domain *);
 void	ts_destroy(const struct hv_domain *);
 
-void	hv_log(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
-/* A message the domain's guest can cause at will: rate-limited. */
-void	hv_glog(domid_t, const char *, ...)
-	    __attribute__((__format__(__printf__, 2, 3)));
 
 #endif /* _XENSIMD_HVVAR_H_ */

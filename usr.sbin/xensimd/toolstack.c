@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "hvvar.h"
+#include "log.h"
 #include "xenstored.h"
 
 enum ts_perm {

@@ -47,6 +47,7 @@
 #include <unistd.h>
 
 #include "ev.h"
+#include "log.h"
 #include "ratelimit.h"
 #include "xenstored.h"
 #include "xs_store.h"
@@ -64,66 +65,6 @@ static TAILQ_HEAD(, xs_listener) xs_listeners =
     TAILQ_HEAD_INITIALIZER(xs_listeners);
 
 static void	xs_conn_cb(int, short, void *);
-static void	xs_flush(struct xs_conn *);
-static void	xs_vlog(const char *, va_list)
-		    __attribute__((__format__(__printf__, 1, 0)));
-
-static void
-xs_vlog(const char *fmt, va_list ap)
-{
-
-	fprintf(stderr, "xensimd: xenstored: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-}
-
-void
-xs_log(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	xs_vlog(fmt, ap);
-	va_end(ap);
-}
-
-/* What a domain's clients can make us say at will: rate-limited. */
-void
-xs_glog(unsigned int domid, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!rl_allow(domid))
-		return;
-	va_start(ap, fmt);
-	xs_vlog(fmt, ap);
-	va_end(ap);
-}
-
-/* Stop serving c now; the structure goes at the next reap. */
-static void
-xs_kill(struct xs_conn *c, const char *why)
-{
-
-	if (c->c_dead)
-		return;
-	if (why != NULL)
-		xs_glog(c->c_domid, "dropping domain %u client: %s",
-		    c->c_domid, why);
-	/*
-	 * dom0's commits refused because a node changed under them: a
-	 * toolstack that reads a node a guest writes inside a transaction
-	 * can be held off by that guest.  One line per connection.
-	 */
-	if (c->c_domid == 0 && c->c_conflicts > 0)
-		xs_log("domain 0 client: %" PRIu64 " transactions refused "
-		    "(EAGAIN): nodes changed meanwhile", c->c_conflicts);
-	c->c_dead = true;
-	ev_del(c->c_fd);
-	close(c->c_fd);
-	c->c_fd = -1;
-}
-
 void
 xs_reap(void)
 {
@@ -139,99 +80,6 @@ xs_reap(void)
 		free(c->c_out);
 		free(c);
 	}
-}
-
-static void
-xs_set_events(struct xs_conn *c)
-{
-	size_t pending = c->c_outlen - c->c_outoff;
-	short events = 0;
-
-	if (c->c_dead)
-		return;
-	if (pending < XS_OUTQ_PAUSE)
-		events |= POLLIN;
-	if (pending > 0)
-		events |= POLLOUT;
-	ev_mod(c->c_fd, events);
-}
-
-static void
-xs_flush(struct xs_conn *c)
-{
-	ssize_t n;
-
-	while (!c->c_dead && c->c_outoff < c->c_outlen) {
-		n = send(c->c_fd, c->c_out + c->c_outoff,
-		    c->c_outlen - c->c_outoff, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				xs_kill(c, NULL);
-			break;
-		}
-		c->c_outoff += (size_t)n;
-	}
-	if (c->c_outoff == c->c_outlen)
-		c->c_outoff = c->c_outlen = 0;
-	xs_set_events(c);
-}
-
-/* Queue one message; a client whose queue is full is dropped. */
-void
-xs_send(struct xs_conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
-    const void *data, size_t len)
-{
-	struct xsd_sockmsg hdr;
-	size_t need;
-	char *nb;
-
-	if (c->c_dead)
-		return;
-	need = sizeof(hdr) + len;
-	if (c->c_outlen - c->c_outoff + need > XS_OUTQ_MAX) {
-		xs_kill(c, "output queue full");
-		return;
-	}
-	if (c->c_outoff > 0 && c->c_outlen + need > c->c_outcap) {
-		memmove(c->c_out, c->c_out + c->c_outoff,
-		    c->c_outlen - c->c_outoff);
-		c->c_outlen -= c->c_outoff;
-		c->c_outoff = 0;
-	}
-	if (c->c_outlen + need > c->c_outcap) {
-		if ((nb = realloc(c->c_out, c->c_outlen + need + 4096)) ==
-		    NULL) {
-			xs_kill(c, "out of memory");
-			return;
-		}
-		c->c_out = nb;
-		c->c_outcap = c->c_outlen + need + 4096;
-	}
-	hdr.type = type;
-	hdr.req_id = req_id;
-	hdr.tx_id = tx_id;
-	hdr.len = (uint32_t)len;
-	memcpy(c->c_out + c->c_outlen, &hdr, sizeof(hdr));
-	if (len > 0)
-		memcpy(c->c_out + c->c_outlen + sizeof(hdr), data, len);
-	c->c_outlen += need;
-	xs_flush(c);
-}
-
-void
-xs_send_event(struct xs_conn *c, const char *path, const char *token)
-{
-	size_t plen = strlen(path) + 1, tlen = strlen(token) + 1;
-	char buf[XENSTORE_PAYLOAD_MAX];
-
-	/* Xen does not send events that would not fit. */
-	if (plen + tlen > XENSTORE_PAYLOAD_MAX)
-		return;
-	memcpy(buf, path, plen);
-	memcpy(buf + plen, token, tlen);
-	xs_send(c, XS_WATCH_EVENT, 0, 0, buf, plen + tlen);
 }
 
 bool

@@ -178,6 +178,12 @@ extern struct xs_connq	xs_conns;
 void	xs_send(struct xs_conn *, uint32_t, uint32_t, uint32_t,
 	    const void *, size_t);
 void	xs_send_event(struct xs_conn *, const char *, const char *);
+/* Stop serving a client (why, if not NULL, is logged). */
+void	xs_kill(struct xs_conn *, const char *);
+/* Send what the client's queue holds, as much as it takes now. */
+void	xs_flush(struct xs_conn *);
+/* Poll for input while the queue is short, for output while it holds any. */
+void	xs_set_events(struct xs_conn *);
 void	xs_reap(void);
 bool	xs_domain_listening(unsigned int);
 /* Answer the whole requests in c_rbuf (tests/fuzz feeds it directly). */
@@ -188,9 +194,5 @@ int	xs_dispatch(struct xs_conn *, const struct xsd_sockmsg *,
 	    const char *, size_t);
 void	xs_reply_error(struct xs_conn *, const struct xsd_sockmsg *, int);
 unsigned int xs_domain_watches(unsigned int);
-void	xs_log(const char *, ...) __attribute__((__format__(__printf__, 1, 2)));
-/* What a domain's clients can cause at will: rate-limited per domain. */
-void	xs_glog(unsigned int, const char *, ...)
-	    __attribute__((__format__(__printf__, 2, 3)));
 
 #endif /* _XENSIMD_XS_STORE_H_ */

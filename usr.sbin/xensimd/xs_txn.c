@@ -38,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "xs_store.h"
 
 struct xs_access {

@@ -96,6 +96,8 @@ enum rumplwpop {
 };
 void	rumpuser_curlwpop(int, struct lwp *);
 struct lwp *rumpuser_curlwp(void);
+/* A kernel preemption point: the host may run another thread now. */
+void	rumpuser_preempt(void);
 
 /* locks */
 struct rumpuser_mtx;

@@ -145,8 +145,11 @@ rump_preempt_point(void)
 {
 	struct lwp *l = curlwp;
 
-	if (l->l_nopreempt != 0 || l->l_ipl != IPL_NONE ||
-	    (l->l_pflag & LP_BOUND) != 0)
+	if (l->l_nopreempt != 0 || l->l_ipl != IPL_NONE)
+		return;
+	/* A cooperative host (pvhxen) may switch threads here. */
+	rumpuser_preempt();
+	if ((l->l_pflag & LP_BOUND) != 0)
 		return;
 	l->l_cpu = cpu_infos[(cpu_index(l->l_cpu) + 1) % (u_int)ncpu];
 	__atomic_add_fetch(&rump_nmigrate, 1, __ATOMIC_RELAXED);

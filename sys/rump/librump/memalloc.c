@@ -124,8 +124,11 @@ kmem_big_alloc(size_t size, km_flag_t flags)
 	TAILQ_INIT(&kb->kb_pages);
 	for (i = 0; i < kb->kb_npages; i++) {
 		pg = uvm_km_pagealloc((flags & KM_SLEEP) != 0, &va);
-		if (pg == NULL && va != NULL)
-			continue;	/* boot: nothing to charge */
+		if (pg == NULL && va != NULL) {
+			/* Boot: nothing to charge, the bytes are apart. */
+			uvm_km_pagefree(NULL, va);
+			break;
+		}
 		if (pg == NULL) {
 			kmem_big_uncharge(kb);
 			rumpuser_free(p, KMEM_BIG_HDR + size);

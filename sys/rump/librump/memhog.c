@@ -88,10 +88,7 @@ rump_memhog_init(void)
 	cv_init(&memhog_cv, "memhog");
 	TAILQ_INIT(&memhog_pages);
 
-	error = sysctl_createv(&memhog_log, 0, NULL, &rnode,
-	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
-	    SYSCTL_DESCR("Debugging"),
-	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+	error = rump_sysctl_debug(&memhog_log, &rnode);
 	if (error == 0)
 		error = sysctl_createv(&memhog_log, 0, &rnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,

@@ -103,16 +103,19 @@ static struct xenbus_watch meminfo_watch = {
 void
 rump_meminfo_init(void)
 {
+	const struct sysctlnode *rnode = NULL;
 	int error;
 
 	mutex_init(&meminfo_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&meminfo_cv, "meminfo");
-	error = sysctl_createv(&meminfo_log, 0, NULL, NULL,
-	    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
-	    "meminfo_period_ms",
-	    SYSCTL_DESCR("Milliseconds between two looks at the memory "
-	    "figures"),
-	    NULL, 0, &meminfo_period_ms, 0, CTL_DEBUG, CTL_CREATE, CTL_EOL);
+	error = rump_sysctl_debug(&meminfo_log, &rnode);
+	if (error == 0)
+		error = sysctl_createv(&meminfo_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
+		    "meminfo_period_ms",
+		    SYSCTL_DESCR("Milliseconds between two looks at the "
+		    "memory figures"),
+		    NULL, 0, &meminfo_period_ms, 0, CTL_CREATE, CTL_EOL);
 	if (error != 0)
 		printf("xenbus0: cannot create debug.meminfo_period_ms: "
 		    "error %d\n", error);

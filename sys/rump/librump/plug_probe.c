@@ -59,10 +59,7 @@ rump_plug_probe_init(void)
 	const struct sysctlnode *rnode = NULL;
 	int error;
 
-	error = sysctl_createv(&plug_probe_log, 0, NULL, &rnode,
-	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
-	    SYSCTL_DESCR("Debugging"),
-	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+	error = rump_sysctl_debug(&plug_probe_log, &rnode);
 	if (error == 0)
 		error = sysctl_createv(&plug_probe_log, 0, &rnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_INT,

@@ -137,6 +137,21 @@ rump_sysctl_children(const char *name, struct rumpuser_sysctl_node *nodes,
 	return error;
 }
 
+/*
+ * The debug node, made once by whichever of the bench's debug modules
+ * comes first and found again by the others (sysctl_createv returns an
+ * existing node of the same name and type).
+ */
+int
+rump_sysctl_debug(struct sysctllog **log, const struct sysctlnode **rnodep)
+{
+
+	return sysctl_createv(log, 0, NULL, rnodep,
+	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
+	    SYSCTL_DESCR("Debugging"),
+	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+}
+
 static const struct rumpuser_hyperup rump_hyperup = {
 	.hyp_xswatch = rump_xenbus_watch_fired,
 	.hyp_sysctl = rump_sysctl,

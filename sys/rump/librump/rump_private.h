@@ -35,6 +35,9 @@
 
 #include <sys/types.h>
 
+struct sysctllog;
+struct sysctlnode;
+
 struct cpu_info;
 struct lwp;
 struct rumpuser_xen_ram;
@@ -65,6 +68,8 @@ void	uvm_km_init(void);
 void	rump_pools_init(void);
 u_int	uvmpd_drain_cycle(void);
 void	rump_plug_probe_init(void);
+/* debug, the node the bench's debug modules hang their knobs on. */
+int	rump_sysctl_debug(struct sysctllog **, const struct sysctlnode **);
 void	rump_fault_init(void);
 void	rump_xen_init(bool, unsigned long *);
 void	rump_xenbus_init(unsigned int);

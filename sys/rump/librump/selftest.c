@@ -181,10 +181,7 @@ rump_selftest_init(void)
 	cv_init(&selftest_cv, "selftest");
 	cv_init(&selftest_waiter_cv, "stwaiter");
 
-	error = sysctl_createv(&selftest_log, 0, NULL, &rnode,
-	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
-	    SYSCTL_DESCR("Debugging"),
-	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+	error = rump_sysctl_debug(&selftest_log, &rnode);
 	if (error == 0)
 		error = sysctl_createv(&selftest_log, 0, &rnode, &snode,
 		    CTLFLAG_PERMANENT, CTLTYPE_NODE, "selftest",

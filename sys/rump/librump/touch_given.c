@@ -76,10 +76,7 @@ rump_touch_given_init(void)
 	int error;
 
 	mutex_init(&touch_lock, MUTEX_DEFAULT, IPL_NONE);
-	error = sysctl_createv(&touch_log, 0, NULL, &rnode,
-	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
-	    SYSCTL_DESCR("Debugging"),
-	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+	error = rump_sysctl_debug(&touch_log, &rnode);
 	if (error == 0)
 		error = sysctl_createv(&touch_log, 0, &rnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_INT,

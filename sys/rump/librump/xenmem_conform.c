@@ -77,10 +77,7 @@ rump_xenmem_conform_init(void)
 	int error;
 
 	mutex_init(&conform_lock, MUTEX_DEFAULT, IPL_NONE);
-	error = sysctl_createv(&conform_log, 0, NULL, &rnode,
-	    CTLFLAG_PERMANENT, CTLTYPE_NODE, "debug",
-	    SYSCTL_DESCR("Debugging"),
-	    NULL, 0, NULL, 0, CTL_DEBUG, CTL_EOL);
+	error = rump_sysctl_debug(&conform_log, &rnode);
 	if (error == 0)
 		error = sysctl_createv(&conform_log, 0, &rnode, NULL,
 		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_INT,

@@ -68,7 +68,16 @@ read_body()
 	atf_check -s exit:0 \
 	    -o inline:"debug.memhog = 0\ndebug.memhog_held = 0\n\
 debug.memhog_failed = 0\ndebug.memhog_dirty = 0\n\
-debug.xenmem_conform = 0\ndebug.touch_given = 0\ndebug.plug_probe = 0\n" \
+debug.xenmem_conform = 0\ndebug.touch_given = 0\n\
+debug.selftest.migrate = 0\ndebug.selftest.xpq_unpinned = 0\n\
+debug.selftest.pool_busy = 0\ndebug.selftest.pool_waitok = 0\n\
+debug.selftest.detach = 0\ndebug.selftest.ncpu = 2\n\
+debug.selftest.unbound_cpus = 0\ndebug.selftest.bound_cpus = 0\n\
+debug.selftest.pinned_moved = 0\ndebug.selftest.waitok_done = 0\n\
+debug.selftest.nowait_failed = 0\ndebug.selftest.waitok_slept = 0\n\
+debug.selftest.waitok_woke = 0\ndebug.selftest.drain_cycle = 0\n\
+debug.selftest.detach_error = 0\ndebug.selftest.detach_kept = 0\n\
+debug.plug_probe = 0\n" \
 	    -e empty rump.sysctl debug
 	atf_check -s exit:0 \
 	    -o inline:"machdep.xen.balloon.max = 66560\ndebug.memhog_held = 0\n" \

@@ -63,11 +63,14 @@
 #define BALLOON_RETRY_MAX_S	3600
 
 /*
- * Deflate on OOM: free memory kept beyond freetarg while the balloon
- * holds pages, the time the balloon thread needs to see a workload eat
- * into it and bring memory back before it is gone.
+ * Free memory kept beyond freetarg while the balloon holds pages it may
+ * give back (deflate on OOM) or memory is reported: the time the
+ * balloon thread needs to see a workload eat into it and bring memory
+ * back before it is gone.
  */
-#define BALLOON_OOM_CUSHION	(16 * BALLOON_SUPER_PAGES)
+#define BALLOON_CUSHION	(16 * BALLOON_SUPER_PAGES)
+/* Eaten into this deep, it is topped up: a workload is under way. */
+#define BALLOON_CUSHION_LOW	(BALLOON_CUSHION - BALLOON_SUPER_PAGES)
 /* Superpages per call of a deflation on OOM: the first come back early. */
 #define BALLOON_OOM_BATCH	8
 
@@ -189,7 +192,8 @@ void	balloon_report_start(struct balloon_xenbus_softc *);
 void	balloon_report_detach(struct balloon_xenbus_softc *);
 void	balloon_report_suspend(struct balloon_xenbus_softc *, bool);
 size_t	balloon_report_adopt(struct balloon_xenbus_softc *, size_t);
-void	balloon_report_pressure(struct balloon_xenbus_softc *);
+size_t	balloon_report_pressure(struct balloon_xenbus_softc *);
+bool	balloon_report_short(struct balloon_xenbus_softc *);
 int	balloon_sysctl_reporting(SYSCTLFN_PROTO);
 
 /* balloon_sysctl.c */

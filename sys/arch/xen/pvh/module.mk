@@ -1,5 +1,5 @@
 # sys/arch/xen/pvh: the PVH guest kernel, pvhxen, that runs the same
-# driver and the same rump kernel (sys/rump/librump, sys/kern) on a real
+# driver and the same rump kernel (sys/rump/librump) on a real
 # Xen: this directory is its rumpuser(3), over the bare hardware.
 # Kernel code, without the sanitizers (nothing under it to report to).
 
@@ -11,7 +11,8 @@ PVH_OBJS	:= $(PVH_KSRCS:%.c=$(OBJ)/pvh/%.o) \
 PVH_CFLAGS	= $(CFLAGS) $(KWARNS) -std=gnu11 $(XENIFACE) \
 		  -ffreestanding -nostdinc -isystem $(GCCINC) \
 		  -D_KERNEL -D_KERNEL_OPT -DSYSCTL_INCLUDE_DESCR -MMD -MP \
-		  -I$(CURDIR)/sys/arch/xen/pvh/conf -I$(CURDIR)/sys -I$(KINC) \
+		  -I$(CURDIR)/sys/arch/xen/pvh/conf -I$(KINC) \
+		  -I$(CURDIR)/sys/rump/librump/include \
 		  -I$(CURDIR)/sys/rump/include \
 		  -fno-pie -fno-pic -fno-stack-protector -mno-red-zone \
 		  -mgeneral-regs-only -fno-tree-loop-distribute-patterns \

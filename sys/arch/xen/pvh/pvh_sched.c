@@ -78,7 +78,11 @@ struct rumpuser_cv {
 
 void	pvh_swtch(uint64_t *, uint64_t);
 
+/* A thread that runs this long yields at the next preemption point. */
+#define PVH_QUANTUM_NS	10000000
+
 static TAILQ_HEAD(, pvh_thread) pvh_threads;
+static uint64_t pvh_slice_start;	/* when curthread was last chosen */
 static struct pvh_thread pvh_thread0;
 static struct pvh_thread *curthread = &pvh_thread0;
 
@@ -152,6 +156,7 @@ pvh_schedule(void)
 		pvh_idle();
 	}
 found:
+	pvh_slice_start = now;
 	if (t == old)
 		return;
 	curthread = t;
@@ -164,6 +169,19 @@ pvh_yield(void)
 
 	(void)pvh_xs_poll();
 	pvh_schedule();
+}
+
+/*
+ * A kernel preemption point: after a quantum, the others run, as a
+ * preemptive kernel's scheduler would let them (the balloon's thread
+ * among them, while a workload allocates without sleeping).
+ */
+void
+rumpuser_preempt(void)
+{
+
+	if (pvh_clock_ns() - pvh_slice_start >= PVH_QUANTUM_NS)
+		pvh_yield();
 }
 
 int

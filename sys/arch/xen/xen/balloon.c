@@ -541,8 +541,10 @@ balloon_try_target(struct balloon_xenbus_softc *sc, uint64_t kb,
 		device_printf(sc->sc_dev, "%s %" PRIu64 " KiB above max %"
 		    PRIu64 " KiB, %s\n", what, kb, max_kb, verdict);
 		error = EPERM;
-	} else
+	} else {
 		balloon_set_target(sc, BALLOON_KB_TO_PAGES(kb));
+		sc->sc_oom_short = false;	/* max_pages may have moved */
+	}
 	mutex_exit(&sc->sc_lock);
 	return error;
 }
@@ -659,6 +661,7 @@ balloon_thread(void *cookie)
 static bool
 balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 {
+	size_t n;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
 	while (!sc->sc_dying) {
@@ -701,6 +704,14 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 			}
 			(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
 			balloon_oom_check(sc);
+			/* Reported runs back while the guest stays short. */
+			while (balloon_report_short(sc) && !sc->sc_dying) {
+				mutex_exit(&sc->sc_lock);
+				n = balloon_report_pressure(sc);
+				mutex_enter(&sc->sc_lock);
+				if (n == 0)
+					break;
+			}
 			continue;
 		}
 		ts->ts_stalled = sc->sc_state == BALLOON_STATE_STALLED &&
@@ -938,7 +949,7 @@ balloon_spare(struct balloon_xenbus_softc *sc, size_t n)
 	if (oom == 0)
 		return n;
 	freepg = (uint64_t)uvm_availmem(false);
-	keep = (uint64_t)uvmexp.freetarg + BALLOON_OOM_CUSHION;
+	keep = (uint64_t)uvmexp.freetarg + BALLOON_CUSHION;
 	if (freepg <= keep)
 		return 0;
 	return MIN(n, (size_t)(freepg - keep));

@@ -78,7 +78,7 @@ balloon_pool_drain(void *arg, int flags)
 		return;
 	}
 	mutex_exit(&sc->sc_lock);
-	balloon_report_pressure(sc);
+	(void)balloon_report_pressure(sc);
 	freepg = (uint64_t)uvm_availmem(false);
 	if (freepg >= (uint64_t)uvmexp.freetarg)
 		return;
@@ -102,29 +102,38 @@ balloon_pool_drain(void *arg, int flags)
 
 /*
  * The balloon thread, idle, looks at free memory every tick while
- * deflate_on_oom is on and the balloon holds memory: the pool drainer
- * reaches the drain hook once per round of every pool of the kernel,
- * too late for a workload that allocates hundreds of MiB a second.
+ * deflate_on_oom is on and the balloon holds memory, or memory is
+ * reported: the pool drainer reaches the drain hook once per round of
+ * every pool of the kernel, too late for a workload that allocates
+ * hundreds of MiB a second.
  */
 bool
 balloon_oom_watching(struct balloon_xenbus_softc *sc)
 {
 
 	KASSERT(mutex_owned(&sc->sc_lock));
-	return sc->sc_oom != 0 && sc->sc_npages > 0 && !sc->sc_suspended;
+	return !sc->sc_suspended && ((sc->sc_oom != 0 && sc->sc_npages > 0) ||
+	    sc->sc_nreported > 0);
 }
 
-/* A quarter of the cushion eaten: a deflation on OOM, as the hook starts. */
+/* The cushion eaten into: a deflation on OOM, as the hook starts one. */
 void
 balloon_oom_check(struct balloon_xenbus_softc *sc)
 {
 	uint64_t freepg;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
-	if (!balloon_oom_watching(sc) || sc->sc_oom_busy || sc->sc_dying)
+	if (sc->sc_oom == 0 || sc->sc_npages == 0 || sc->sc_suspended ||
+	    sc->sc_oom_busy || sc->sc_dying)
+		return;
+	/*
+	 * max_pages stopped the last one: leave the retries to the drain
+	 * hook, at the drainer's pace, until the next target.
+	 */
+	if (sc->sc_oom_said && sc->sc_oom_short)
 		return;
 	freepg = (uint64_t)uvm_availmem(false);
-	if (freepg < (uint64_t)uvmexp.freetarg + BALLOON_OOM_CUSHION * 3 / 4)
+	if (freepg < (uint64_t)uvmexp.freetarg + BALLOON_CUSHION_LOW)
 		balloon_oom_start(sc, freepg);
 }
 
@@ -144,7 +153,7 @@ balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
 	int dt;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
-	want = 2 * (uint64_t)uvmexp.freetarg + BALLOON_OOM_CUSHION;
+	want = 2 * (uint64_t)uvmexp.freetarg + BALLOON_CUSHION;
 	want = want > freepg ? want - freepg : BALLOON_SUPER_PAGES;
 	dt = MAX(getticks() - sc->sc_oom_ticks, 1);
 	if (sc->sc_oom_want != 0 && (uint64_t)dt * BALLOON_OOM_RATE_KB <

@@ -40,7 +40,7 @@
  *
  * As Linux's page reporting: memory is reported once it has stayed free
  * for BALLOON_REPORT_DELAY_MS, BALLOON_REPORT_BATCH runs per hypercall,
- * and uvm keeps BALLOON_REPORT_KEEP pages beyond its free target.  When
+ * and uvm keeps BALLOON_CUSHION pages beyond its free target.  When
  * free pages fall below uvmexp.freetarg, the balloon's pool drain hook
  * takes a batch back (balloon_report_pressure); when the balloon
  * inflates, it takes reported runs first: they are with Xen already.
@@ -74,8 +74,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 /* How long memory must stay free before it is reported, as Linux. */
 #define BALLOON_REPORT_DELAY_MS	2000
 #define BALLOON_REPORT_POLL_MS	250
-/* Free pages left to uvm beyond freetarg. */
-#define BALLOON_REPORT_KEEP	(2 * BALLOON_SUPER_PAGES)
 
 static void	balloon_report_free(struct balloon_xenbus_softc *);
 static void	balloon_report_thread(void *);
@@ -175,7 +173,7 @@ balloon_report_excess(void)
 	uint64_t free, keep;
 
 	free = (uint64_t)uvm_availmem(false);
-	keep = (uint64_t)uvmexp.freetarg + BALLOON_REPORT_KEEP;
+	keep = (uint64_t)uvmexp.freetarg + BALLOON_CUSHION;
 	return free > keep ? free - keep : 0;
 }
 
@@ -298,6 +296,9 @@ balloon_report_batch(struct balloon_xenbus_softc *sc, size_t n)
 	mutex_enter(&sc->sc_lock);
 	KASSERT(mutex_owned(&sc->sc_rlock));
 	sc->sc_nreported += done * BALLOON_SUPER_PAGES;
+	/* The balloon thread watches free memory while runs are out. */
+	if (done > 0)
+		cv_broadcast(&sc->sc_cv);
 	mutex_exit(&sc->sc_lock);
 	return done;
 }
@@ -329,6 +330,8 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 		sc->sc_rbatch[i++] = pg;
 	}
 	KASSERT(i == n);
+	/* On their way: a thread in uvm_wait() waits for them. */
+	uvm_pageout_start((int)(n * BALLOON_SUPER_PAGES));
 	done = balloon_reservation_op(sc, sc->sc_pv ?
 	    XENMEM_increase_reservation : XENMEM_populate_physmap,
 	    sc->sc_rframes, n, BALLOON_SUPER_ORDER);
@@ -354,6 +357,7 @@ balloon_report_return(struct balloon_xenbus_softc *sc, size_t n)
 	/* Xen does not scrub: uvm zeroes a page before it promises so. */
 	for (i = 0; i < done; i++)
 		balloon_free_run(sc->sc_rbatch[i]);
+	uvm_pageout_done((int)(n * BALLOON_SUPER_PAGES));
 	if (done < n && !sc->sc_rshort)
 		device_printf(sc->sc_dev, "free page reporting: Xen gave "
 		    "back %zu of %zu runs of 2 MiB, %" PRIu64 " KiB still "
@@ -388,14 +392,29 @@ balloon_report_adopt(struct balloon_xenbus_softc *sc, size_t n)
 	return i;
 }
 
-/* Memory pressure: a batch of reported runs back to uvm. */
-void
-balloon_report_pressure(struct balloon_xenbus_softc *sc)
+/*
+ * Has free memory fallen into what uvm keeps while runs are reported?
+ * The balloon thread, watching, then takes a batch back.
+ */
+bool
+balloon_report_short(struct balloon_xenbus_softc *sc)
 {
 
+	KASSERT(mutex_owned(&sc->sc_lock));
+	return sc->sc_nreported > 0 && (uint64_t)uvm_availmem(false) <
+	    (uint64_t)uvmexp.freetarg + BALLOON_CUSHION_LOW;
+}
+
+/* Memory pressure: a batch of reported runs back to uvm; how many. */
+size_t
+balloon_report_pressure(struct balloon_xenbus_softc *sc)
+{
+	size_t done;
+
 	mutex_enter(&sc->sc_rlock);
-	(void)balloon_report_return(sc, BALLOON_REPORT_BATCH);
+	done = balloon_report_return(sc, BALLOON_REPORT_BATCH);
 	mutex_exit(&sc->sc_rlock);
+	return done;
 }
 
 /* 0 or 1; turned off, every reported run comes back before it returns. */

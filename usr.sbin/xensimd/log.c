@@ -26,45 +26,29 @@
  * SUCH DAMAGE.
  */
 
-#ifndef _SYS_CALLBACK_H_
-#define _SYS_CALLBACK_H_
-
 /*
- * callback(9): a chain of functions a subsystem runs for others, with
- * NetBSD's names and prototypes.  uvm runs its reclaim chain when
- * memory runs short (<uvm/uvm_map.h>), as NetBSD's pools and kmem
- * registered there.
+ * xensimd's log (log.h), a leaf: it calls nothing of xensimd's but the
+ * rate limit.
  */
 
-#include <sys/condvar.h>
-#include <sys/mutex.h>
-#include <sys/queue.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 
-struct callback_entry {
-	TAILQ_ENTRY(callback_entry) ce_q;
-	int	(*ce_func)(struct callback_entry *, void *, void *);
-	void	*ce_obj;
-};
+#include "log.h"
+#include "ratelimit.h"
 
-struct callback_head {
-	kmutex_t	ch_lock;
-	kcondvar_t	ch_cv;		/* a run ended; with ch_lock */
-	TAILQ_HEAD(, callback_entry) ch_q;
-	struct callback_entry *ch_next;	/* where the next run starts */
-	int		ch_nentries;
-	int		ch_running;
-	int		ch_flags;
-};
+void
+xsd_log(const char *prefix, int domid, const char *fmt, ...)
+{
+	va_list ap;
 
-/* What a callback returns: go on with the next one, or stop. */
-#define CALLBACK_CHAIN_CONTINUE	0
-#define CALLBACK_CHAIN_ABORT	1
-
-int	callback_run_roundrobin(struct callback_head *, void *);
-void	callback_register(struct callback_head *, struct callback_entry *,
-	    void *, int (*)(struct callback_entry *, void *, void *));
-void	callback_unregister(struct callback_head *, struct callback_entry *);
-void	callback_head_init(struct callback_head *, int);
-void	callback_head_destroy(struct callback_head *);
-
-#endif /* _SYS_CALLBACK_H_ */
+	if (domid != -1 && !rl_allow((unsigned int)domid))
+		return;
+	va_start(ap, fmt);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	fflush(stderr);
+	va_end(ap);
+}

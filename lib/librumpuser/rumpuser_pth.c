@@ -83,6 +83,12 @@ rumpuser_thread_join(void *p)
 	return error;
 }
 
+/* Host threads are preempted by the host, anywhere. */
+void
+rumpuser_preempt(void)
+{
+}
+
 unsigned long
 rumpuser_thread_self(void)
 {

@@ -133,25 +133,6 @@ sp_leave(uid_t uid)
 	pthread_mutex_unlock(&sp_lock);
 }
 
-/* All of len bytes, in (out == 0) or out; -1 on error or hangup. */
-static int
-sp_io(int fd, void *buf, size_t len, int out)
-{
-	char *p = buf;
-	ssize_t n;
-
-	while (len > 0) {
-		n = out ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int
 sp_reply(int fd, int error, const void *data, uint32_t datalen,
     uint64_t oldlen)
@@ -162,9 +143,10 @@ sp_reply(int fd, int error, const void *data, uint32_t datalen,
 	rep.error = error;
 	rep.datalen = datalen;
 	rep.oldlen = oldlen;
-	if (sp_io(fd, &rep, sizeof(rep), 1) == -1)
+	if (rumpsysctl_io(fd, &rep, sizeof(rep), 1) == -1)
 		return -1;
-	return datalen > 0 ? sp_io(fd, (void *)(uintptr_t)data, datalen, 1) : 0;
+	return datalen > 0 ?
+	    rumpsysctl_io(fd, (void *)(uintptr_t)data, datalen, 1) : 0;
 }
 
 /* One request; -1 ends the connection. */
@@ -177,18 +159,18 @@ sp_request(int fd, int root, char *data, struct rumpuser_sysctl_node *kn)
 	size_t oldlen, count, i;
 	int error;
 
-	if (sp_io(fd, &req, sizeof(req), 0) == -1)
+	if (rumpsysctl_io(fd, &req, sizeof(req), 0) == -1)
 		return -1;
 	/* Only a list of children may name the root, with "". */
 	if ((req.namelen == 0 && req.op != RUMPSYSCTL_OP_CHILDREN) ||
 	    req.namelen > RUMPSYSCTL_NAMEMAX ||
 	    req.newlen > RUMPSYSCTL_DATAMAX)
 		return -1;	/* not speaking the protocol: hang up */
-	if (sp_io(fd, name, req.namelen, 0) == -1)
+	if (rumpsysctl_io(fd, name, req.namelen, 0) == -1)
 		return -1;
 	name[req.namelen] = '\0';
 	newbuf = data + RUMPSYSCTL_DATAMAX;
-	if (req.newlen > 0 && sp_io(fd, newbuf, req.newlen, 0) == -1)
+	if (req.newlen > 0 && rumpsysctl_io(fd, newbuf, req.newlen, 0) == -1)
 		return -1;
 	if (memchr(name, '\0', req.namelen) != NULL)
 		return sp_reply(fd, EINVAL, NULL, 0, 0);

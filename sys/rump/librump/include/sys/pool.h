@@ -31,7 +31,7 @@
 /*
  * pool(9) and pool_cache(9), with NetBSD-current's names and prototypes:
  * pools of fixed-size items carved from pages of the guest's RAM (uvm),
- * see sys/kern/subr_pool.c.
+ * see sys/rump/librump/subr_pool.c.
  */
 
 #include <sys/types.h>
