@@ -38,6 +38,15 @@
  * guest's balloon thread is idle again (a PV guest still maps frames
  * after its last hypercall).  OUTDIR receives the samples of one swing
  * (swing-*.dat) for the plot.
+ *
+ * BENCH_ROWS names the rows to run (see want_rows; unset, all).  "load"
+ * moves 100 PVH guests of 128 MiB to 64 MiB and back at once, 3 times,
+ * while one guest loops on refused hypercalls and a dom0 thread times a
+ * domain list or a xenstore read every millisecond; the way up is set
+ * beside the host's own populate of the same 6.4 GiB, taken with the
+ * guests at 64 MiB.  "move" is a 32 MiB move out and back in a 64 MiB
+ * guest, target write to idle, the first move (RAM never written since
+ * boot) given apart.
  */
 
 #include <sys/types.h>
