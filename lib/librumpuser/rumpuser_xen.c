@@ -209,31 +209,66 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 static uint64_t xen_zero_pa, xen_zero_len;
 
 /*
- * Frames the file holds are zeroed through the file, not the mapping:
- * those the guest never touched then stay untouched here, and the host
- * zeroes them at a fraction of the cost of a first touch through the
- * mapping.  Any other (populate-on-demand, or not the domain's) is
- * written through the mapping, where the hypervisor sees the access.
+ * Frames are zeroed through the file, not the mapping, so that those
+ * the guest never touched stay untouched here.  A page the file does
+ * not hold (mincore(2): a hole, or reserved by the builder's fallocate
+ * and never written) reads as zero already: writing it through the
+ * mapping would cost a host page fault, the host's own clearing of the
+ * page and our memset, all for zeros, the most of a first inflate.  It
+ * is left as it is, unless the host has swap: mincore(2) does not tell
+ * a page swapped out from a hole, so then every page the file does
+ * not hold is written through the mapping, where the hypervisor sees
+ * the access.
  */
+static bool
+xen_host_swaps(void)
+{
+	static int swaps = -1;
+	unsigned long long kib = 1;
+	char line[128];
+	FILE *fp;
+
+	if (swaps != -1)
+		return swaps;
+	if ((fp = fopen("/proc/meminfo", "r")) != NULL) {
+		while (fgets(line, sizeof(line), fp) != NULL)
+			if (sscanf(line, "SwapTotal: %llu kB", &kib) == 1)
+				break;
+		fclose(fp);
+	}
+	swaps = kib != 0;
+	return swaps;
+}
+
 static void
 xen_zero_flush(void)
 {
 	static char zeros[XEN_ZERO_MAX];
 	static unsigned char in[XEN_ZERO_MAX / XEN_PAGE_SIZE];
-	size_t off = xen_zero_pa, len = xen_zero_len, i;
+	size_t off = xen_zero_pa, len = xen_zero_len, n, i, j;
+	bool held;
 
 	if (len == 0)
 		return;
 	xen_zero_len = 0;
-	/* In the file: mincore(2) asks the page cache, touching nothing. */
-	if (mincore(xen_ram + off, len, in) == 0) {
-		for (i = 0; i < len / XEN_PAGE_SIZE && (in[i] & 1); i++)
-			continue;
-		if (i == len / XEN_PAGE_SIZE &&
-		    pwrite(xen_ram_fd, zeros, len, (off_t)off) == (ssize_t)len)
-			return;
+	n = len / XEN_PAGE_SIZE;
+	if (mincore(xen_ram + off, len, in) != 0) {
+		memset(xen_ram + off, 0, len);
+		return;
 	}
-	memset(xen_ram + off, 0, len);
+	/* Runs of pages alike, each in one call. */
+	for (i = 0; i < n; i = j) {
+		held = in[i] & 1;
+		for (j = i + 1; j < n && (in[j] & 1) == held; j++)
+			continue;
+		if (held && pwrite(xen_ram_fd, zeros, (j - i) * XEN_PAGE_SIZE,
+		    (off_t)(off + i * XEN_PAGE_SIZE)) ==
+		    (ssize_t)((j - i) * XEN_PAGE_SIZE))
+			continue;
+		if (held || xen_host_swaps())
+			memset(xen_ram + off + i * XEN_PAGE_SIZE, 0,
+			    (j - i) * XEN_PAGE_SIZE);
+	}
 }
 
 /*

@@ -58,6 +58,7 @@ struct xensim {
 	int		 fd;
 	unsigned char	*buf;		/* one packet */
 	int		 sendfd;	/* passed with the next request, or -1 */
+	uint32_t	 rflags;	/* the last reply's XW_RF_* */
 };
 
 const char *
@@ -191,6 +192,7 @@ call(struct xensim *h, uint32_t op, const void *a, size_t alen,
 		return n == 0 ? -ECONNRESET : -EPROTO;
 	}
 	memcpy(&rh, h->buf, sizeof(rh));
+	h->rflags = rh.flags;
 	if (rh.len != (size_t)n - sizeof(rh) || rh.len > outmax) {
 		if (fd != -1)
 			close(fd);
@@ -229,6 +231,7 @@ reservation(struct xensim *h, unsigned int cmd,
 		return (long)call(h, XW_MEMORY_OP, &m, sizeof(m), NULL, 0,
 		    NULL, 0, NULL, NULL);
 	m.start = 0;
+	m.flags = XW_MF_PREEMPT;
 	rc = 0;
 	do {
 		count = r->nr_extents - m.start;
@@ -240,6 +243,11 @@ reservation(struct xensim *h, unsigned int cmd,
 		    count * sizeof(*list), NULL, NULL);
 		if (rc < 0)
 			return (long)m.start;	/* daemon gone: nothing more */
+		if ((h->rflags & XW_RF_PREEMPTED) && (uint64_t)rc > m.start &&
+		    (uint64_t)rc < m.start + count) {
+			m.start = (uint64_t)rc;	/* a continuation */
+			continue;
+		}
 		if ((uint64_t)rc < m.start + count)
 			return (long)rc;
 		m.start += count;

@@ -93,8 +93,10 @@ struct xw_hdr {
 struct xw_rhdr {
 	int64_t		rc;		/* hypercall result, or -errno */
 	uint32_t	len;		/* payload bytes after the header */
-	uint32_t	pad;
+	uint32_t	flags;		/* XW_RF_* */
 };
+/* rc is where a preempted reservation call goes on: call again from it. */
+#define XW_RF_PREEMPTED	0x1
 
 struct xw_range {
 	uint64_t	start;
@@ -123,11 +125,17 @@ struct xw_memop {
 	uint32_t	extent_order;
 	uint32_t	mem_flags;
 	uint32_t	domid;
-	uint32_t	pad;
+	uint32_t	flags;		/* XW_MF_* */
 	uint64_t	start;		/* first extent of this window */
 	uint64_t	count;		/* extents carried (0 if !has_list) */
 	/* xen_pfn_t list[count] follows; the reply carries it back. */
 };
+/*
+ * The caller continues a call the host preempted (XW_RF_PREEMPTED), as
+ * Xen's hypercall continuations do, so that one guest's large call
+ * does not hold up every other caller.
+ */
+#define XW_MF_PREEMPT	0x1
 
 /*
  * XENMEM_memory_map: an xw_memop with nr_extents the room the guest has

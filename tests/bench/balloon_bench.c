@@ -38,6 +38,15 @@
  * guest's balloon thread is idle again (a PV guest still maps frames
  * after its last hypercall).  OUTDIR receives the samples of one swing
  * (swing-*.dat) for the plot.
+ *
+ * BENCH_ROWS names the rows to run (see want_rows; unset, all).  "load"
+ * moves 100 PVH guests of 128 MiB to 64 MiB and back at once, 3 times,
+ * while one guest loops on refused hypercalls and a dom0 thread times a
+ * domain list or a xenstore read every millisecond; the way up is set
+ * beside the host's own populate of the same 6.4 GiB, taken with the
+ * guests at 64 MiB.  "move" is a 32 MiB move out and back in a 64 MiB
+ * guest, target write to idle, the first move (RAM never written since
+ * boot) given apart.
  */
 
 #include <sys/types.h>
@@ -51,6 +60,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -938,7 +948,7 @@ static void
 rows_latency(void)
 {
 	enum { N = 1000 };
-	static double lat[N];
+	static double lat[N], wr[N];
 	uint64_t guest_mib = 256, base, tot, want;
 	double t0, t;
 	domid_t d;
@@ -951,6 +961,7 @@ rows_latency(void)
 		want = i % 2 == 0 ? base - 1 : base;
 		t0 = now();
 		write_target(d, guest_mib * 1024 - (i % 2 == 0 ? 4 : 0));
+		wr[i] = now() - t0;
 		while ((tot = tot_pages(d)) != want) {
 			if (now() - t0 > SETTLE_S)
 				errx(1, "latency: no hypercall");
@@ -962,10 +973,13 @@ rows_latency(void)
 			nap(POLL_NS);
 	}
 	qsort(lat, N, sizeof(lat[0]), cmp_double);
+	qsort(wr, N, sizeof(wr[0]), cmp_double);
 	row("latency: target write to first hypercall", "1 page",
 	    lat[N / 2] * 1e3, -1, -1, -1, -1, -1, -1, -1,
-	    "median of %d writes from dom0; p99 %.3f ms, max %.3f ms", N,
-	    lat[N * 99 / 100] * 1e3, lat[N - 1] * 1e3);
+	    "median of %d writes from dom0; p99 %.3f ms, max %.3f ms; "
+	    "the write itself (xs_write's round trip) p50 %.3f, p99 %.3f "
+	    "ms", N, lat[N * 99 / 100] * 1e3, lat[N - 1] * 1e3,
+	    wr[N / 2] * 1e3, wr[N * 99 / 100] * 1e3);
 	guest_destroy(d);
 }
 
@@ -1034,6 +1048,293 @@ rows_many(void)
 	    "pages lost: %ju", (uintmax_t)lost);
 	for (i = 0; i < N; i++)
 		guest_destroy(d[i]);
+}
+
+/* ---- dom0 under load: 100 guests moving memory, one looping ---- */
+
+#define LOAD_GUESTS	100
+#define LOAD_MIB	128
+#define LOAD_NPROBE	100000
+
+/* dom0's probe: xensimctl list and xenstore-read, each timed. */
+static struct probe {
+	pthread_t		 p_thr;
+	volatile int		 p_stop;
+	domid_t			 p_dom;
+	size_t			 p_n;
+	double			 p_lat[LOAD_NPROBE];
+} probe;
+
+static void *
+probe_thread(void *arg)
+{
+	struct probe *p = arg;
+	struct xensim_dominfo *di;
+	struct xensim *h;
+	struct xs_handle *x;
+	unsigned int n, len;
+	char path[64];
+	double t0;
+	void *v;
+
+	if ((h = xensim_open_privcmd(simdir)) == NULL)
+		err(1, "probe: privcmd");
+	if ((x = xs_open(0)) == NULL)
+		err(1, "probe: xs_open");
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target",
+	    p->p_dom);
+	while (!p->p_stop && p->p_n < LOAD_NPROBE) {
+		t0 = now();
+		if (p->p_n % 2 == 0) {
+			if (xensim_domain_list(h, &di, &n) != 0)
+				err(1, "probe: list");
+			free(di);
+		} else {
+			if ((v = xs_read(x, XBT_NULL, path, &len)) == NULL)
+				err(1, "probe: read %s", path);
+			free(v);
+		}
+		p->p_lat[p->p_n++] = now() - t0;
+		nap(1000000);
+	}
+	xs_close(x);
+	xensim_close(h);
+	return NULL;
+}
+
+/*
+ * A guest looping on hypercalls as fast as it can: extents of an order
+ * a domU may not ask for, refused at once, so its memory stays put.
+ */
+static struct looper {
+	pthread_t		 l_thr;
+	volatile int		 l_stop;
+	domid_t			 l_dom;
+	uint64_t		 l_calls;
+} looper;
+
+static void *
+looper_thread(void *arg)
+{
+	struct looper *l = arg;
+	struct xen_memory_reservation r;
+	char path[PATH_MAX + 64];
+	struct xensim *h;
+	xen_pfn_t pfn[16];
+
+	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", simdir,
+	    l->l_dom);
+	if ((h = xensim_open_domain(path)) == NULL)
+		err(1, "looper: %s", path);
+	while (!l->l_stop) {
+		memset(&r, 0, sizeof(r));
+		set_xen_guest_handle(r.extent_start, pfn);
+		r.nr_extents = 16;
+		r.extent_order = 10;
+		r.domid = DOMID_SELF;
+		(void)xensim_memory_op(h, XENMEM_increase_reservation, &r);
+		l->l_calls++;
+	}
+	xensim_close(h);
+	return NULL;
+}
+
+/* Every guest's tot_pages at want[i]: one list call for all of them. */
+static bool
+all_at(const domid_t *d, const uint64_t *want, int n)
+{
+	struct xensim_dominfo *di;
+	unsigned int nd, j;
+	int i, at = 0;
+
+	if (xensim_domain_list(dom0, &di, &nd) != 0)
+		err(1, "list");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nd; j++)
+			if (di[j].domid == d[i] && di[j].tot_pages == want[i])
+				at++;
+	free(di);
+	return at == n;
+}
+
+/*
+ * Every guest to kib at once: seconds until the last one's tot_pages is
+ * at want (*tot) and until the last balloon thread is idle (returned).
+ */
+static double
+move_all(const domid_t *d, const uint64_t *want, int n, uint64_t kib,
+    double *tot)
+{
+	double t0;
+	int i;
+
+	t0 = now();
+	for (i = 0; i < n; i++)
+		write_target(d[i], kib);
+	while (!all_at(d, want, n)) {
+		if (now() - t0 > 4 * SETTLE_S)
+			errx(1, "%d guests did not settle", n);
+		nap(POLL_NS);
+	}
+	*tot = now() - t0;
+	for (i = 0; i < n; i++)
+		while (guest_state(d[i]) != 0) {
+			if (now() - t0 > 4 * SETTLE_S)
+				errx(1, "d%u: the balloon did not go idle",
+				    d[i]);
+			nap(POLL_NS);
+		}
+	return now() - t0;
+}
+
+static void
+rows_load(void)
+{
+	enum { N = LOAD_GUESTS, RUNS_LOAD = 3 };
+	static domid_t d[N];
+	static uint64_t base[N], low[N];
+	uint64_t pages = 64 * MIB_PAGES, lost = 0, free0;
+	double t_in[RUNS_LOAD], t_out[RUNS_LOAD], host[RUNS_LOAD], x[RUNS_LOAD];
+	double i_in[RUNS_LOAD], i_out[RUNS_LOAD];
+	struct xensim_hostinfo hi;
+	struct hostlim hl;
+	long rss = 0, k;
+	char name[16];
+	int i, r;
+
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "load%d", i);
+		d[i] = guest_create(name, XENSIM_PVH, LOAD_MIB);
+	}
+	for (i = 0; i < N; i++) {
+		guest_up(d[i]);
+		base[i] = tot_pages(d[i]);
+		low[i] = base[i] - pages;
+	}
+	if (xensim_host_info(dom0, &hi) != 0)
+		err(1, "host info");
+	free0 = hi.free_pages;
+	probe.p_dom = d[0];
+	looper.l_dom = d[N - 1];
+	if (pthread_create(&looper.l_thr, NULL, looper_thread, &looper) != 0 ||
+	    pthread_create(&probe.p_thr, NULL, probe_thread, &probe) != 0)
+		errx(1, "pthread_create");
+	for (r = 0; r < RUNS_LOAD; r++) {
+		i_in[r] = move_all(d, low, N, (LOAD_MIB - 64) * 1024,
+		    &t_in[r]);
+		/* The host's own populate of the same, guests at 64 MiB. */
+		hl = host_limit(N * pages, 512);
+		host[r] = hl.populate;
+		i_out[r] = move_all(d, base, N, LOAD_MIB * 1024, &t_out[r]);
+		x[r] = i_out[r] / host[r];
+		if (getenv("BENCH_VERBOSE") != NULL)
+			fprintf(stderr, "load run %d: down %.0f/%.0f ms, up "
+			    "%.0f/%.0f ms, host populate %.0f ms\n", r,
+			    t_in[r] * 1e3, i_in[r] * 1e3, t_out[r] * 1e3,
+			    i_out[r] * 1e3, host[r] * 1e3);
+	}
+	for (i = 0, rss = 0; i < N; i++)
+		if ((k = proc_status_kib(guest_pid(d[i]), "VmRSS:")) > 0)
+			rss += k;
+	if ((k = proc_status_kib(xensimd_pid, "VmRSS:")) > 0)
+		rss += k;
+	probe.p_stop = looper.l_stop = 1;
+	pthread_join(probe.p_thr, NULL);
+	pthread_join(looper.l_thr, NULL);
+	if (xensim_host_info(dom0, &hi) != 0)
+		err(1, "host info");
+	for (i = 0; i < N; i++)
+		lost += base[i] - tot_pages(d[i]);
+	lost += hi.free_pages > free0 ? hi.free_pages - free0 :
+	    free0 - hi.free_pages;
+	qsort(t_in, RUNS_LOAD, sizeof(double), cmp_double);
+	qsort(t_out, RUNS_LOAD, sizeof(double), cmp_double);
+	qsort(i_in, RUNS_LOAD, sizeof(double), cmp_double);
+	qsort(i_out, RUNS_LOAD, sizeof(double), cmp_double);
+	qsort(host, RUNS_LOAD, sizeof(double), cmp_double);
+	qsort(x, RUNS_LOAD, sizeof(double), cmp_double);
+	qsort(probe.p_lat, probe.p_n, sizeof(double), cmp_double);
+	row("100 PVH guests at once: down, last settled", "6.4 GiB",
+	    t_in[RUNS_LOAD / 2] * 1e3, i_in[RUNS_LOAD / 2] * 1e3, -1,
+	    N * 64 / i_in[RUNS_LOAD / 2], -1, -1, -1, -1,
+	    "128 to 64 MiB each, median of %d", RUNS_LOAD);
+	row("100 PVH guests at once: up, last settled", "6.4 GiB",
+	    t_out[RUNS_LOAD / 2] * 1e3, i_out[RUNS_LOAD / 2] * 1e3, -1,
+	    N * 64 / i_out[RUNS_LOAD / 2],
+	    x[RUNS_LOAD / 2], -1, -1, -1, "host populate %.0f ms; pages "
+	    "lost %ju; RSS of xensimd and guests %.0f MiB; median of %d",
+	    host[RUNS_LOAD / 2] * 1e3, (uintmax_t)lost, rss / 1024.0,
+	    RUNS_LOAD);
+	if (probe.p_n > 0)
+		row("dom0 under load: list or xenstore-read", "-",
+		    probe.p_lat[probe.p_n / 2] * 1e3, -1, (double)probe.p_n,
+		    -1, -1, -1, -1, -1, "p50; p99 %.3f ms, max %.3f ms; "
+		    "100 guests moving, d%u looping (%ju calls)",
+		    probe.p_lat[probe.p_n * 99 / 100] * 1e3,
+		    probe.p_lat[probe.p_n - 1] * 1e3, looper.l_dom,
+		    (uintmax_t)looper.l_calls);
+	for (i = 0; i < N; i++)
+		guest_destroy(d[i]);
+}
+
+/*
+ * A 32 MiB move out and back in a 64 MiB guest, target write to the
+ * balloon idle: what a move costs beyond its memory.
+ */
+static void
+rows_move(enum xensim_kind kind)
+{
+	enum { N = 21 };
+	double out[N], in[N], out0, in0;
+	uint64_t base;
+	struct swing s;
+	domid_t d;
+	int i;
+
+	d = guest_create("move", kind, 64);
+	guest_up(d);
+	base = tot_pages(d);
+	for (i = 0; i < N; i++) {
+		s = swing(d, 32 * 1024, base - 32 * MIB_PAGES, false);
+		out[i] = s.idle_s;
+		s = swing(d, 64 * 1024, base, false);
+		in[i] = s.idle_s;
+	}
+	/* The first: RAM the guest never wrote since it booted. */
+	out0 = out[0];
+	in0 = in[0];
+	qsort(out, N, sizeof(double), cmp_double);
+	qsort(in, N, sizeof(double), cmp_double);
+	row(kind == XENSIM_PV ? "PV 64 MiB guest: 32 MiB out, to idle" :
+	    "PVH 64 MiB guest: 32 MiB out, to idle", "32 MiB",
+	    -1, out[N / 2] * 1e3, -1, -1, -1, -1, -1, -1,
+	    "median of %d; max %.1f ms; the first %.1f ms", N,
+	    out[N - 1] * 1e3, out0 * 1e3);
+	row(kind == XENSIM_PV ? "PV 64 MiB guest: 32 MiB back, to idle" :
+	    "PVH 64 MiB guest: 32 MiB back, to idle", "32 MiB",
+	    -1, in[N / 2] * 1e3, -1, -1, -1, -1, -1, -1,
+	    "median of %d; max %.1f ms; the first %.1f ms", N,
+	    in[N - 1] * 1e3, in0 * 1e3);
+	guest_destroy(d);
+}
+
+/*
+ * BENCH_ROWS="swing latency load ...": only those (swing1g: the 1 GiB
+ * swings alone); unset, all.
+ */
+static bool
+want_rows(const char *name)
+{
+	const char *w = getenv("BENCH_ROWS"), *p;
+	size_t n = strlen(name);
+
+	if (w == NULL || *w == '\0')
+		return true;
+	for (p = w; (p = strstr(p, name)) != NULL; p += n)
+		if ((p == w || p[-1] == ' ' || p[-1] == ',') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == ','))
+			return true;
+	return false;
 }
 
 /* MemAvailable, in MiB. */
@@ -1268,24 +1569,45 @@ main(int argc, char **argv)
 
 	machine();
 	head();
-	rows_host();
+	if (want_rows("host") || want_rows("swing") || want_rows("swing1g"))
+		rows_host();
 
 	host_mib = 4096 + 1024;
 	if (mem_available_mib() > 10240 + 4096 + 1024)
 		host_mib = 10240 + 1024;
+	if (want_rows("load"))
+		host_mib = LOAD_GUESTS * LOAD_MIB + 1024;
 	sim_start(host_mib);
-	rows_swing(XENSIM_PV, GIB_PAGES);
-	rows_swing(XENSIM_PVH, GIB_PAGES);
-	rows_swing(XENSIM_PV, 4 * GIB_PAGES);
-	rows_swing(XENSIM_PVH, 4 * GIB_PAGES);
-	rows_zero(XENSIM_PV);
-	rows_zero(XENSIM_PVH);
-	rows_oom(XENSIM_PV);
-	rows_oom(XENSIM_PVH);
-	rows_latency();
-	rows_many();
-	rows_sizes();
-	rows_cpu();
+	if (want_rows("swing") || want_rows("swing1g")) {
+		rows_swing(XENSIM_PV, GIB_PAGES);
+		rows_swing(XENSIM_PVH, GIB_PAGES);
+	}
+	if (want_rows("swing")) {
+		rows_swing(XENSIM_PV, 4 * GIB_PAGES);
+		rows_swing(XENSIM_PVH, 4 * GIB_PAGES);
+	}
+	if (want_rows("zero")) {
+		rows_zero(XENSIM_PV);
+		rows_zero(XENSIM_PVH);
+	}
+	if (want_rows("oom")) {
+		rows_oom(XENSIM_PV);
+		rows_oom(XENSIM_PVH);
+	}
+	if (want_rows("latency"))
+		rows_latency();
+	if (want_rows("move")) {
+		rows_move(XENSIM_PV);
+		rows_move(XENSIM_PVH);
+	}
+	if (want_rows("many"))
+		rows_many();
+	if (want_rows("load"))
+		rows_load();
+	if (want_rows("sizes"))
+		rows_sizes();
+	if (want_rows("cpu"))
+		rows_cpu();
 	sim_stop();
 	printf("\n%.0f s in all\n", now() - t0);
 	return 0;

@@ -16,6 +16,7 @@ typedef void ev_cb_t(int fd, short revents, void *arg);
 int	ev_add(int fd, short events, ev_cb_t *cb, void *arg);
 void	ev_mod(int fd, short events);
 void	ev_del(int fd);
+void	ev_dom0(int fd);	/* served before the guests' */
 void	ev_run(volatile sig_atomic_t *stop);
 
 /*

@@ -27,6 +27,7 @@ int	hv_init(const char *dir, uint64_t host_pages);
 
 /* A guest process exited (SIGCHLD): reap it, as Xen's domain crash. */
 void	hv_reap(void);
+bool	hv_guest_prio_init(void);	/* the host above its guests */
 
 /* Destroy every domain, killing its guest; remove the sockets. */
 void	hv_fini(void);

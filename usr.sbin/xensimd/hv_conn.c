@@ -60,6 +60,7 @@ struct hv_conn {
 	domid_t		 c_domid;
 	bool		 c_priv;
 	bool		 c_listener;
+	bool		 c_preempted;	/* the last call stopped early */
 	struct hv_conn	*c_next;
 };
 
@@ -89,6 +90,8 @@ conn_new(int fd, domid_t domid, bool priv, bool listener)
 	c->c_next = conns;
 	conns = c;
 	ev_add(fd, POLLIN, listener ? on_accept : on_request, c);
+	if (priv)
+		ev_dom0(fd);
 	return c;
 }
 
@@ -310,7 +313,8 @@ dispatch(struct hv_conn *c, uint32_t op, unsigned char *in, size_t len,
 			return -EINVAL;
 		list = (xen_pfn_t *)(void *)out;
 		memcpy(list, in + sizeof(m), n * sizeof(*list));
-		rc = hv_memory_op(c->c_domid, c->c_priv, &m, list);
+		rc = hv_memory_op(c->c_domid, c->c_priv, &m, list,
+		    &c->c_preempted);
 		*outlen = n * sizeof(*list);
 		return rc;
 	case XW_MMU_UPDATE:
@@ -463,6 +467,8 @@ hv_conn_packet(domid_t domid, bool priv, unsigned char *pkt, size_t n,
 		rh.rc = dispatch(&c, h.op, pkt + sizeof(h), h.len,
 		    reply + sizeof(rh), &outlen, sfdp);
 	rh.len = (uint32_t)outlen;
+	if (c.c_preempted)
+		rh.flags |= XW_RF_PREEMPTED;
 	memcpy(reply, &rh, sizeof(rh));
 	return sizeof(rh) + outlen;
 }

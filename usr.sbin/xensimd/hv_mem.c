@@ -572,14 +572,19 @@ populate_physmap(struct hv_domain *d, struct xw_memop *m,
  * XENMEM_{increase,decrease}_reservation, XENMEM_populate_physmap for
  * the extents [m->start, m->start + m->count) of a call of m->nr_extents
  * (all of them when there is no list).  Returns the index of the first
- * extent not done, as Xen's continuation does: never negative.
+ * extent not done, as Xen's continuation does: never negative.  A
+ * caller that can continue (XW_MF_PREEMPT) is stopped after about
+ * HV_PREEMPT_PAGES, with *preempted set, as Xen's
+ * hypercall_preempt_check() stops a long call.
  */
 int64_t
-hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
+hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list,
+    bool *preempted)
 {
 	struct hv_domain *d;
 	domid_t target;
-	uint64_t end;
+	uint64_t end, cap;
+	int64_t rc;
 
 	if (m->nr_extents > (UINT_MAX >> HV_MEMOP_EXTENT_SHIFT))
 		return m->start;
@@ -608,18 +613,30 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list)
 	if (d->d_limit_extents && end > d->d_max_extents)
 		end = d->d_max_extents > m->start ? d->d_max_extents :
 		    m->start;
+	cap = end;
+	if ((m->flags & XW_MF_PREEMPT) && m->has_list) {
+		cap = HV_PREEMPT_PAGES >> m->extent_order;
+		cap = m->start + (cap > 0 ? cap : 1);
+		if (cap > end)
+			cap = end;
+	}
 	switch (m->cmd) {
 	case XENMEM_increase_reservation:
-		return (int64_t)increase_reservation(d, m, list, end);
+		rc = (int64_t)increase_reservation(d, m, list, cap);
+		break;
 	case XENMEM_decrease_reservation:
-		end = decrease_reservation(d, m, list, end);
+		rc = (int64_t)decrease_reservation(d, m, list, cap);
 		hv_pod_trim(d);
-		return (int64_t)end;
+		break;
 	case XENMEM_populate_physmap:
-		return (int64_t)populate_physmap(d, m, list, end);
+		rc = (int64_t)populate_physmap(d, m, list, cap);
+		break;
 	default:
 		return -ENOSYS;
 	}
+	/* All it was let do, and more to come: the caller goes on. */
+	*preempted = (uint64_t)rc == cap && cap < end;
+	return rc;
 }
 
 /* XENMEM_current_reservation, XENMEM_maximum_reservation. */

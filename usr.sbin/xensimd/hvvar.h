@@ -146,7 +146,9 @@ uint64_t hv_total_pages(void);
 
 /* hv_mem.c: the hypercalls, one entry point each. */
 int64_t	hv_memory_op(domid_t caller, bool priv, struct xw_memop *,
-	    xen_pfn_t *list);
+	    xen_pfn_t *list, bool *preempted);
+/* Pages a reservation call moves before it lets another caller in. */
+#define HV_PREEMPT_PAGES	1024
 int64_t	hv_reservation_query(domid_t caller, bool priv, unsigned int cmd,
 	    domid_t target);
 int64_t	hv_mmu_update(domid_t caller, const struct mmu_update *,

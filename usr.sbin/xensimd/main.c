@@ -251,6 +251,9 @@ main(int argc, char **argv)
 		daemonize(dir);
 	fprintf(stderr, "xensimd: host of %" PRIu64 " MiB ready in %s, "
 	    "%lu descriptors\n", host_mib, dir, fd_limit);
+	if (!hv_guest_prio_init())
+		fprintf(stderr, "xensimd: cannot run above the guests: %s\n",
+		    strerror(errno));
 
 	ev_run(&stop);
 

@@ -205,6 +205,8 @@ xs_accept_cb(int fd, short revents, void *arg)
 			free(c);
 			continue;
 		}
+		if (l->l_domid == 0)
+			ev_dom0(cfd);
 		TAILQ_INSERT_TAIL(&xs_conns, c, c_list);
 	}
 }
@@ -237,6 +239,8 @@ xsd_listen(const char *path, unsigned int domid)
 	l->l_domid = domid;
 	if (ev_add(fd, POLLIN, xs_accept_cb, l) != 0)
 		goto fail;
+	if (domid == 0)
+		ev_dom0(fd);
 	TAILQ_INSERT_TAIL(&xs_listeners, l, l_list);
 	if (domid != 0)
 		xs_fire_special("@introduceDomain");

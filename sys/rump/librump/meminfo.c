@@ -30,9 +30,13 @@
  * The guest's memory figures for dom0, under its own xenstore data/
  * directory (guest-writable under libxl), with the names and unit (KiB)
  * XenServer's guest agent uses: data/meminfo_total, data/meminfo_free.
- * A thread looks four times a second and writes what changed, so dom0
- * sees a figure at most a quarter second old and xenstored gets at
- * most four writes a second per figure.
+ * A thread looks four times a second (debug.meminfo_period_ms) and
+ * writes what changed, so dom0 sees a figure at most a quarter second
+ * old and xenstored gets at most four writes a second per figure.
+ * A move of the balloon changes them all at once: the thread also
+ * watches data/balloon-target, which the balloon driver writes when it
+ * settles, and publishes as soon as that fires rather than on the next
+ * tick.
  *
  * A figure is a line of meminfo_fields: a function of the platform, or
  * a sysctl node that a driver creates (not published while the node
@@ -59,10 +63,14 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include "rump_private.h"
 
 #define MEMINFO_PERIOD_MS	250
+/* The balloon driver's "where it got to", written when it settles. */
+#define MEMINFO_SETTLED_NODE	"data/balloon-target"
 
 static bool	meminfo_total(uint64_t *);
 static bool	meminfo_free(uint64_t *);
 static void	meminfo_thread(void *);
+static void	meminfo_settled(struct xenbus_watch *, const char **,
+		    unsigned int);
 
 static const struct meminfo_field {
 	const char	*mf_node;		/* under data/ */
@@ -82,15 +90,39 @@ static uint64_t meminfo_written[__arraycount(meminfo_fields)];
 static bool meminfo_valid[__arraycount(meminfo_fields)];
 
 static kmutex_t meminfo_lock;
-static kcondvar_t meminfo_cv;		/* never signalled: a clock */
+static kcondvar_t meminfo_cv;		/* a move settled, or the clock */
+static bool meminfo_kick;		/* protected by meminfo_lock */
+static int64_t meminfo_period_ms = MEMINFO_PERIOD_MS;
+static struct sysctllog *meminfo_log;
+
+static struct xenbus_watch meminfo_watch = {
+	.node = __UNCONST(MEMINFO_SETTLED_NODE),
+	.xbw_callback = meminfo_settled,
+};
 
 void
 rump_meminfo_init(void)
 {
+	const struct sysctlnode *rnode = NULL;
 	int error;
 
 	mutex_init(&meminfo_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&meminfo_cv, "meminfo");
+	error = rump_sysctl_debug(&meminfo_log, &rnode);
+	if (error == 0)
+		error = sysctl_createv(&meminfo_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
+		    "meminfo_period_ms",
+		    SYSCTL_DESCR("Milliseconds between two looks at the "
+		    "memory figures"),
+		    NULL, 0, &meminfo_period_ms, 0, CTL_CREATE, CTL_EOL);
+	if (error != 0)
+		printf("xenbus0: cannot create debug.meminfo_period_ms: "
+		    "error %d\n", error);
+	/* Without the watch the clock alone keeps them current. */
+	if ((error = register_xenbus_watch(&meminfo_watch)) != 0)
+		printf("xenbus0: cannot watch %s: error %d\n",
+		    MEMINFO_SETTLED_NODE, error);
 	error = kthread_create(PRI_NONE, KTHREAD_MPSAFE, NULL,
 	    meminfo_thread, NULL, NULL, "meminfo");
 	if (error != 0)
@@ -159,15 +191,31 @@ meminfo_publish(void)
 	}
 }
 
+/* The balloon settled: publish now, not on the next tick. */
+static void
+meminfo_settled(struct xenbus_watch *w, const char **vec, unsigned int len)
+{
+
+	mutex_enter(&meminfo_lock);
+	meminfo_kick = true;
+	cv_signal(&meminfo_cv);
+	mutex_exit(&meminfo_lock);
+}
+
 static void
 meminfo_thread(void *arg)
 {
+	int64_t ms;
 
 	for (;;) {
 		meminfo_publish();
 		mutex_enter(&meminfo_lock);
-		(void)cv_timedwait(&meminfo_cv, &meminfo_lock,
-		    mstohz(MEMINFO_PERIOD_MS));
+		ms = meminfo_period_ms > 0 && meminfo_period_ms < 86400000 ?
+		    meminfo_period_ms : MEMINFO_PERIOD_MS;
+		if (!meminfo_kick)
+			(void)cv_timedwait(&meminfo_cv, &meminfo_lock,
+			    mstohz((int)ms));
+		meminfo_kick = false;
 		mutex_exit(&meminfo_lock);
 	}
 }

@@ -43,6 +43,7 @@
 
 #include <xenstore.h>
 
+#include <balloon.h>
 #include <rumpsysctl.h>
 #include <xensim.h>
 
@@ -118,9 +119,43 @@ ATF_TC_BODY(meminfo, tc)
 	ATF_CHECK_EQ(figure(d, "meminfo_total"), 131072);
 }
 
+XT_TC(meminfo_settled,
+    "data/meminfo_free follows a move of the balloon when it settles, "
+    "not on the publisher's next tick")
+ATF_TC_BODY(meminfo_settled, tc)
+{
+	long long base, free;
+	uint64_t tot;
+	char kib[32];
+	domid_t d;
+	int i;
+
+	d = xt_balloon_guest("pvh", 128);
+	tot = xt_dominfo(d).tot_pages;
+	XT_WAIT_FOR(figure(d, "meminfo_free") >= 0);
+	/* An hour between ticks: only the move itself can publish. */
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.meminfo_period_ms",
+	    3600000), 0);
+	base = figure(d, "meminfo_free");
+	for (i = 0; i < 10; i++) {
+		snprintf(kib, sizeof(kib), "%u", i % 2 == 0 ? 65536 : 131072);
+		xt_xs_target(d, kib);
+		xt_balloon_settle(d, i % 2 == 0 ? tot - 64 * 256 : tot);
+		/* Settled as dom0 sees it: the driver said where it got to. */
+		XT_WAIT_FOR(figure(d, BALLOON_XS_TARGET) == atoll(kib));
+		XT_WAIT_FOR(near(figure(d, "meminfo_free"),
+		    i % 2 == 0 ? base - 65536 : base));
+		free = figure(d, "meminfo_free");
+		ATF_CHECK_MSG(near(free, i % 2 == 0 ? base - 65536 : base),
+		    "move %d: free %lld KiB, %lld expected", i, free,
+		    i % 2 == 0 ? base - 65536 : base);
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, meminfo);
+	ATF_TP_ADD_TC(tp, meminfo_settled);
 	return atf_no_error();
 }

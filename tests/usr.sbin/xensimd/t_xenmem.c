@@ -1225,6 +1225,129 @@ ATF_TC_BODY(memory_map, tc)
 	xensim_close(h);
 }
 
+/*
+ * A reservation call of more than the daemon does at once (4 MiB) is
+ * preempted and continued by the library: the guest sees one call, and
+ * every extent is done, at order 0 and 9, PVH and PV.
+ */
+static void
+continued(enum xensim_kind kind)
+{
+	static xen_pfn_t l[4096];
+	struct xensim *h, *u;
+	uint64_t t0;
+	domid_t id;
+	long i;
+
+	xt_start(256);
+	h = xt_dom0();
+	id = xt_create(h, "g", kind, 16, kind == XENSIM_PVH ? 16 : 32);
+	ATF_REQUIRE_EQ(xensim_domain_setmaxmem(h, id, 64 * 1024), 0);
+	u = domu(id);
+	t0 = tot(h, id);
+	if (kind == XENSIM_PVH) {
+		gfns(l, 4096, BASE);
+		ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 4096, 0), 4096);
+		ATF_CHECK_EQ(tot(h, id), t0 + 4096);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 4096, 0), 4096);
+		ATF_CHECK_EQ(tot(h, id), t0);
+		for (i = 0; i < 8; i++)
+			l[i] = BASE + (xen_pfn_t)i * 512;
+		ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 8, 9), 8);
+		ATF_CHECK_EQ(tot(h, id), t0 + 4096);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 8, 9), 8);
+	} else {
+		/* PV: every extent's machine frame comes back. */
+		memset(l, 0, sizeof(l));
+		ATF_CHECK_EQ(INC(u, DOMID_SELF, l, 4096, 0), 4096);
+		ATF_CHECK_EQ(tot(h, id), t0 + 4096);
+		for (i = 1; i < 4096; i++)
+			if (l[i] == 0 || l[i] == l[0])
+				break;
+		ATF_CHECK_EQ_MSG(i, 4096, "extent %ld: mfn %#lx", i,
+		    (unsigned long)l[i]);
+		ATF_CHECK_EQ(DEC(u, DOMID_SELF, l, 4096, 0), 4096);
+	}
+	ATF_CHECK_EQ(tot(h, id), t0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+/*
+ * dom0 is answered, every request, while a domU loops on hypercalls as
+ * fast as it can and another moves 16 MiB a call (a child each).
+ */
+XT_TC(dom0_under_load, "dom0's requests are all answered while domUs "
+    "flood the hypercall socket")
+ATF_TC_BODY(dom0_under_load, tc)
+{
+	static xen_pfn_t l[4096];
+	struct xensim_dominfo di;
+	struct xensim_hostinfo hi;
+	struct xensim *h, *u;
+	uint64_t held;
+	pid_t kid[2];
+	domid_t a, b;
+	uint64_t ta, tb;
+	int i, k, st;
+
+	xt_start(512);
+	h = xt_dom0();
+	a = xt_create(h, "a", XENSIM_PVH, 16, 16);
+	b = xt_create(h, "b", XENSIM_PVH, 16, 16);
+	ATF_REQUIRE_EQ(xensim_domain_setmaxmem(h, b, 64 * 1024), 0);
+	ta = tot(h, a);
+	tb = tot(h, b);
+	ATF_REQUIRE_EQ(xensim_host_info(h, &hi), 0);
+	held = hi.free_pages + tb;
+	for (k = 0; k < 2; k++) {
+		ATF_REQUIRE((kid[k] = fork()) != -1);
+		if (kid[k] != 0)
+			continue;
+		u = domu(k == 0 ? a : b);
+		gfns(l, 4096, BASE);
+		for (;;) {
+			if (k == 0)
+				(void)POP(u, DOMID_SELF, l, 16, 10);
+			else if (POP(u, DOMID_SELF, l, 4096, 0) != 4096 ||
+			    DEC(u, DOMID_SELF, l, 4096, 0) != 4096)
+				_exit(1);
+		}
+	}
+	for (i = 0; i < 500; i++) {
+		ATF_REQUIRE_EQ_MSG(xensim_domain_getinfo(h, a, &di), 0,
+		    "request %d: %s", i, strerror(errno));
+		ATF_REQUIRE_EQ(di.tot_pages, ta);
+	}
+	for (k = 0; k < 2; k++) {
+		kill(kid[k], SIGKILL);
+		ATF_REQUIRE_EQ(waitpid(kid[k], &st, 0), kid[k]);
+		ATF_CHECK_MSG(WIFSIGNALED(st), "domU %d stopped early", k);
+	}
+	ATF_CHECK(xt_alive());
+	/* Killed between calls or within one: every page accounted for. */
+	ATF_REQUIRE_EQ(xensim_host_info(h, &hi), 0);
+	ATF_CHECK_EQ(hi.free_pages + tot(h, b), held);
+	ATF_CHECK_EQ(tot(h, a), ta);
+	xensim_close(h);
+}
+
+XT_TC(pvh_continued, "PVH: a call of 16 MiB is preempted and continued, "
+    "all of it done")
+ATF_TC_BODY(pvh_continued, tc)
+{
+
+	continued(XENSIM_PVH);
+}
+
+XT_TC(pv_continued, "PV: a call of 16 MiB is preempted and continued, "
+    "every machine frame returned")
+ATF_TC_BODY(pv_continued, tc)
+{
+
+	continued(XENSIM_PV);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -1252,5 +1375,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, extents_fault);
 	ATF_TP_ADD_TC(tp, features);
 	ATF_TP_ADD_TC(tp, memory_map);
+	ATF_TP_ADD_TC(tp, dom0_under_load);
+	ATF_TP_ADD_TC(tp, pvh_continued);
+	ATF_TP_ADD_TC(tp, pv_continued);
 	return atf_no_error();
 }
