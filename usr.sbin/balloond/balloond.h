@@ -51,6 +51,13 @@
 /* A target is rewritten only when it moves at least this far. */
 #define BD_STEP_KIB	1024
 
+/*
+ * A guest given memory is not lowered again for this long: memory just
+ * granted shows as free until its workload takes it, and lowering it
+ * then would make targets bounce before they settle.
+ */
+#define BD_CALM_S	3
+
 /* Policy nodes under /local/domain/N/memory, dom0's (balloond(8)). */
 #define BD_NODE_DMIN	"dynamic-min"
 #define BD_NODE_DMAX	"dynamic-max"
@@ -102,6 +109,8 @@ struct bd_dom {
 	uint64_t	best;		/* closest it came, KiB */
 	bool		stuck;		/* left where it is */
 	uint64_t	stuck_tot;
+	time_t		raised_at;	/* its target last raised */
+	uint64_t	dropped;	/* the target it had before lowered */
 
 	struct bd_dom	*next;
 };

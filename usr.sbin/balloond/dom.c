@@ -216,7 +216,7 @@ read_dom(struct bd_dom *d, const struct hv_dominfo *hi)
  * can take no more than its dynamic-max.
  */
 static void
-assess(struct bd_dom *d)
+assess(struct bd_dom *d, time_t now)
 {
 	uint64_t used = d->used, goal = bd_conf.goal;
 
@@ -226,11 +226,23 @@ assess(struct bd_dom *d)
 	d->lo = min64(d->lo, d->dmax);
 	d->cur = clamp64(d->target, d->lo, d->dmax);
 	d->want = d->cur;
-	/* Hysteresis: only a guest well off its goal moves. */
-	if (d->has_free && (d->free < goal / 2 || d->free > goal * 2))
+	/*
+	 * Hysteresis: only a guest well off its goal moves.  One short of
+	 * free memory is never lowered for it (its figures, written one
+	 * by one while it deflates, may show less used than there is),
+	 * and one just given memory is not found to have too much until
+	 * its workload has taken it.
+	 */
+	if (d->has_free && d->free < goal / 2)
+		d->want = max64(d->cur, used + goal);
+	else if (d->has_free && d->free > goal * 2 &&
+	    now - d->raised_at >= BD_CALM_S)
 		d->want = used + goal;
-	/* A deflation on OOM reached this: keep it. */
-	if (d->btarget > d->target)
+	/*
+	 * A deflation on OOM reached this: keep it.  Not the target this
+	 * daemon just lowered, which the guest has not yet replaced.
+	 */
+	if (d->btarget > d->target && d->btarget != d->dropped)
 		d->want = max64(d->want, d->btarget);
 	d->want = clamp64(d->want, d->lo, d->dmax);
 }
@@ -324,7 +336,7 @@ scan(time_t now, struct bd_pass *p, struct bd_dom ***managedp)
 			continue;
 		if (d->asked != 0)
 			p->busy = true;
-		assess(d);
+		assess(d, now);
 		managed[nm++] = d;
 	}
 	free(infos);
@@ -371,6 +383,10 @@ apply(struct bd_dom *d, uint64_t a, uint64_t room, time_t now)
 			d->asked_at = now;
 			d->best = dist64(d->tot, a);
 		}
+		if (a > d->target)
+			d->raised_at = now;
+		else
+			d->dropped = d->target;
 		d->asked = a;
 		d->target = a;
 	}
@@ -412,8 +428,9 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 	for (i = 0; i < n; i++) {
 		d = m[i];
 		sumtot += d->tot;
-		if (d->target > d->tot)
-			avail -= (int64_t)(d->target - d->tot);
+		/* What each may still take unasked, its slack included. */
+		if (d->target + BD_SLACK_KIB > d->tot)
+			avail -= (int64_t)(d->target + BD_SLACK_KIB - d->tot);
 		if (d->tot > d->lo + BD_SLACK_KIB)
 			p->freeable += d->tot - d->lo - BD_SLACK_KIB;
 	}
@@ -438,6 +455,13 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 	for (i = 0; i < n; i++) {
 		d = m[i];
 		t = d->t;
+		/*
+		 * Just raised: not lowered until its workload has taken
+		 * what it was given, whose figures are in flux until then.
+		 * The raise came out of free memory, so the reserve holds.
+		 */
+		if (t < d->target && now - d->raised_at < BD_CALM_S)
+			t = d->target;
 		/* Not more growth than is free now: the rest next pass. */
 		if (t > d->target && (int64_t)raise > avail)
 			t = d->target + (avail <= 0 ? 0 : (uint64_t)((double)
