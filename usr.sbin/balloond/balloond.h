@@ -90,6 +90,7 @@ struct bd_dom {
 	uint64_t	used;		/* what it uses, by its figures */
 	bool		oom;		/* data/balloon-deflate-on-oom = 1 */
 	uint64_t	btarget;	/* data/balloon-target, 0 if none */
+	uint64_t	gmin;		/* data/meminfo_min, 0 if none */
 
 	/* The last policy accepted. */
 	bool		policy_ok;
@@ -100,6 +101,7 @@ struct bd_dom {
 	/* What balance() works with and decides, KiB. */
 	uint64_t	lo;		/* the floor: dmin, or what it uses */
 	uint64_t	want;		/* its need, within [lo, dmax] */
+	uint64_t	spare;		/* lowest it goes when the host is short */
 	uint64_t	cur;		/* target, within [lo, dmax] */
 	uint64_t	t;		/* the new target */
 

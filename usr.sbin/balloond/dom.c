@@ -207,6 +207,8 @@ read_dom(struct bd_dom *d, const struct hv_dominfo *hi)
 	d->oom = guestnum(d, BALLOON_XS_DIR "/" BALLOON_XS_OOM, &v) && v == 1;
 	if (!guestnum(d, BALLOON_XS_DIR "/" BALLOON_XS_TARGET, &d->btarget))
 		d->btarget = 0;
+	if (!guestnum(d, "data/meminfo_min", &d->gmin))
+		d->gmin = 0;
 	return d->policy_ok;
 }
 
@@ -220,7 +222,8 @@ assess(struct bd_dom *d, time_t now)
 {
 	uint64_t used = d->used, goal = bd_conf.goal;
 
-	d->lo = d->dmin;
+	/* The guest refuses a target below its own min: never ask one. */
+	d->lo = max64(d->dmin, d->gmin);
 	if (d->has_free)
 		d->lo = max64(d->lo, used + goal / 4);
 	d->lo = min64(d->lo, d->dmax);
@@ -245,6 +248,14 @@ assess(struct bd_dom *d, time_t now)
 	if (d->btarget > d->target && d->btarget != d->dropped)
 		d->want = max64(d->want, d->btarget);
 	d->want = clamp64(d->want, d->lo, d->dmax);
+	/*
+	 * Within the hysteresis its target stands, unless the host is short
+	 * and another needs memory: then it gives what it has beyond its
+	 * goal.  One short of free memory gives nothing.
+	 */
+	d->spare = d->want;
+	if (d->has_free && d->free >= goal / 2)
+		d->spare = min64(d->want, clamp64(used + goal, d->lo, d->dmax));
 }
 
 /*

@@ -447,6 +447,62 @@ steady_cleanup()
 	bd_stop
 }
 
+atf_test_case guest_min cleanup
+guest_min_head()
+{
+	atf_set "descr" "A guest is never asked below the min it publishes" \
+	    "(data/meminfo_min), even when the reserve cannot be kept"
+}
+guest_min_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl atf_check -o ignore \
+	    rump.sysctl -w machdep.xen.balloon.min=204800
+	published()
+	{
+		[ "$(xsread /local/domain/$g1/data/meminfo_min)" = 204800 ]
+	}
+	wait_for published || atf_fail "min not published"
+	bd_start -r 700M -m 16M -t 2
+	wait_for target_is $g1 204800 ||
+	    atf_fail "g1 at $(target $g1), its min 204800: $(bdlog)"
+	sleep 3
+	atf_check_equal "$(target $g1)" 204800
+	logged "did not move" && atf_fail "asked below its min: $(bdlog)"
+	return 0
+}
+guest_min_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case spare_in_band cleanup
+spare_in_band_head()
+{
+	atf_set "descr" "On a short host a guest whose free memory is within" \
+	    "the hysteresis gives what it has beyond its goal to one in need"
+}
+spare_in_band_body()
+{
+	xensim_start -m 640
+	GTYPE=pvh
+	g1=$(guest g1 256)
+	g2=$(guest g2 128 512)
+	# g1 uses 160 MiB: 96 free, within half and twice the 64 MiB goal.
+	hog $g1 163840
+	wait_for held $g1 163840 || atf_fail "g1 holds no 160 MiB"
+	bd_start -r 64M -t 3600
+	hog $g2 307200
+	wait_for target_above $g2 337920 ||
+	    atf_fail "g2 at $(target $g2), g1 at $(target $g1): $(bdlog)"
+	[ "$(target $g1)" -lt 262144 ] || atf_fail "g1 gave nothing"
+}
+spare_in_band_cleanup()
+{
+	bd_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case reserve_kept
@@ -460,4 +516,6 @@ atf_init_test_cases()
 	atf_add_test_case weights
 	atf_add_test_case oom_room
 	atf_add_test_case steady
+	atf_add_test_case guest_min
+	atf_add_test_case spare_in_band
 }
