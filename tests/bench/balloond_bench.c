@@ -27,8 +27,8 @@
  */
 
 /*
- * balloond_bench BINDIR OUTDIR [static reporting balloond]: NGUEST rumpxen guests of GUEST_MAX MiB
- * on a host of half their sum, each with a bursty workload (debug.memhog:
+ * balloond_bench BINDIR OUTDIR [static reporting balloond]: NGUEST
+ * rumpxen guests of GUEST_MAX MiB on a host of half their sum, each with a bursty workload (debug.memhog:
  * idle, a burst, idle, at times drawn from the same seed in every run),
  * three ways: static sizes (nothing on the host moves memory), free page
  * reporting in every guest, and balloond(8).  The guests do not deflate
