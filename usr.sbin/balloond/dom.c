@@ -226,15 +226,19 @@ assess(struct bd_dom *d, time_t now)
 	d->lo = max64(d->dmin, d->gmin);
 	if (d->has_free)
 		d->lo = max64(d->lo, used + goal / 4);
+	/*
+	 * One short of free memory uses all it has, whatever its figures
+	 * (written one by one while it deflates) say: never lowered.
+	 */
+	if (d->has_free && d->free < goal / 2)
+		d->lo = max64(d->lo, d->target);
 	d->lo = min64(d->lo, d->dmax);
 	d->cur = clamp64(d->target, d->lo, d->dmax);
 	d->want = d->cur;
 	/*
-	 * Hysteresis: only a guest well off its goal moves.  One short of
-	 * free memory is never lowered for it (its figures, written one
-	 * by one while it deflates, may show less used than there is),
-	 * and one just given memory is not found to have too much until
-	 * its workload has taken it.
+	 * Hysteresis: only a guest well off its goal moves, and one just
+	 * given memory is not found to have too much until its workload
+	 * has taken it.
 	 */
 	if (d->has_free && d->free < goal / 2)
 		d->want = max64(d->cur, used + goal);
