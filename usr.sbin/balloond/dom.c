@@ -226,12 +226,6 @@ assess(struct bd_dom *d, time_t now)
 	d->lo = max64(d->dmin, d->gmin);
 	if (d->has_free)
 		d->lo = max64(d->lo, used + goal / 4);
-	/*
-	 * One short of free memory uses all it has, whatever its figures
-	 * (written one by one while it deflates) say: never lowered.
-	 */
-	if (d->has_free && d->free < goal / 2)
-		d->lo = max64(d->lo, d->target);
 	d->lo = min64(d->lo, d->dmax);
 	d->cur = clamp64(d->target, d->lo, d->dmax);
 	d->want = d->cur;
@@ -474,8 +468,11 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 		 * Just raised: not lowered until its workload has taken
 		 * what it was given, whose figures are in flux until then.
 		 * The raise came out of free memory, so the reserve holds.
+		 * Short of free memory: it uses all it has, whatever its
+		 * figures (written one by one while it deflates) say.
 		 */
-		if (t < d->target && now - d->raised_at < BD_CALM_S)
+		if (t < d->target && (now - d->raised_at < BD_CALM_S ||
+		    (d->has_free && d->free < bd_conf.goal / 2)))
 			t = d->target;
 		/* Not more growth than is free now: the rest next pass. */
 		if (t > d->target && (int64_t)raise > avail)
