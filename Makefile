@@ -164,7 +164,7 @@ BENCHDEPS	:= gnuplot-nox linux-perf
 bench: deps
 	@sh tools/deps.sh $(BENCHDEPS)
 	@$(MAKE) --no-print-directory -j2 $(BINDIR)/xensimd $(BINDIR)/rumpxen \
-	    $(BENCHPROG)
+	    $(BINDIR)/balloond $(BENCHPROG)
 	@sh tests/bench/run.sh $(OBJ)
 
 demo: deps

@@ -55,11 +55,11 @@ $(OBJ)/tests/%: tests/%.c $(LIBXENSIMTEST) $(LIBXENSIM) $(LIBRUMPSYSCTL)
 	$(CC) $(TEST_CFLAGS) $< -o $@ $(LDFLAGS) $(LIBXENSIMTEST) \
 	    $(LIBXENSIM) $(LIBRUMPSYSCTL) -latf-c -lxenstore
 
-# make bench's program (tests/bench): built with the rest, run by make bench.
-BENCHPROG	:= $(OBJ)/bench/balloon_bench
+# make bench's programs (tests/bench): built with the rest, run by make bench.
+BENCHPROG	:= $(OBJ)/bench/balloon_bench $(OBJ)/bench/balloond_bench
 TESTPROGS	+= $(BENCHPROG)
 
-$(BENCHPROG): tests/bench/balloon_bench.c $(LIBXENSIM) $(LIBRUMPSYSCTL)
+$(OBJ)/bench/%: tests/bench/%.c $(LIBXENSIM) $(LIBRUMPSYSCTL)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) $< -o $@ $(LDFLAGS) $(LIBXENSIM) \
 	    $(LIBRUMPSYSCTL) -lxenstore

@@ -2,8 +2,11 @@
 #
 # make bench: the balloon's numbers beside the host's limit, one table
 # (tests/bench/balloon_bench.c), and a plot of one swing with gnuplot
-# (tests/bench/swing.gp) in $obj/bench/swing.svg.  BENCH_ROWS selects
-# rows (see balloon_bench.c's main).  Benchmarks report;
+# (tests/bench/swing.gp) in $obj/bench/swing.svg; then balloond(8) on an
+# overcommitted host against static sizes and free page reporting
+# (tests/bench/balloond_bench.c, balloond.gp) in $obj/bench/balloond.md
+# and balloond.svg.  BENCH_ROWS selects rows of the first (see
+# balloon_bench.c's main) and skips the second.  Benchmarks report;
 # they never pass or fail on time.
 #
 set -eu
@@ -11,7 +14,7 @@ obj=$1
 here=$(cd "$(dirname "$0")" && pwd)
 out=$obj/bench
 mkdir -p "$out"
-rm -rf "$out/xensim" "$out"/swing-*.dat
+rm -rf "$out/xensim" "$out"/swing-*.dat "$out"/bd-*.dat "$out"/bdlat-*.dat
 "$out/balloon_bench" "$obj/bin" "$out" | tee "$out/table.md"
 # Linux's guest on the real Xen, where make bench-xen left its traces.
 xen=$(ls "$obj"/bench-xen/trace-*-1024-512.dat \
@@ -22,9 +25,13 @@ if ls "$out"/swing-*.dat >/dev/null 2>&1; then
 	echo "plot: $out/swing.svg"
 fi
 rm -rf "$out/xensim"
-# The document the README points to: this run's table and plot, from a
+# The document the README points to: this run's tables and plots, from a
 # run of every row only.
 [ -z "${BENCH_ROWS:-}" ] || exit 0
+"$out/balloond_bench" "$obj/bin" "$out" | tee "$out/balloond.md"
+gnuplot -e "dir='$out'" "$here/balloond.gp" >"$out/balloond.svg"
+echo "plot: $out/balloond.svg"
+rm -rf "$out/xensim"
 doc=$here/../../share/doc
 mkdir -p "$doc"
 {
@@ -36,6 +43,11 @@ mkdir -p "$doc"
 	echo "the same run; the plot is one 1 GiB swing (bench.svg)."
 	echo
 	cat "$out/table.md"
+	echo
+	echo "## balloond(8) on a host overcommitted two to one (balloond.svg)"
+	echo
+	cat "$out/balloond.md"
 } >"$doc/bench.md"
 cp "$out/swing.svg" "$doc/bench.svg"
-echo "written: share/doc/bench.md, share/doc/bench.svg"
+cp "$out/balloond.svg" "$doc/balloond.svg"
+echo "written: share/doc/bench.md, bench.svg, balloond.svg"

@@ -33,7 +33,8 @@
  * 1. If the pool holds every guest at the larger of its target and its
  *    need, that is what each gets: nobody is lowered.
  * 2. Otherwise guests with memory to spare are lowered toward their
- *    need first (each in proportion to its spare), and what that frees
+ *    need first (each in proportion to its spare, what it has beyond
+ *    what it uses and the goal), and what that frees
  *    goes to the guests in need, in proportion to need times weight.
  * 3. If even that does not fit, nobody grows, and every guest is lowered
  *    toward its floor (dynamic-min, or what it uses plus a quarter of
@@ -127,7 +128,7 @@ balance(struct bd_dom **doms, size_t n, int64_t pool)
 	sum_up = sum_base = 0;
 	for (i = 0; i < n; i++) {
 		sum_up += max64(doms[i]->cur, doms[i]->want);
-		sum_base += min64(doms[i]->cur, doms[i]->want);
+		sum_base += min64(doms[i]->cur, doms[i]->spare);
 	}
 
 	/* Within a step of the pool is close enough: no moves for rounding. */
@@ -147,18 +148,19 @@ balance(struct bd_dom **doms, size_t n, int64_t pool)
 		/* ... then what is left back to those who gave it. */
 		for (i = 0; i < n; i++) {
 			d = doms[i];
-			cap[i] = d->cur > d->want ? d->cur - d->want : 0;
+			cap[i] = d->cur > d->spare ? d->cur - d->spare : 0;
 			share[i] = (double)cap[i];
 		}
 		(void)fill(n, left, cap, share, out);
 		for (i = 0; i < n; i++)
-			doms[i]->t = min64(doms[i]->cur, doms[i]->want) + out[i];
+			doms[i]->t = min64(doms[i]->cur, doms[i]->spare) +
+			    out[i];
 	} else {
 		/* 3: everyone toward the floor; the heavy keep the most. */
 		left = 0;
 		for (i = 0; i < n; i++) {
 			d = doms[i];
-			base = min64(d->cur, d->want);
+			base = min64(d->cur, d->spare);
 			cap[i] = base - d->lo;
 			share[i] = (double)cap[i] * d->weight;
 			left += d->lo;

@@ -51,6 +51,13 @@
 /* A target is rewritten only when it moves at least this far. */
 #define BD_STEP_KIB	1024
 
+/*
+ * A guest given memory is not lowered again for this long: memory just
+ * granted shows as free until its workload takes it, and lowering it
+ * then would make targets bounce before they settle.
+ */
+#define BD_CALM_S	3
+
 /* Policy nodes under /local/domain/N/memory, dom0's (balloond(8)). */
 #define BD_NODE_DMIN	"dynamic-min"
 #define BD_NODE_DMAX	"dynamic-max"
@@ -83,6 +90,7 @@ struct bd_dom {
 	uint64_t	used;		/* what it uses, by its figures */
 	bool		oom;		/* data/balloon-deflate-on-oom = 1 */
 	uint64_t	btarget;	/* data/balloon-target, 0 if none */
+	uint64_t	gmin;		/* data/meminfo_min, 0 if none */
 
 	/* The last policy accepted. */
 	bool		policy_ok;
@@ -93,6 +101,7 @@ struct bd_dom {
 	/* What balance() works with and decides, KiB. */
 	uint64_t	lo;		/* the floor: dmin, or what it uses */
 	uint64_t	want;		/* its need, within [lo, dmax] */
+	uint64_t	spare;		/* lowest it goes when the host is short */
 	uint64_t	cur;		/* target, within [lo, dmax] */
 	uint64_t	t;		/* the new target */
 
@@ -102,6 +111,8 @@ struct bd_dom {
 	uint64_t	best;		/* closest it came, KiB */
 	bool		stuck;		/* left where it is */
 	uint64_t	stuck_tot;
+	time_t		raised_at;	/* its target last raised */
+	uint64_t	dropped;	/* the target it had before lowered */
 
 	struct bd_dom	*next;
 };

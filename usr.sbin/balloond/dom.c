@@ -207,6 +207,8 @@ read_dom(struct bd_dom *d, const struct hv_dominfo *hi)
 	d->oom = guestnum(d, BALLOON_XS_DIR "/" BALLOON_XS_OOM, &v) && v == 1;
 	if (!guestnum(d, BALLOON_XS_DIR "/" BALLOON_XS_TARGET, &d->btarget))
 		d->btarget = 0;
+	if (!guestnum(d, "data/meminfo_min", &d->gmin))
+		d->gmin = 0;
 	return d->policy_ok;
 }
 
@@ -216,23 +218,42 @@ read_dom(struct bd_dom *d, const struct hv_dominfo *hi)
  * can take no more than its dynamic-max.
  */
 static void
-assess(struct bd_dom *d)
+assess(struct bd_dom *d, time_t now)
 {
 	uint64_t used = d->used, goal = bd_conf.goal;
 
-	d->lo = d->dmin;
+	/* The guest refuses a target below its own min: never ask one. */
+	d->lo = max64(d->dmin, d->gmin);
 	if (d->has_free)
 		d->lo = max64(d->lo, used + goal / 4);
 	d->lo = min64(d->lo, d->dmax);
 	d->cur = clamp64(d->target, d->lo, d->dmax);
 	d->want = d->cur;
-	/* Hysteresis: only a guest well off its goal moves. */
-	if (d->has_free && (d->free < goal / 2 || d->free > goal * 2))
+	/*
+	 * Hysteresis: only a guest well off its goal moves, and one just
+	 * given memory is not found to have too much until its workload
+	 * has taken it.
+	 */
+	if (d->has_free && d->free < goal / 2)
+		d->want = max64(d->cur, used + goal);
+	else if (d->has_free && d->free > goal * 2 &&
+	    now - d->raised_at >= BD_CALM_S)
 		d->want = used + goal;
-	/* A deflation on OOM reached this: keep it. */
-	if (d->btarget > d->target)
+	/*
+	 * A deflation on OOM reached this: keep it.  Not the target this
+	 * daemon just lowered, which the guest has not yet replaced.
+	 */
+	if (d->btarget > d->target && d->btarget != d->dropped)
 		d->want = max64(d->want, d->btarget);
 	d->want = clamp64(d->want, d->lo, d->dmax);
+	/*
+	 * Within the hysteresis its target stands, unless the host is short
+	 * and another needs memory: then it gives what it has beyond its
+	 * goal.  One short of free memory gives nothing.
+	 */
+	d->spare = d->want;
+	if (d->has_free && d->free >= goal / 2)
+		d->spare = min64(d->want, clamp64(used + goal, d->lo, d->dmax));
 }
 
 /*
@@ -324,7 +345,7 @@ scan(time_t now, struct bd_pass *p, struct bd_dom ***managedp)
 			continue;
 		if (d->asked != 0)
 			p->busy = true;
-		assess(d);
+		assess(d, now);
 		managed[nm++] = d;
 	}
 	free(infos);
@@ -371,6 +392,10 @@ apply(struct bd_dom *d, uint64_t a, uint64_t room, time_t now)
 			d->asked_at = now;
 			d->best = dist64(d->tot, a);
 		}
+		if (a > d->target)
+			d->raised_at = now;
+		else
+			d->dropped = d->target;
 		d->asked = a;
 		d->target = a;
 	}
@@ -412,8 +437,9 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 	for (i = 0; i < n; i++) {
 		d = m[i];
 		sumtot += d->tot;
-		if (d->target > d->tot)
-			avail -= (int64_t)(d->target - d->tot);
+		/* What each may still take unasked, its slack included. */
+		if (d->target + BD_SLACK_KIB > d->tot)
+			avail -= (int64_t)(d->target + BD_SLACK_KIB - d->tot);
 		if (d->tot > d->lo + BD_SLACK_KIB)
 			p->freeable += d->tot - d->lo - BD_SLACK_KIB;
 	}
@@ -438,6 +464,16 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 	for (i = 0; i < n; i++) {
 		d = m[i];
 		t = d->t;
+		/*
+		 * Just raised: not lowered until its workload has taken
+		 * what it was given, whose figures are in flux until then.
+		 * The raise came out of free memory, so the reserve holds.
+		 * Short of free memory: it uses all it has, whatever its
+		 * figures (written one by one while it deflates) say.
+		 */
+		if (t < d->target && (now - d->raised_at < BD_CALM_S ||
+		    (d->has_free && d->free < bd_conf.goal / 2)))
+			t = d->target;
 		/* Not more growth than is free now: the rest next pass. */
 		if (t > d->target && (int64_t)raise > avail)
 			t = d->target + (avail <= 0 ? 0 : (uint64_t)((double)

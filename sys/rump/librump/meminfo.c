@@ -40,8 +40,9 @@
  *
  * A figure is a line of meminfo_fields: a function of the platform, or
  * a sysctl node that a driver creates (not published while the node
- * does not exist): the balloon's KiB and its count of deflations on
- * out of memory.
+ * does not exist): the balloon's KiB, its count of deflations on out
+ * of memory, and its min, the lowest target it takes, so that dom0
+ * never asks for less.
  */
 
 #include <sys/cdefs.h>
@@ -83,6 +84,7 @@ static const struct meminfo_field {
 	{ "meminfo_ballooned",	NULL,	"machdep.xen.balloon.stats.balloon" },
 	{ "meminfo_oom_deflations", NULL,
 	    "machdep.xen.balloon.stats.oom_deflations" },
+	{ "meminfo_min",	NULL,	"machdep.xen.balloon.min" },
 };
 
 /* The thread's own: what xenstore holds now. */

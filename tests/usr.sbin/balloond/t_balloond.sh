@@ -37,7 +37,7 @@ guest()
 {
 	local d
 	[ -x "$BINDIR/rumpxen" ] || atf_skip "no rumpxen guest built"
-	d=$(mkdom $1 memory=$2 maxmem=${3:-$2} type=pv \
+	d=$(mkdom $1 memory=$2 maxmem=${3:-$2} type=${GTYPE:-pv} \
 	    kernel="$BINDIR/rumpxen")
 	wait_for xenstore-read /local/domain/$d/data/meminfo_free ||
 	    atf_fail "guest $1 never published its free memory"
@@ -320,6 +320,189 @@ reserve_request_cleanup()
 	bd_stop
 }
 
+# hog DOM KIB: the guest's workload asks for KIB.
+hog()
+{
+	RUMP_SERVER=$XENSIM_DIR/domains/$1/sysctl rump.sysctl -w \
+	    debug.memhog=$2 >/dev/null
+}
+
+gsysctl()
+{
+	RUMP_SERVER=$XENSIM_DIR/domains/$1/sysctl rump.sysctl -n $2
+}
+
+# held DOM KIB: the workload holds all it asked for.
+held()
+{
+	[ "$(gsysctl $1 debug.memhog_held)" = "$2" ]
+}
+
+atf_test_case weights cleanup
+weights_head()
+{
+	atf_set "descr" "Two guests in the same need on a short host share" \
+	    "what is free in proportion to need times weight"
+}
+weights_body()
+{
+	xensim_start -m 768
+	GTYPE=pvh
+	g1=$(guest g1 128 512)
+	g2=$(guest g2 128 512)
+	atf_check xenstore-write /local/domain/$g2/memory/weight 768
+	# Each asks 400 MiB and is full before balloond looks: the same
+	# need, 512 MiB with a goal as large as the burst, for each.
+	hog $g1 409600
+	hog $g2 409600
+	full()
+	{
+		[ "$(xsread /local/domain/$1/data/meminfo_free)" -lt 16384 ]
+	}
+	wait_for full $g1 && wait_for full $g2 || atf_fail "not full"
+	# Each one's floor, what it uses and a quarter of the goal, first.
+	d=/local/domain/$g1/data
+	lo=$(($(xsread $d/meminfo_total) - $(xsread $d/meminfo_ballooned) -
+	    $(xsread $d/meminfo_free) + 102400))
+	bd_start -r 64M -g 400M -t 3600
+	shared()
+	{
+		[ $(($(target $g1) + $(target $g2))) -ge 614400 ]
+	}
+	wait_for shared ||
+	    atf_fail "targets $(target $g1) and $(target $g2): $(bdlog)"
+	# Weights 256 and 768, the same need: g2 given three times g1's
+	# above the floor.
+	up1=$(($(target $g1) - lo))
+	up2=$(($(target $g2) - lo))
+	[ $((up2 * 10)) -ge $((up1 * 25)) ] && [ $((up2 * 10)) -le $((up1 * 35)) ] ||
+	    atf_fail "given $up1 and $up2 KiB with weights 256 and 768: $(bdlog)"
+}
+weights_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case oom_room cleanup
+oom_room_head()
+{
+	atf_set "descr" "A guest that turns deflate on OOM on is given" \
+	    "max_pages room above its target, within its dynamic-max, and" \
+	    "its workload grows into it"
+}
+oom_room_body()
+{
+	xensim_start -m 1024
+	GTYPE=pvh
+	g1=$(guest g1 256 512)
+	bd_start -r 64M -t 3600
+	wait_for logged started || atf_fail "not started"
+	sleep 1
+	atf_check_equal "$(maxpages $g1)" 65792
+	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl atf_check -o ignore \
+	    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
+	room()
+	{
+		[ $(($(maxpages $g1) * 4 - $(target $g1))) -gt 65536 ]
+	}
+	wait_for room || atf_fail "max_pages $(maxpages $g1) pages," \
+	    "target $(target $g1) KiB: $(bdlog)"
+	[ "$(maxpages $g1)" -le 131328 ] ||
+	    atf_fail "max_pages $(maxpages $g1) past dynamic-max"
+	hog $g1 307200
+	wait_for held $g1 307200 ||
+	    atf_fail "held $(gsysctl $g1 debug.memhog_held) KiB: $(bdlog)"
+}
+oom_room_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case steady cleanup
+steady_head()
+{
+	atf_set "descr" "Two guests whose workloads grow and then hold steady" \
+	    "on a short host have their targets raised, never lowered on" \
+	    "the way, and left alone once settled"
+}
+steady_body()
+{
+	xensim_start -m 768
+	GTYPE=pvh
+	g1=$(guest g1 128 512)
+	g2=$(guest g2 128 512)
+	bd_start -r 64M -g 400M -t 3600
+	hog $g1 409600
+	hog $g2 409600
+	wait_for logged "domain $g2 (g2): target" || atf_fail "no move"
+	sleep 5
+	awk '/: target / && $(NF - 1) < $(NF - 3) { bad = 1 } END {
+	    exit bad }' balloond.log || atf_fail "lowered on the way: $(bdlog)"
+	n=$(grep -c ": target " balloond.log)
+	sleep 5
+	atf_check_equal "$(grep -c ": target " balloond.log)" "$n"
+}
+steady_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case guest_min cleanup
+guest_min_head()
+{
+	atf_set "descr" "A guest is never asked below the min it publishes" \
+	    "(data/meminfo_min), even when the reserve cannot be kept"
+}
+guest_min_body()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl atf_check -o ignore \
+	    rump.sysctl -w machdep.xen.balloon.min=204800
+	published()
+	{
+		[ "$(xsread /local/domain/$g1/data/meminfo_min)" = 204800 ]
+	}
+	wait_for published || atf_fail "min not published"
+	bd_start -r 700M -m 16M -t 2
+	wait_for target_is $g1 204800 ||
+	    atf_fail "g1 at $(target $g1), its min 204800: $(bdlog)"
+	sleep 3
+	atf_check_equal "$(target $g1)" 204800
+	logged "did not move" && atf_fail "asked below its min: $(bdlog)"
+	return 0
+}
+guest_min_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case spare_in_band cleanup
+spare_in_band_head()
+{
+	atf_set "descr" "On a short host a guest whose free memory is within" \
+	    "the hysteresis gives what it has beyond its goal to one in need"
+}
+spare_in_band_body()
+{
+	xensim_start -m 640
+	GTYPE=pvh
+	g1=$(guest g1 256)
+	g2=$(guest g2 128 512)
+	# g1 uses 160 MiB: 96 free, within half and twice the 64 MiB goal.
+	hog $g1 163840
+	wait_for held $g1 163840 || atf_fail "g1 holds no 160 MiB"
+	bd_start -r 64M -t 3600
+	hog $g2 307200
+	wait_for target_above $g2 337920 ||
+	    atf_fail "g2 at $(target $g2), g1 at $(target $g1): $(bdlog)"
+	[ "$(target $g1)" -lt 262144 ] || atf_fail "g1 gave nothing"
+}
+spare_in_band_cleanup()
+{
+	bd_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case reserve_kept
@@ -330,4 +513,9 @@ atf_init_test_cases()
 	atf_add_test_case malformed
 	atf_add_test_case sighup
 	atf_add_test_case reserve_request
+	atf_add_test_case weights
+	atf_add_test_case oom_room
+	atf_add_test_case steady
+	atf_add_test_case guest_min
+	atf_add_test_case spare_in_band
 }
