@@ -121,6 +121,8 @@ struct xensim_dominfo {
 	uint64_t		 pod_entries;	/* populate-on-demand entries */
 	uint64_t		 pod_cache;	/* frames for them, not placed */
 	int			 crashed;	/* kept after domain_crash */
+	uint64_t		 moved_ns;	/* CLOCK_MONOTONIC, last memory
+						   op that moved tot_pages */
 };
 
 struct xensim_hostinfo {

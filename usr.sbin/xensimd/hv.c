@@ -122,6 +122,7 @@ hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
 	di->pod_entries = d->d_pod_entries;
 	di->pod_cache = d->d_pod_count;
 	di->crashed = d->d_crashed;
+	di->moved_ns = d->d_moved_ns;
 }
 
 /*

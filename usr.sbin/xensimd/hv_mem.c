@@ -41,6 +41,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hv.h"
@@ -582,8 +583,9 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list,
     bool *preempted)
 {
 	struct hv_domain *d;
+	struct timespec ts;
 	domid_t target;
-	uint64_t end, cap;
+	uint64_t end, cap, tot;
 	int64_t rc;
 
 	if (m->nr_extents > (UINT_MAX >> HV_MEMOP_EXTENT_SHIFT))
@@ -620,6 +622,7 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list,
 		if (cap > end)
 			cap = end;
 	}
+	tot = d->d_tot_pages;
 	switch (m->cmd) {
 	case XENMEM_increase_reservation:
 		rc = (int64_t)increase_reservation(d, m, list, cap);
@@ -634,6 +637,11 @@ hv_memory_op(domid_t caller, bool priv, struct xw_memop *m, xen_pfn_t *list,
 	default:
 		return -ENOSYS;
 	}
+	/* When it moved, for dom0's clock (make bench's latency). */
+	if (d->d_tot_pages != tot &&
+	    clock_gettime(CLOCK_MONOTONIC, &ts) == 0)
+		d->d_moved_ns = (uint64_t)ts.tv_sec * 1000000000 +
+		    (uint64_t)ts.tv_nsec;
 	/* All it was let do, and more to come: the caller goes on. */
 	*preempted = (uint64_t)rc == cap && cap < end;
 	return rc;

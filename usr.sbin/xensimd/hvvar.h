@@ -117,6 +117,7 @@ struct hv_domain {
 	uint64_t		 d_ram_base;	/* in the guest */
 	pid_t			 d_ram_pid;	/* the process it is in */
 	uint64_t		 d_foreign;	/* accesses not its own */
+	uint64_t		 d_moved_ns;	/* last memory op moving tot */
 	uint64_t		*d_ones;	/* gfns answered with ones */
 	size_t			 d_nones, d_cones;
 	/* Populate-on-demand (hv_pod.c): PVH booted below maxmem. */

@@ -43,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atf-c.h>
@@ -182,6 +183,46 @@ ATF_TC_BODY(populate_full, tc)
 	    17 * 256);
 	ATF_CHECK_EQ(DEC(u, id, l, 64, 0), 64);
 	ATF_CHECK_EQ(tot(h, id), t0);
+	xensim_close(u);
+	xensim_close(h);
+}
+
+static uint64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	ATF_REQUIRE(clock_gettime(CLOCK_MONOTONIC, &ts) == 0);
+	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
+}
+
+XT_TC(moved_ns, "dominfo's moved_ns is when a memory op last moved "
+    "tot_pages, on dom0's CLOCK_MONOTONIC; a query or a call that "
+    "moves nothing leaves it")
+ATF_TC_BODY(moved_ns, tc)
+{
+	struct xensim *h, *u;
+	xen_pfn_t l[8];
+	domid_t id, self = DOMID_SELF;
+	uint64_t before, after, moved;
+
+	id = host_guest(256, XENSIM_PVH, &h);
+	u = domu(id);
+	gfns(l, 8, BASE);
+	before = mono_ns();
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 8, 0), 8);
+	after = mono_ns();
+	moved = info(h, id).moved_ns;
+	ATF_CHECK_MSG(moved >= before && moved <= after, "moved_ns %ju not "
+	    "within [%ju, %ju]", (uintmax_t)moved, (uintmax_t)before,
+	    (uintmax_t)after);
+	ATF_CHECK(xensim_memory_op(u, XENMEM_maximum_reservation, &self) > 0);
+	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 0, 0), 0);
+	ATF_CHECK_EQ(info(h, id).moved_ns, moved);
+	before = mono_ns();
+	ATF_CHECK_EQ(DEC(u, id, l, 8, 0), 8);
+	moved = info(h, id).moved_ns;
+	ATF_CHECK(moved >= before && moved <= mono_ns());
 	xensim_close(u);
 	xensim_close(h);
 }
@@ -1353,6 +1394,7 @@ ATF_TP_ADD_TCS(tp)
 
 	ATF_TP_ADD_TC(tp, create_limits);
 	ATF_TP_ADD_TC(tp, populate_full);
+	ATF_TP_ADD_TC(tp, moved_ns);
 	ATF_TP_ADD_TC(tp, partial_max);
 	ATF_TP_ADD_TC(tp, pvh_super_past_max);
 	ATF_TP_ADD_TC(tp, pv_super_past_max);

@@ -95,6 +95,7 @@ struct balloon_xenbus_softc {
 	uint64_t		sc_physmem;	/* RAM the balloon governs */
 	uint64_t		sc_target;	/* RAM wanted, pages */
 	uint64_t		sc_min_kb;	/* lowest target, KiB */
+	uint64_t		sc_max_pages;	/* Xen's max_pages, last read */
 	uint64_t		sc_tgen;	/* bumped per target */
 	uint64_t		sc_npages;	/* pages in the balloon */
 	uint64_t		sc_unplugged;	/* of them, not in uvm */

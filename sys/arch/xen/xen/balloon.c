@@ -237,6 +237,7 @@ balloon_init(struct balloon_xenbus_softc *sc, device_t self)
 
 	current = xenmem_get_reservation(XENMEM_current_reservation);
 	max = xenmem_get_reservation(XENMEM_maximum_reservation);
+	sc->sc_max_pages = max;
 	sc->sc_target = balloon_pod_target(sc, current);
 	sc->sc_slack = current > sc->sc_target ? current - sc->sc_target : 0;
 	sc->sc_min_kb = BALLOON_PAGES_TO_KB(BALLOON_FLOOR);
@@ -527,12 +528,18 @@ int
 balloon_try_target(struct balloon_xenbus_softc *sc, uint64_t kb,
     const char *what, const char *verdict)
 {
-	uint64_t max_kb;
+	uint64_t max, max_kb;
 	int error = 0;
 
-	max_kb = BALLOON_PAGES_TO_KB(
-	    xenmem_get_reservation(XENMEM_maximum_reservation));
 	mutex_enter(&sc->sc_lock);
+	if (kb > BALLOON_PAGES_TO_KB(sc->sc_max_pages)) {
+		/* Ask Xen only past the last answer: it may have risen. */
+		mutex_exit(&sc->sc_lock);
+		max = xenmem_get_reservation(XENMEM_maximum_reservation);
+		mutex_enter(&sc->sc_lock);
+		sc->sc_max_pages = max;
+	}
+	max_kb = BALLOON_PAGES_TO_KB(sc->sc_max_pages);
 	if (kb < sc->sc_min_kb) {
 		device_printf(sc->sc_dev, "%s %" PRIu64 " KiB below min %"
 		    PRIu64 " KiB, %s\n", what, kb, sc->sc_min_kb, verdict);
@@ -693,11 +700,11 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 				if (sc->sc_oom_busy)
 					continue;
 			}
-			if (sc->sc_state != BALLOON_STATE_STALLED)
-				sc->sc_state = BALLOON_STATE_IDLE;
-			/* Where it got to, for dom0, before sleeping. */
+			/* Where it got to, for dom0, before it is idle. */
 			if (balloon_publish(sc, ts))
 				continue;
+			if (sc->sc_state != BALLOON_STATE_STALLED)
+				sc->sc_state = BALLOON_STATE_IDLE;
 			if (!balloon_oom_watching(sc)) {
 				cv_wait(&sc->sc_cv, &sc->sc_lock);
 				continue;

@@ -217,6 +217,7 @@ balloon_oom_short(struct balloon_xenbus_softc *sc)
 		cur = xenmem_get_reservation(XENMEM_current_reservation);
 		max = xenmem_get_reservation(XENMEM_maximum_reservation);
 		mutex_enter(&sc->sc_lock);
+		sc->sc_max_pages = max;
 	}
 	sc->sc_oom_short = true;
 	if (cur >= max) {
