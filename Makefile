@@ -133,7 +133,7 @@ test check: deps deps-xen
 	@sh tools/kyua-run.sh -c $(TSANOBJ)/counts \
 	    -v test_suites.xenballoon.race_seconds=20 $(TSANOBJ) \
 	    --kyuafile=Kyuafile.san
-	@sh tools/kyua-run.sh -a $(SANOBJ)/counts -a $(TSANOBJ)/counts $(OBJ)
+	@sh tools/kyua-run.sh -x -a $(SANOBJ)/counts -a $(TSANOBJ)/counts $(OBJ)
 
 # Only the real-Xen scenarios (tests/sys/arch/xen/t_realxen).
 test-xen: deps deps-xen

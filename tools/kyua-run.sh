@@ -10,14 +10,18 @@
 #   -a FILE	add the counts kept in FILE to the summary; fail if that
 #		pass failed (given once per earlier pass)
 #   -v K=V	a kyua configuration variable (kyua -v K=V)
+#   -x		start the real-Xen run (tools/realxen/once.sh) now, in the
+#		background, so that its QEMU boot overlaps the rest of the
+#		suite; t_realxen's cases wait for its end
 #
 set -u
-keep= add= vars=
+keep= add= vars= xen=
 while :; do
 	case ${1:-} in
 	-c)	keep=$2; shift 2 ;;
 	-a)	add="$add $2"; shift 2 ;;
 	-v)	vars="$vars -v $2"; shift 2 ;;
+	-x)	xen=1; shift ;;
 	*)	break ;;
 	esac
 done
@@ -33,9 +37,19 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 export TSAN_OPTIONS="halt_on_error=1:suppressions=$top/tools/tsan.supp"
 rm -f "$obj/kyua.db"
 # The real-Xen run is made once per suite run, by its first test case.
-rm -f "$obj/realxen/console.log" "$obj/realxen/skip" "$obj/realxen/run.err"
+rm -f "$obj/realxen/console.log" "$obj/realxen/skip" "$obj/realxen/run.err" \
+    "$obj/realxen/run.err.new" "$obj/realxen/started"
+xenpid=
+if [ -n "$xen" ]; then
+	mkdir -p "$obj/realxen"
+	: >"$obj/realxen/started"
+	sh "$top/tools/realxen/once.sh" "$obj" >/dev/null 2>&1 &
+	xenpid=$!
+fi
 kyua $vars test --results-file="$obj/kyua.db" "$@" >"$obj/kyua.log" 2>&1
 rc=$?
+[ -z "$xenpid" ] || wait "$xenpid"
+rm -f "$obj/realxen/started"
 cat "$obj/kyua.log"
 if [ "$rc" != 0 ]; then
 	kyua report --results-file="$obj/kyua.db" --verbose \

@@ -28,8 +28,9 @@
 # kernel, ballooned by a real dom0's xl and xenstore tools under QEMU.
 # One boot (tools/realxen/run.sh) runs every scenario in dom0
 # (tools/realxen/scenarios.sh); each test case reads its scenario's
-# verdict from that boot's console.  The first case to run boots;
-# tools/kyua-run.sh removes that run's files before each suite run.
+# verdict from that boot's console.  tools/kyua-run.sh removes that
+# run's files before each suite run and, in make test, starts the boot
+# beside the rest of the suite; else the first case to run boots.
 
 OBJ=@OBJ@
 TOP=@TOP@
@@ -38,13 +39,14 @@ LOG=$OBJ/realxen/console.log
 # realxen CASE: pass, fail or skip as dom0 judged CASE.
 realxen()
 {
-	local rc verdict
-	# One attempt per suite run: run.err is its mark.
-	if [ ! -f "$OBJ/realxen/run.err" ]; then
-		mkdir -p "$OBJ/realxen"
-		sh "$TOP/tools/realxen/run.sh" "$OBJ" 2>"$OBJ/realxen/run.err"
-		rc=$?
-		[ $rc = 2 ] && cp "$OBJ/realxen/run.err" "$OBJ/realxen/skip"
+	local verdict
+	# One attempt per suite run: run.err is its end.
+	if [ -f "$OBJ/realxen/started" ]; then
+		while [ ! -f "$OBJ/realxen/run.err" ]; do
+			sleep 1
+		done
+	elif [ ! -f "$OBJ/realxen/run.err" ]; then
+		sh "$TOP/tools/realxen/once.sh" "$OBJ"
 	fi
 	[ -f "$OBJ/realxen/skip" ] &&
 	    atf_skip "no real Xen here: $(head -n 1 "$OBJ/realxen/skip")"
