@@ -123,6 +123,7 @@ struct xensim_dominfo {
 	int			 crashed;	/* kept after domain_crash */
 	uint64_t		 moved_ns;	/* CLOCK_MONOTONIC, last memory
 						   op that moved tot_pages */
+	uint64_t		 mmu_calls;	/* its mmu_update hypercalls */
 };
 
 struct xensim_hostinfo {

@@ -400,9 +400,9 @@ cmd_list(int argc, char **argv)
 	if (lflag) {
 		xs = connect_xs();
 		printf("%-24s %5s %-4s %10s %10s %10s %10s %8s %10s %10s "
-		    "%8s\n", "Name", "ID", "Type", "TotPages", "MaxPages",
+		    "%8s %8s\n", "Name", "ID", "Type", "TotPages", "MaxPages",
 		    "RAMPages", "StaticMax", "Pid", "DirtyGiven", "PoDCache",
-		    "Foreign");
+		    "Foreign", "MMUCalls");
 		for (i = 0; i < n; i++) {
 			if (list[i].ram_watched)
 				snprintf(foreign, sizeof(foreign), "%" PRIu64,
@@ -411,13 +411,14 @@ cmd_list(int argc, char **argv)
 				strcpy(foreign, "-");
 			printf("%-24s %5u %-4s %10" PRIu64 " %10" PRIu64
 			    " %10" PRIu64 " %10" PRIu64 " %8d %10" PRIu64
-			    " %10" PRIu64 " %8s\n",
+			    " %10" PRIu64 " %8s %8" PRIu64 "\n",
 			    list[i].name, list[i].domid,
 			    list[i].kind == XENSIM_PV ? "pv" : "pvh",
 			    list[i].tot_pages, list[i].max_pages,
 			    list[i].ram_allocated_pages,
 			    static_max_kib(xs, &list[i]) / 4, list[i].pid,
-			    list[i].dirty_given, list[i].pod_cache, foreign);
+			    list[i].dirty_given, list[i].pod_cache, foreign,
+			    list[i].mmu_calls);
 		}
 		xs_close(xs);
 		free(list);

@@ -123,6 +123,7 @@ hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
 	di->pod_cache = d->d_pod_count;
 	di->crashed = d->d_crashed;
 	di->moved_ns = d->d_moved_ns;
+	di->mmu_calls = d->d_mmu_calls;
 }
 
 /*

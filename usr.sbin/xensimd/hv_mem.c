@@ -682,6 +682,7 @@ hv_mmu_update(domid_t caller, const struct mmu_update *reqs,
 		return -ESRCH;
 	if (d->d_kind != XENSIM_PV)
 		return -ENOSYS;
+	d->d_mmu_calls++;
 	hv_ram_settle(d);
 	/* Frames placed at consecutive pfns are backed in one go. */
 	for (i = 0; i < count; i += n) {

@@ -118,6 +118,7 @@ struct hv_domain {
 	pid_t			 d_ram_pid;	/* the process it is in */
 	uint64_t		 d_foreign;	/* accesses not its own */
 	uint64_t		 d_moved_ns;	/* last memory op moving tot */
+	uint64_t		 d_mmu_calls;	/* mmu_update hypercalls */
 	uint64_t		*d_ones;	/* gfns answered with ones */
 	size_t			 d_nones, d_cones;
 	/* Populate-on-demand (hv_pod.c): PVH booted below maxmem. */

@@ -60,7 +60,7 @@ bool xen_feature_tables[XENFEAT_NR_SUBMAPS * 32];
  * these assert it.  The lock is the bench's own: two host threads may
  * share a virtual CPU here, one lwp at a time runs on a NetBSD CPU.
  */
-#define XPQUEUE_SIZE	512
+#define XPQUEUE_SIZE	2048
 static mmu_update_t xpq_queue_array[MAXCPUS][XPQUEUE_SIZE];
 static kmutex_t xpq_lock[MAXCPUS];	/* ci_xpq_idx, the CPU's queue */
 

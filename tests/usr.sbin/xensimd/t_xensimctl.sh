@@ -25,8 +25,8 @@ commands_body()
 	    -o match:"^Domain-0 +0 +0 +1 +r----- +0.0$" \
 	    -o match:"^a +1 +16 +1 +--p--- +0.0$" \
 	    -o match:"^b +2 +8 +1 +--p--- +0.0$" xensimctl list
-	atf_check -s exit:0 -o match:"^a +1 pvh +4113 +4352 +17 +8192 +0 +0 +4096 +-$" \
-	    -o match:"^b +2 pv +2048 +2304 +2048 +2048 +0 +0 +0 +-$" xensimctl list -l
+	atf_check -s exit:0 -o match:"^a +1 pvh +4113 +4352 +17 +8192 +0 +0 +4096 +- +0$" \
+	    -o match:"^b +2 pv +2048 +2304 +2048 +2048 +0 +0 +0 +- +0$" xensimctl list -l
 	atf_check -s exit:0 xensimctl shutdown a
 	atf_check -s exit:0 -o inline:"poweroff\n" \
 	    xenstore-read /local/domain/1/control/shutdown
@@ -170,12 +170,12 @@ static_max_body()
 	xensim_start -m 256
 	atf_check -s exit:0 -o inline:"1\n" \
 	    xensimctl create name=a memory=16 maxmem=32 type=pv
-	atf_check -s exit:0 -o match:"^a +1 pv +4096 +4352 +4096 +8192 +0 +0 +0 +-$" \
+	atf_check -s exit:0 -o match:"^a +1 pv +4096 +4352 +4096 +8192 +0 +0 +0 +- +0$" \
 	    xensimctl list -l
 	atf_check -s exit:0 -o ignore -e ignore balloonctl mem-max a 24
 	atf_check -s exit:0 -o inline:"24576\n" \
 	    xenstore-read /local/domain/1/memory/static-max
-	atf_check -s exit:0 -o match:"^a +1 pv +4096 +[0-9]+ +4096 +6144 +0 +0 +0 +-$" \
+	atf_check -s exit:0 -o match:"^a +1 pv +4096 +[0-9]+ +4096 +6144 +0 +0 +0 +- +0$" \
 	    xensimctl list -l
 }
 static_max_cleanup()

@@ -74,6 +74,12 @@
 /* Superpages per call of a deflation on OOM: the first come back early. */
 #define BALLOON_OOM_BATCH	8
 
+/*
+ * PV: whole runs placed per M2P batch, 2048 updates, what NetBSD's
+ * queue holds (x86_xpmap.c): one mmu_update for them.
+ */
+#define BALLOON_P2M_RUNS	4
+
 /* Free page reporting: runs per hypercall. */
 #define BALLOON_REPORT_BATCH	32
 

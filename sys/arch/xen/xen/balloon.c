@@ -1248,8 +1248,8 @@ static size_t
 balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
     int *errorp)
 {
-	struct vm_page *pg;
-	size_t done, i, j;
+	struct vm_page *pg, *runs[BALLOON_P2M_RUNS];
+	size_t done, i, j, k;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
 	if (sc->sc_pv) {
@@ -1274,19 +1274,28 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			    VM_PAGE_TO_PHYS(sc->sc_batch[i]) + ptoa(j)));
 	balloon_moved(sc, done * BALLOON_SUPER_PAGES, false);
 
-	for (i = 0; i < done; i++) {
+	for (i = 0; i < done; i += k) {
 		if (!sc->sc_pv) {
 			balloon_free_run(sc->sc_batch[i]);
+			k = 1;
 			continue;
 		}
-		/* A run held whole keeps its pages in machine order. */
-		if (sc->sc_nruns > 0) {
-			pg = balloon_pop(&sc->sc_runs);
+		/* Runs held whole keep their pages in machine order. */
+		for (k = 0; k < BALLOON_P2M_RUNS && i + k < done &&
+		    sc->sc_nruns > 0; k++) {
+			runs[k] = balloon_pop(&sc->sc_runs);
 			sc->sc_nruns--;
-			balloon_map_run(pg, sc->sc_frames[i]);
-			balloon_free_run(pg);
+		}
+		if (k > 0) {
+			balloon_p2m_begin();
+			for (j = 0; j < k; j++)
+				balloon_map_run(runs[j], sc->sc_frames[i + j]);
+			balloon_p2m_end();
+			for (j = 0; j < k; j++)
+				balloon_free_run(runs[j]);
 			continue;
 		}
+		k = 1;
 		balloon_p2m_begin();
 		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
 			pg = balloon_pop(&sc->sc_pages);
@@ -1305,17 +1314,18 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 	return done * BALLOON_SUPER_PAGES;
 }
 
-/* PV: a run's pages backed by the 512 machine frames from mfn on. */
+/*
+ * PV: a run's pages backed by the 512 machine frames from mfn on,
+ * between balloon_p2m_begin() and balloon_p2m_end().
+ */
 static void
 balloon_map_run(struct vm_page *run, xen_pfn_t mfn)
 {
 	paddr_t pa = VM_PAGE_TO_PHYS(run);
 	size_t j;
 
-	balloon_p2m_begin();
 	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
 		balloon_p2m_map(pa + ptoa(j), ptoa(mfn + j));
-	balloon_p2m_end();
 }
 
 /* A whole run from the top of the runs into the single pages. */
