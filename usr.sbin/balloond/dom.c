@@ -445,7 +445,14 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 	}
 	pool = (int64_t)(p->hostfree + sumtot) - (int64_t)bd_conf.reserve -
 	    (int64_t)held - (int64_t)(n * BD_SLACK_KIB);
-	if (!balance(m, n, pool)) {
+	/*
+	 * Floors that do not all fit (guests using more than the host has
+	 * beyond the reserve) leave guests short, not the host: nobody
+	 * grows into the reserve.  It is lost only when the host would
+	 * lack it even with every guest at its floor.
+	 */
+	(void)balance(m, n, pool);
+	if (p->freeable < bd_conf.reserve + held) {
 		if (!short_said)
 			log_info("cannot keep %" PRIu64 " KiB free: every guest "
 			    "is at its floor", bd_conf.reserve + held);

@@ -503,6 +503,40 @@ spare_in_band_cleanup()
 	bd_stop
 }
 
+atf_test_case short_not_reserve cleanup
+short_not_reserve_head()
+{
+	atf_set "descr" "Guests that need more than the host has beyond the" \
+	    "reserve are not a reserve that cannot be kept: the host keeps" \
+	    "it and balloond does not say otherwise"
+}
+short_not_reserve_body()
+{
+	xensim_start -m 768
+	GTYPE=pvh
+	g1=$(guest g1 128 512)
+	g2=$(guest g2 128 512)
+	bd_start -r 64M -g 400M -t 3600
+	# Each needs 500 MiB, its workload and a quarter of the goal, of
+	# the 700 MiB the host has beyond the reserve.
+	hog $g1 409600
+	hog $g2 409600
+	grown()
+	{
+		[ $(($(target $g1) + $(target $g2))) -ge 614400 ]
+	}
+	wait_for grown ||
+	    atf_fail "targets $(target $g1) and $(target $g2): $(bdlog)"
+	sleep 2
+	free_atleast 64 || atf_fail "host free $(hostfree) MiB: $(bdlog)"
+	logged "cannot keep" && atf_fail "a shortage said: $(bdlog)"
+	return 0
+}
+short_not_reserve_cleanup()
+{
+	bd_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case reserve_kept
@@ -518,4 +552,5 @@ atf_init_test_cases()
 	atf_add_test_case steady
 	atf_add_test_case guest_min
 	atf_add_test_case spare_in_band
+	atf_add_test_case short_not_reserve
 }
