@@ -2,7 +2,7 @@
 #
 # run.sh OBJ [SCENARIOS [FILE...]]: one real-Xen run.  Fetches the Debian
 # packages (cached in OBJ/realxen/pkgs), builds dom0's initramfs with the
-# guest kernel (OBJ/bin/pvhxen), balloonctl, FILE... and the scenarios
+# guest kernel (OBJ/bin/pvhxen), balloonctl, balloond, FILE... and the scenarios
 # (scenarios.sh unless named; dom0 runs it as /guest/scenarios.sh),
 # boots QEMU once and leaves the serial console in
 # OBJ/realxen/console.log (REALXEN_OUT/console.log when set).  Exit status: 0 when dom0
@@ -34,7 +34,8 @@ sh "$here/fetch.sh" "$pkgs" || {
 }
 cp "$scen" "$dir/scenarios.sh"
 sh "$here/initramfs.sh" "$pkgs" "$dir/dom0.gz" "$obj/bin/pvhxen" \
-    "$obj/bin/balloonctl" "$dir/scenarios.sh" "$@" || exit 1
+    "$obj/bin/balloonctl" "$obj/bin/balloond" "$dir/scenarios.sh" "$@" ||
+    exit 1
 start=$(date +%s)
 sh "$here/boot.sh" "$pkgs" "$dir/dom0.gz" "$dir/console.log.new"
 rc=$?

@@ -586,6 +586,72 @@ if xl_create gbig 256 3072; then
 fi
 end
 
+# --- balloond(8) in dom0 shares what Xen has among two guests of 128
+# MiB: with a reserve 64 MiB above what is free, it lowers both, then
+# gives the one whose workload bursts (gb) memory taken from the other
+# (ga), within their policies: ga never below its dynamic-min, gb never
+# above its dynamic-max.
+target_of()
+{
+	xenstore-read /local/domain/$1/memory/target
+}
+
+bd_settled()
+{
+	[ "$(xl info free_memory)" -ge "$1" ] &&
+	    [ "$(target_of "$2")" -lt 131072 ] &&
+	    [ "$(target_of "$3")" -lt 131072 ]
+}
+
+bd_granted()
+{
+	val_is "$1" debug.memhog_held "$2" && [ "$(target_of "$1")" -gt "$3" ]
+}
+
+begin balloond
+BD=
+if create ga 128 && A=$D && create gb 128; then
+	B=$D
+	con_mark "$B" 0
+	xenstore-write /local/domain/$A/memory/dynamic-min 65536 \
+	    /local/domain/$B/memory/dynamic-max 122880 ||
+	    fail "cannot write the policy nodes"
+	reserve=$(($(xl info free_memory) + 64))
+	/guest/balloond -f -r ${reserve}M -g 16M -m 32M -t 3600 2>/tmp/balloond.log &
+	BD=$!
+	wait_for 60 bd_settled "$reserve" "$A" "$B" ||
+	    fail "host free $(xl info free_memory) MiB, reserve $reserve;" \
+	    "targets $(target_of "$A") $(target_of "$B")"
+	a0=$(target_of "$A")
+	b0=$(target_of "$B")
+	gwrite "$B" debug.memhog 90112
+	wait_for 120 bd_granted "$B" 90112 "$b0" ||
+	    fail "gb holds $(gval "$B" debug.memhog_held) KiB, target" \
+	    "$(target_of "$B") (was $b0)"
+	wait_for 60 bd_settled "$reserve" "$A" "$B" ||
+	    fail "host free $(xl info free_memory) MiB after the burst," \
+	    "reserve $reserve"
+	a1=$(target_of "$A")
+	b1=$(target_of "$B")
+	[ "$a1" -lt "$a0" ] || fail "ga gave nothing: target $a0 -> $a1"
+	[ "$a1" -ge 65536 ] || fail "ga at $a1 KiB, below its dynamic-min"
+	[ "$b1" -le 122880 ] || fail "gb at $b1 KiB, above its dynamic-max"
+	pages=$(xen_pages "$B")
+	[ "${pages#* }" -le $(((120 + 1) * 256)) ] ||
+	    fail "gb's max_pages ${pages#* }, above its dynamic-max + 1 MiB"
+	grep -q "domain $B (gb): target" /tmp/balloond.log ||
+	    fail "no move of gb logged"
+	echo "XENINFO balloond: reserve $reserve MiB, Xen free" \
+	    "$(xl info free_memory) MiB; ga $a0 -> $a1 KiB, gb $b0 -> $b1" \
+	    "KiB, gb max_pages ${pages#* }, its workload failed" \
+	    "$(gval "$B" debug.memhog_failed) allocations on the way"
+fi
+[ -z "$BD" ] || kill "$BD"
+sed 's/^/XENCON balloond /' /tmp/balloond.log 2>/dev/null | tail -n 20
+xl destroy ga 2>/dev/null
+xl destroy gb 2>/dev/null
+end
+
 # --- the XENMEM conformance sequence (debug.xenmem_conform) in a guest
 # of its own, memory = maxmem = 128 as the bench guest it is compared
 # with (tools/realxen/conform.sh); then once in populate-on-demand mode.

@@ -111,6 +111,8 @@ realxen_case pod_grow \
     "memory=128 maxmem=256 (populate-on-demand): grows past its boot memory to 256 MiB, its workload uses it, and back"
 realxen_case host_short \
     "Xen runs out of memory mid-deflation: one back-off line, every page kept and accounted, the next target reached, Xen gets all back"
+realxen_case balloond \
+    "balloond in dom0 gives a guest whose workload bursts memory from another, within dynamic-min and dynamic-max"
 realxen_case conformance_pod \
     "the XENMEM sequence runs to its end in a populate-on-demand guest"
 
@@ -148,6 +150,7 @@ atf_init_test_cases()
 	atf_add_test_case free_page_reporting
 	atf_add_test_case pod_grow
 	atf_add_test_case host_short
+	atf_add_test_case balloond
 	atf_add_test_case conformance
 	atf_add_test_case conformance_pod
 }
