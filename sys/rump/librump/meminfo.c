@@ -41,8 +41,9 @@
  * A figure is a line of meminfo_fields: a function of the platform, or
  * a sysctl node that a driver creates (not published while the node
  * does not exist): the balloon's KiB, its count of deflations on out
- * of memory, and its min, the lowest target it takes, so that dom0
- * never asks for less.
+ * of memory, its min, the lowest target it takes, so that dom0 never
+ * asks for less, and the free memory it keeps (stats.keep), so that
+ * dom0 never asks a target that leaves less.
  */
 
 #include <sys/cdefs.h>
@@ -85,6 +86,7 @@ static const struct meminfo_field {
 	{ "meminfo_oom_deflations", NULL,
 	    "machdep.xen.balloon.stats.oom_deflations" },
 	{ "meminfo_min",	NULL,	"machdep.xen.balloon.min" },
+	{ "meminfo_keep",	NULL,	"machdep.xen.balloon.stats.keep" },
 };
 
 /* The thread's own: what xenstore holds now. */

@@ -43,6 +43,7 @@
 #define BALLOON_STAT_OOM_DEFLATIONS "oom_deflations" /* deflations on OOM */
 #define BALLOON_STAT_OOM_PAGES	"oom_pages"	/* pages they took back */
 #define BALLOON_STAT_OOM_MAXPAGES "oom_maxpages" /* ones max_pages cut short */
+#define BALLOON_STAT_KEEP	"keep"		/* KiB inflation leaves free */
 #define BALLOON_STAT_STATE	"state"		/* int: BALLOON_STATE_* */
 #define BALLOON_STAT_ERROR	"error"		/* int: errno of the last stall */
 #define BALLOON_STAT_DELAY	"delay"		/* int: retry delay now, ms */

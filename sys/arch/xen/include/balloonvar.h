@@ -66,11 +66,14 @@
  * Free memory kept beyond freetarg while the balloon holds pages it may
  * give back (deflate on OOM) or memory is reported: the time the
  * balloon thread needs to see a workload eat into it and bring memory
- * back before it is gone.
+ * back before it is gone.  A sixteenth of the RAM the balloon governs
+ * (balloon_cushion()), within these bounds: a small guest cannot spare
+ * 32 MiB, and its workloads are small.
  */
-#define BALLOON_CUSHION	(16 * BALLOON_SUPER_PAGES)
+#define BALLOON_CUSHION_MIN	(2 * BALLOON_SUPER_PAGES)
+#define BALLOON_CUSHION_MAX	(16 * BALLOON_SUPER_PAGES)
 /* Eaten into this deep, it is topped up: a workload is under way. */
-#define BALLOON_CUSHION_LOW	(BALLOON_CUSHION - BALLOON_SUPER_PAGES)
+#define BALLOON_CUSHION_LOW(sc)	(balloon_cushion(sc) - BALLOON_SUPER_PAGES)
 /* Superpages per call of a deflation on OOM: the first come back early. */
 #define BALLOON_OOM_BATCH	8
 
@@ -170,6 +173,8 @@ int	balloon_try_target(struct balloon_xenbus_softc *, uint64_t,
 	    const char *, const char *);
 void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 void	balloon_account(struct balloon_xenbus_softc *);
+uint64_t balloon_cushion(struct balloon_xenbus_softc *);
+uint64_t balloon_keep(struct balloon_xenbus_softc *);
 void	balloon_zero_run(struct vm_page *);
 void	balloon_free_run(struct vm_page *);
 

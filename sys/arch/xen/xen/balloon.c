@@ -451,6 +451,36 @@ balloon_account(struct balloon_xenbus_softc *sc)
 }
 
 /*
+ * The cushion, in pages: a sixteenth of the RAM the balloon governs, in
+ * whole superpages, from BALLOON_CUSHION_MIN to BALLOON_CUSHION_MAX.
+ */
+uint64_t
+balloon_cushion(struct balloon_xenbus_softc *sc)
+{
+	uint64_t c;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	c = rounddown(sc->sc_physmem / 16, BALLOON_SUPER_PAGES);
+	return MIN(MAX(c, BALLOON_CUSHION_MIN), BALLOON_CUSHION_MAX);
+}
+
+/*
+ * Free pages inflation leaves the guest: freetarg and the cushion with
+ * deflate_on_oom on (fewer would be deflated straight back), none
+ * otherwise.  Published as stats.keep for dom0, whose targets must
+ * leave it.
+ */
+uint64_t
+balloon_keep(struct balloon_xenbus_softc *sc)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	if (sc->sc_oom == 0)
+		return 0;
+	return (uint64_t)uvmexp.freetarg + balloon_cushion(sc);
+}
+
+/*
  * The target at attach, in pages: all of RAM, but for an auto-translated
  * domain created with memory below maxmem.  That one runs
  * populate-on-demand: its memory map shows maxmem, Xen backs only
@@ -939,24 +969,18 @@ balloon_refused(struct balloon_xenbus_softc *sc, const char *op)
 	sc->sc_order = 0;
 }
 
-/*
- * Of n pages, those inflation may take now: with deflate_on_oom, never
- * so many that free pages fall below freetarg and the cushion, or they
- * would be deflated straight back.
- */
+/* Of n pages, those inflation may take now: never into balloon_keep(). */
 static size_t
 balloon_spare(struct balloon_xenbus_softc *sc, size_t n)
 {
 	uint64_t freepg, keep;
-	int oom;
 
 	mutex_enter(&sc->sc_lock);
-	oom = sc->sc_oom;
+	keep = balloon_keep(sc);
 	mutex_exit(&sc->sc_lock);
-	if (oom == 0)
+	if (keep == 0)
 		return n;
 	freepg = (uint64_t)uvm_availmem(false);
-	keep = (uint64_t)uvmexp.freetarg + BALLOON_CUSHION;
 	if (freepg <= keep)
 		return 0;
 	return MIN(n, (size_t)(freepg - keep));

@@ -133,7 +133,7 @@ balloon_oom_check(struct balloon_xenbus_softc *sc)
 	if (sc->sc_oom_said && sc->sc_oom_short)
 		return;
 	freepg = (uint64_t)uvm_availmem(false);
-	if (freepg < (uint64_t)uvmexp.freetarg + BALLOON_CUSHION_LOW)
+	if (freepg < (uint64_t)uvmexp.freetarg + BALLOON_CUSHION_LOW(sc))
 		balloon_oom_start(sc, freepg);
 }
 
@@ -153,7 +153,7 @@ balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
 	int dt;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
-	want = 2 * (uint64_t)uvmexp.freetarg + BALLOON_CUSHION;
+	want = 2 * (uint64_t)uvmexp.freetarg + balloon_cushion(sc);
 	want = want > freepg ? want - freepg : BALLOON_SUPER_PAGES;
 	dt = MAX(getticks() - sc->sc_oom_ticks, 1);
 	if (sc->sc_oom_want != 0 && (uint64_t)dt * BALLOON_OOM_RATE_KB <

@@ -40,9 +40,9 @@
  *
  * As Linux's page reporting: memory is reported once it has stayed free
  * for BALLOON_REPORT_DELAY_MS, BALLOON_REPORT_BATCH runs per hypercall,
- * and uvm keeps BALLOON_CUSHION pages beyond its free target.  When
- * free pages fall below uvmexp.freetarg, the balloon's pool drain hook
- * takes a batch back (balloon_report_pressure); when the balloon
+ * and uvm keeps the cushion (balloon_cushion()) beyond its free target.
+ * When free pages fall below uvmexp.freetarg, the balloon's pool drain
+ * hook takes a batch back (balloon_report_pressure); when the balloon
  * inflates, it takes reported runs first: they are with Xen already.
  * The drain hook needs sc_rlock, so nothing under it allocates.
  */
@@ -77,7 +77,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 static void	balloon_report_free(struct balloon_xenbus_softc *);
 static void	balloon_report_thread(void *);
-static uint64_t	balloon_report_excess(void);
+static uint64_t	balloon_report_excess(struct balloon_xenbus_softc *);
 static void	balloon_report_runs(struct balloon_xenbus_softc *);
 static size_t	balloon_report_batch(struct balloon_xenbus_softc *, size_t);
 static size_t	balloon_report_return(struct balloon_xenbus_softc *, size_t);
@@ -168,12 +168,14 @@ balloon_report_suspend(struct balloon_xenbus_softc *sc, bool suspend)
 
 /* Free pages uvm can spare now: beyond its free target and our keep. */
 static uint64_t
-balloon_report_excess(void)
+balloon_report_excess(struct balloon_xenbus_softc *sc)
 {
 	uint64_t free, keep;
 
+	mutex_enter(&sc->sc_lock);
+	keep = (uint64_t)uvmexp.freetarg + balloon_cushion(sc);
+	mutex_exit(&sc->sc_lock);
 	free = (uint64_t)uvm_availmem(false);
-	keep = (uint64_t)uvmexp.freetarg + BALLOON_CUSHION;
 	return free > keep ? free - keep : 0;
 }
 
@@ -201,7 +203,7 @@ balloon_report_thread(void *cookie)
 		if (sc->sc_rdying || sc->sc_reporting == 0 ||
 		    sc->sc_rsuspended)
 			continue;
-		if (balloon_report_excess() < BALLOON_SUPER_PAGES) {
+		if (balloon_report_excess(sc) < BALLOON_SUPER_PAGES) {
 			quiet = 0;
 			continue;
 		}
@@ -228,7 +230,7 @@ balloon_report_runs(struct balloon_xenbus_softc *sc)
 	KASSERT(mutex_owned(&sc->sc_rlock));
 	TAILQ_INIT(&skipped);
 	for (;;) {
-		runs = balloon_report_excess() / BALLOON_SUPER_PAGES;
+		runs = balloon_report_excess(sc) / BALLOON_SUPER_PAGES;
 		for (got = 0; got < MIN(runs, BALLOON_REPORT_BATCH);) {
 			if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
 			    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl,
@@ -402,7 +404,7 @@ balloon_report_short(struct balloon_xenbus_softc *sc)
 
 	KASSERT(mutex_owned(&sc->sc_lock));
 	return sc->sc_nreported > 0 && (uint64_t)uvm_availmem(false) <
-	    (uint64_t)uvmexp.freetarg + BALLOON_CUSHION_LOW;
+	    (uint64_t)uvmexp.freetarg + BALLOON_CUSHION_LOW(sc);
 }
 
 /* Memory pressure: a batch of reported runs back to uvm; how many. */

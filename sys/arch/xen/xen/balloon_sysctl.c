@@ -72,6 +72,7 @@ static int	balloon_sysctl_max(SYSCTLFN_PROTO);
 static int	balloon_sysctl_retry(SYSCTLFN_PROTO);
 static int	balloon_sysctl_oom(SYSCTLFN_PROTO);
 static int	balloon_sysctl_stat(SYSCTLFN_PROTO);
+static int	balloon_sysctl_keep(SYSCTLFN_PROTO);
 
 #define BN(name, descr, type, flags, func)				\
 	{ name, descr, type, CTLFLAG_##flags, func, false, 0, false }
@@ -122,6 +123,9 @@ static const struct balloon_node balloon_nodes[] = {
 	    CTLTYPE_QUAD, sc_oom_pages, false),
 	BN_STAT(BALLOON_STAT_OOM_MAXPAGES, "Deflations on out of memory that "
 	    "max_pages stopped", CTLTYPE_QUAD, sc_oom_maxpages, false),
+	{ BALLOON_STAT_KEEP, "Free memory inflation leaves the guest "
+	    "(deflate_on_oom on), in KiB", CTLTYPE_QUAD, CTLFLAG_READONLY,
+	    balloon_sysctl_keep, true, 0, true },
 	BN_STAT(BALLOON_STAT_STATE, "Thread state: 0 idle, 1 inflating, "
 	    "2 deflating, 3 backoff, 4 stalled", CTLTYPE_INT, sc_state, false),
 	BN_STAT(BALLOON_STAT_ERROR, "errno of the last stall, or 0",
@@ -355,5 +359,20 @@ balloon_sysctl_stat(SYSCTLFN_ARGS)
 		node.sysctl_data = &q;
 	} else
 		node.sysctl_data = &i;
+	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}
+
+/* What inflation leaves free now (balloon_keep()), in KiB. */
+static int
+balloon_sysctl_keep(SYSCTLFN_ARGS)
+{
+	struct balloon_xenbus_softc *sc = balloon_sc;
+	struct sysctlnode node = *rnode;
+	u_quad_t q;
+
+	mutex_enter(&sc->sc_lock);
+	q = BALLOON_PAGES_TO_KB(balloon_keep(sc));
+	mutex_exit(&sc->sc_lock);
+	node.sysctl_data = &q;
 	return sysctl_lookup(SYSCTLFN_CALL(&node));
 }

@@ -65,7 +65,7 @@
 #define SMALL_KIB	126976		/* ballooned to 124 MiB */
 #define HOG_KIB		819200		/* the workload asks for 800 MiB */
 #define FREETARG_KIB	1364		/* uvm's freetarg, 341 pages */
-#define CUSHION_KIB	32768		/* balloon(4)'s deflate-on-OOM cushion */
+#define CUSHION_KIB	32768		/* balloon(4)'s cushion, 1 GiB and up */
 #define OOM_LINE	"pagedaemon: out of memory: "
 #define MAXPAGES_LINE	"balloon0: deflate on OOM: stopped at max_pages"
 
@@ -402,8 +402,11 @@ ATF_TC_BODY(oom_sysctl, tc)
 	/* uvm's total is uvm's: the balloon does not write it. */
 	ATF_CHECK(xs_data_num(d, "meminfo_total", 262144));
 
+	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_KEEP)), 0);
 	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 1), 0);
 	ATF_CHECK_EQ(xt_sysctl_int(OOM_NODE), 1);
+	/* A sixteenth of 256 MiB: a 16 MiB cushion. */
+	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_KEEP)), FREETARG_KIB + 16384);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_TOTAL)), 0);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_FREE)), 131072);
 	XT_WAIT_FOR(xs_data_is(d, BALLOON_XS_OOM, "1"));
@@ -415,6 +418,7 @@ ATF_TC_BODY(oom_sysctl, tc)
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_FREE)), 156 * 1024);
 
 	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 0), 0);
+	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_KEEP)), 0);
 	XT_WAIT_FOR(xs_data_is(d, BALLOON_XS_OOM, "0"));
 	mem_set(100);
 	ATF_CHECK_EQ(xt_dominfo(d).max_pages, 25600 + 256);
@@ -422,6 +426,31 @@ ATF_TC_BODY(oom_sysctl, tc)
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_FREE)), 0);
 	XT_WAIT_FOR(xs_data_num(d, BALLOON_XS_TARGET, 102400));
 	ATF_CHECK(xs_data_num(d, BALLOON_XS_TARGET, 102400));
+}
+
+XT_TC(oom_cushion,
+    "With deflate_on_oom, inflation leaves a 64 MiB guest freetarg and a "
+    "cushion of a sixteenth of its RAM, 4 MiB, not the 32 MiB a large "
+    "guest keeps, and publishes what it keeps for dom0")
+ATF_TC_BODY(oom_cushion, tc)
+{
+	const uint64_t keep = FREETARG_KIB + 4096;
+	domid_t d;
+
+	d = xt_balloon_guest("pvh", 64);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 1), 0);
+	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_KEEP)), keep);
+	XT_WAIT_FOR(xs_data_num(d, "meminfo_keep", keep));
+	ATF_CHECK(xs_data_num(d, "meminfo_keep", keep));
+	/* Asked below what it uses and keeps, it stops at the keep. */
+	mem_set(4);
+	XT_WAIT_FOR(xt_sysctl_int(STAT(BALLOON_STAT_STATE)) >=
+	    BALLOON_STATE_BACKOFF);
+	ATF_REQUIRE(xt_sysctl_int(STAT(BALLOON_STAT_STATE)) >=
+	    BALLOON_STATE_BACKOFF);
+	XT_WAIT_FOR(xs_data_num(d, "meminfo_free", keep));
+	ATF_CHECK(xs_data_num(d, "meminfo_free", keep));
+	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)), 0);
 }
 
 ATF_TP_ADD_TCS(tp)
@@ -432,5 +461,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, oom_off);
 	ATF_TP_ADD_TC(tp, oom_maxpages);
 	ATF_TP_ADD_TC(tp, oom_sysctl);
+	ATF_TP_ADD_TC(tp, oom_cushion);
 	return atf_no_error();
 }

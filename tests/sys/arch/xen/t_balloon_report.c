@@ -145,7 +145,7 @@ memhog_to(uint64_t kib)
 	 * The balloon's thread sees a workload eat into its cushion at the
 	 * next tick and takes reported runs back from then on, counted as
 	 * pages on their way, so the workload waits for them; what it asks
-	 * for before such a tick, past the 32 MiB cushion, may fail
+	 * for before such a tick, past the cushion, may fail
 	 * (balloon(4) BUGS): a few allocations a burst, never a stream.
 	 */
 	failed = xt_sysctl_quad("debug.memhog_failed") - failed0;
@@ -372,14 +372,17 @@ xs_free(domid_t d)
 	return kib;
 }
 
-/* uvm's freetarg (341 pages) and what the reporter keeps beyond it. */
+/*
+ * uvm's freetarg (341 pages) and what the reporter keeps beyond it: the
+ * cushion, a sixteenth of the guest's 256 MiB.
+ */
 #define FREETARG_KIB	1364
-#define KEEP_KIB	32768
+#define KEEP_KIB	16384
 #define RUN_KIB		2048
 
 XT_TC(report_keeps_freetarg,
     "Reporting leaves uvm its free target and the reporter's keep: once "
-    "it settles, free memory is never below freetarg + 32 MiB, whatever "
+    "it settles, free memory is never below freetarg + 16 MiB, whatever "
     "the free memory was off the 2 MiB grid (guards a reporter that "
     "forgets freetarg and reports the page daemon's reserve)")
 ATF_TC_BODY(report_keeps_freetarg, tc)
