@@ -68,9 +68,10 @@
  * balloon thread needs to see a workload eat into it and bring memory
  * back before it is gone.  A sixteenth of the RAM the balloon governs
  * (balloon_cushion()), within these bounds: a small guest cannot spare
- * 32 MiB, and its workloads are small.
+ * 32 MiB, and 8 MiB is about a tick of a workload that takes its memory
+ * at a few hundred MiB a second.
  */
-#define BALLOON_CUSHION_MIN	(2 * BALLOON_SUPER_PAGES)
+#define BALLOON_CUSHION_MIN	(4 * BALLOON_SUPER_PAGES)
 #define BALLOON_CUSHION_MAX	(16 * BALLOON_SUPER_PAGES)
 /* Eaten into this deep, it is topped up: a workload is under way. */
 #define BALLOON_CUSHION_LOW(sc)	(balloon_cushion(sc) - BALLOON_SUPER_PAGES)
