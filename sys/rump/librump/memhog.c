@@ -37,7 +37,8 @@
  * once more, as a fault does; if there is still none, it counts the
  * failure in debug.memhog_failed and tries again a little later.  It
  * never panics and holds nothing the rest of the guest waits for while
- * it waits.
+ * it waits.  It takes memory as fast as it can, or at debug.memhog_rate
+ * KiB a second when that is set: so much a tick.
  */
 
 #include <sys/cdefs.h>
@@ -70,6 +71,7 @@ static uint64_t memhog_target;		/* pages; protected by memhog_lock */
 static uint64_t memhog_held;		/* pages; protected by memhog_lock */
 static uint64_t memhog_failed;		/* protected by memhog_lock */
 static uint64_t memhog_dirty;		/* protected by memhog_lock */
+static uint64_t memhog_rate;		/* KiB/s, 0: no limit; memhog_lock */
 static struct sysctllog *memhog_log;
 
 static void	memhog_thread(void *);
@@ -77,6 +79,7 @@ static bool	memhog_wait_grow(void);
 static int	sysctl_debug_memhog(SYSCTLFN_PROTO);
 static int	sysctl_debug_memhog_held(SYSCTLFN_PROTO);
 static int	sysctl_debug_memhog_count(SYSCTLFN_PROTO);
+static int	sysctl_debug_memhog_rate(SYSCTLFN_PROTO);
 
 void
 rump_memhog_init(void)
@@ -114,6 +117,13 @@ rump_memhog_init(void)
 		    SYSCTL_DESCR("Pages uvm promised zeroed that held data"),
 		    sysctl_debug_memhog_count, 0, (void *)&memhog_dirty, 0,
 		    CTL_CREATE, CTL_EOL);
+	if (error == 0)
+		error = sysctl_createv(&memhog_log, 0, &rnode, NULL,
+		    CTLFLAG_PERMANENT | CTLFLAG_READWRITE, CTLTYPE_QUAD,
+		    "memhog_rate",
+		    SYSCTL_DESCR("KiB a second the memory workload takes at "
+		    "most, 0 for no limit"),
+		    sysctl_debug_memhog_rate, 0, NULL, 0, CTL_CREATE, CTL_EOL);
 	if (error != 0) {
 		printf("memhog: cannot create debug.memhog: error %d\n",
 		    error);
@@ -183,7 +193,8 @@ memhog_shrink(void)
 static void
 memhog_thread(void *arg)
 {
-	int i;
+	uint64_t spent = 0, budget;
+	int i, tick = 0;
 
 	mutex_enter(&memhog_lock);
 	for (;;) {
@@ -196,6 +207,17 @@ memhog_thread(void *arg)
 			memhog_shrink();
 		for (i = 0; i < MEMHOG_BATCH && memhog_held < memhog_target;
 		    i++) {
+			/* At most so much a tick, with a limit. */
+			if (memhog_rate != 0 && tick != getticks()) {
+				tick = getticks();
+				spent = 0;
+			}
+			budget = MAX(memhog_rate / KIB_PER_PAGE / hz, 1);
+			if (memhog_rate != 0 && spent >= budget) {
+				(void)cv_timedwait(&memhog_cv, &memhog_lock, 1);
+				break;
+			}
+			spent++;
 			if (!memhog_grow() && !memhog_wait_grow()) {
 				memhog_failed++;
 				(void)cv_timedwait(&memhog_cv, &memhog_lock,
@@ -260,4 +282,28 @@ sysctl_debug_memhog_count(SYSCTLFN_ARGS)
 	mutex_exit(&memhog_lock);
 	node.sysctl_data = &n;
 	return sysctl_lookup(SYSCTLFN_CALL(&node));
+}
+
+static int
+sysctl_debug_memhog_rate(SYSCTLFN_ARGS)
+{
+	struct sysctlnode node;
+	u_quad_t kib;
+	int error;
+
+	node = *rnode;
+	mutex_enter(&memhog_lock);
+	kib = memhog_rate;
+	mutex_exit(&memhog_lock);
+	node.sysctl_data = &kib;
+	error = sysctl_lookup(SYSCTLFN_CALL(&node));
+	if (error != 0 || newp == NULL)
+		return error;
+	if (kib > MEMHOG_MAX_KIB)
+		return EINVAL;
+	mutex_enter(&memhog_lock);
+	memhog_rate = kib;
+	cv_broadcast(&memhog_cv);
+	mutex_exit(&memhog_lock);
+	return 0;
 }

@@ -130,6 +130,29 @@ ATF_TC_BODY(memhog_held, tc)
 	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 0);
 }
 
+XT_TC(memhog_rate,
+    "debug.memhog_rate limits the KiB a second the workload takes: asked "
+    "for 64 MiB at 1 MiB a second, it does not hold them all at once, "
+    "and with the limit lifted it does")
+ATF_TC_BODY(memhog_rate, tc)
+{
+	uint64_t held;
+
+	(void)guest("pvh", 128);
+	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_rate"), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog_rate", 1024), 0);
+	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_rate"), 1024);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 65536), 0);
+	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") > 0);
+	/* 64 s at that rate: nowhere near all of it now. */
+	held = xt_sysctl_quad("debug.memhog_held");
+	ATF_CHECK_MSG(held > 0 && held < 65536, "held %" PRIu64 " KiB", held);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog_rate", 0), 0);
+	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 65536);
+	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 65536);
+	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_failed"), 0);
+}
+
 XT_TC(memhog_refused,
     "debug.memhog refuses an absurd size and a wrong length, changing "
     "nothing; memhog_held and memhog_failed are read-only")
@@ -199,6 +222,7 @@ ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, memhog_held);
+	ATF_TP_ADD_TC(tp, memhog_rate);
 	ATF_TP_ADD_TC(tp, memhog_refused);
 	ATF_TP_ADD_TC(tp, memhog_oom);
 	return atf_no_error();

@@ -67,7 +67,7 @@ read_body()
 	    rump.sysctl -e debug.memhog
 	atf_check -s exit:0 \
 	    -o inline:"debug.memhog = 0\ndebug.memhog_held = 0\n\
-debug.memhog_failed = 0\ndebug.memhog_dirty = 0\n\
+debug.memhog_failed = 0\ndebug.memhog_dirty = 0\ndebug.memhog_rate = 0\n\
 debug.meminfo_period_ms = 250\ndebug.xenmem_conform = 0\ndebug.touch_given = 0\n\
 debug.selftest.migrate = 0\ndebug.selftest.xpq_unpinned = 0\n\
 debug.selftest.pool_busy = 0\ndebug.selftest.pool_waitok = 0\n\
