@@ -112,6 +112,7 @@ static void	balloon_after_step(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *, bool, size_t, size_t, int);
 static void	balloon_backoff(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *, bool, int);
+static int	balloon_sleep(struct balloon_xenbus_softc *, int);
 static bool	balloon_publish(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *);
 static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
@@ -761,8 +762,8 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 		 * Nothing tells us the host has memory again: try once
 		 * more after a long wait, staying stalled.
 		 */
-		if (cv_timedwait(&sc->sc_cv, &sc->sc_lock,
-		    mstohz(sc->sc_retry_s * 1000)) != EWOULDBLOCK ||
+		if (balloon_sleep(sc, mstohz(sc->sc_retry_s * 1000)) !=
+		    EWOULDBLOCK ||
 		    sc->sc_dying || sc->sc_tgen != ts->ts_tgen)
 			continue;
 		sc->sc_retries++;
@@ -867,9 +868,38 @@ balloon_backoff(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts,
 	sc->sc_delay_ms = sc->sc_delay_ms == 0 ? BALLOON_BACKOFF_MS :
 	    MIN(sc->sc_delay_ms * 2, BALLOON_BACKOFF_MAX_MS);
 	sc->sc_state = BALLOON_STATE_BACKOFF;
-	(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, mstohz(sc->sc_delay_ms));
+	(void)balloon_sleep(sc, mstohz(sc->sc_delay_ms));
 	if (!sc->sc_dying && sc->sc_tgen == ts->ts_tgen)
 		sc->sc_retries++;
+}
+
+/*
+ * Sleep for up to ticks, or until woken: EWOULDBLOCK if the time ran
+ * out.  With deflate on OOM armed, free memory is looked at every tick
+ * meanwhile, as when idle: a balloon that backs off or stalls (its
+ * inflation stopped by the memory it keeps free, say) still deflates
+ * for a workload that then grows, and returns on the new target.
+ */
+static int
+balloon_sleep(struct balloon_xenbus_softc *sc, int ticks)
+{
+	uint64_t tgen = sc->sc_tgen;
+	int start = getticks(), left, error;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	for (;;) {
+		left = MAX(ticks, 1) - (getticks() - start);
+		if (left <= 0)
+			return EWOULDBLOCK;
+		if (!balloon_oom_watching(sc))
+			return cv_timedwait(&sc->sc_cv, &sc->sc_lock, left);
+		error = cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
+		if (error != EWOULDBLOCK)
+			return error;
+		balloon_oom_check(sc);
+		if (sc->sc_tgen != tgen)
+			return 0;
+	}
 }
 
 /*

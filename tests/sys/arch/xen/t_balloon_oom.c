@@ -453,6 +453,31 @@ ATF_TC_BODY(oom_cushion, tc)
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)), 0);
 }
 
+XT_TC(oom_backoff,
+    "A balloon that backs off or stalls, its inflation stopped by the "
+    "memory it keeps free, still deflates on OOM for a workload that "
+    "then grows: the workload gets all it asks, no allocation fails")
+ATF_TC_BODY(oom_backoff, tc)
+{
+	domid_t d;
+
+	d = xt_balloon_guest("pvh", 64);
+	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 1), 0);
+	mem_set(4);
+	XT_WAIT_FOR(xt_sysctl_int(STAT(BALLOON_STAT_STATE)) >=
+	    BALLOON_STATE_BACKOFF);
+	ATF_REQUIRE(xt_sysctl_int(STAT(BALLOON_STAT_STATE)) >=
+	    BALLOON_STATE_BACKOFF);
+	/* 64 MiB a second: its cushion lasts several ticks. */
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog_rate", 65536), 0);
+	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 24576), 0);
+	XT_WAIT_FOR(get("debug.memhog_held") == 24576);
+	ATF_CHECK_EQ(get("debug.memhog_held"), 24576);
+	ATF_CHECK_EQ(get("debug.memhog_failed"), 0);
+	ATF_CHECK(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)) >= 1);
+	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 0);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -462,5 +487,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, oom_maxpages);
 	ATF_TP_ADD_TC(tp, oom_sysctl);
 	ATF_TP_ADD_TC(tp, oom_cushion);
+	ATF_TP_ADD_TC(tp, oom_backoff);
 	return atf_no_error();
 }
