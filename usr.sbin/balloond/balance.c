@@ -31,11 +31,12 @@
  * each needs and what the host has, in three steps:
  *
  * 1. If the pool holds every guest at the larger of its target and its
- *    need, that is what each gets: nobody is lowered.
+ *    need, that is what each gets: nobody is lowered, but a guest that
+ *    deflates on OOM is held at its need.
  * 2. Otherwise guests with memory to spare are lowered toward their
- *    need first (each in proportion to its spare, what it has beyond
- *    what it uses and the goal), and what that frees
- *    goes to the guests in need, in proportion to need times weight.
+ *    need (what they use and the goal), those with the most to spare
+ *    first, and what that frees goes to the guests in need, in
+ *    proportion to need times weight.
  * 3. If even that does not fit, nobody grows, and every guest is lowered
  *    toward its floor (dynamic-min, or what it uses plus a quarter of
  *    the goal) in proportion to what it has above it, over its weight.
@@ -109,25 +110,51 @@ fill(size_t n, uint64_t amount, const uint64_t *cap, const double *share,
 }
 
 /*
+ * What a guest holds when the host has room for every need: its need,
+ * if it deflates on OOM (what it has beyond goes back to the host, where
+ * every such guest can take it at once), else the larger of its target
+ * and its need (nobody is lowered).
+ */
+static uint64_t
+up(const struct bd_dom *d)
+{
+
+	return d->oom ? d->want : max64(d->cur, d->want);
+}
+
+/* For qsort: the smaller cap first. */
+static const uint64_t *cmp_cap;
+
+static int
+cmp_small(const void *a, const void *b)
+{
+	uint64_t x = cmp_cap[*(const size_t *)a];
+	uint64_t y = cmp_cap[*(const size_t *)b];
+
+	return x < y ? -1 : x > y;
+}
+
+/*
  * Sets each domain's t.  False if the pool cannot hold every guest even
  * at its floor (the reserve cannot be kept): then every t is its lo.
  */
 bool
 balance(struct bd_dom **doms, size_t n, int64_t pool)
 {
-	uint64_t *cap, *out, sum_up, sum_base, base, left;
+	uint64_t *cap, *out, sum_up, sum_base, base, left, g;
 	double *share;
 	struct bd_dom *d;
-	size_t i;
+	size_t i, *order;
 	bool fits = true;
 
 	if ((cap = calloc(n + 1, sizeof(*cap))) == NULL ||
 	    (out = calloc(n + 1, sizeof(*out))) == NULL ||
-	    (share = calloc(n + 1, sizeof(*share))) == NULL)
+	    (share = calloc(n + 1, sizeof(*share))) == NULL ||
+	    (order = calloc(n + 1, sizeof(*order))) == NULL)
 		err(1, "calloc");
 	sum_up = sum_base = 0;
 	for (i = 0; i < n; i++) {
-		sum_up += max64(doms[i]->cur, doms[i]->want);
+		sum_up += up(doms[i]);
 		sum_base += min64(doms[i]->cur, doms[i]->spare);
 	}
 
@@ -135,7 +162,7 @@ balance(struct bd_dom **doms, size_t n, int64_t pool)
 	if (pool >= 0 && sum_up <= (uint64_t)pool + n * BD_STEP_KIB) {
 		/* 1: room for every need. */
 		for (i = 0; i < n; i++)
-			doms[i]->t = max64(doms[i]->cur, doms[i]->want);
+			doms[i]->t = up(doms[i]);
 	} else if (pool >= 0 && sum_base <= (uint64_t)pool) {
 		/* 2: the needy first, by need and weight ... */
 		left = (uint64_t)pool - sum_base;
@@ -145,13 +172,27 @@ balance(struct bd_dom **doms, size_t n, int64_t pool)
 			share[i] = (double)cap[i] * d->weight;
 		}
 		left -= fill(n, left, cap, share, out);
-		/* ... then what is left back to those who gave it. */
+		/*
+		 * ... then what is left back to those who gave it, those
+		 * with the least to give first: the cut falls on the few
+		 * with the most to spare, in fewer, larger moves.
+		 */
 		for (i = 0; i < n; i++) {
 			d = doms[i];
-			cap[i] = d->cur > d->spare ? d->cur - d->spare : 0;
-			share[i] = (double)cap[i];
+			base = min64(d->cur, d->spare) + out[i];
+			if (d->oom)
+				cap[i] = d->want > base ? d->want - base : 0;
+			else
+				cap[i] = d->cur > d->spare ? d->cur - d->spare : 0;
+			order[i] = i;
 		}
-		(void)fill(n, left, cap, share, out);
+		cmp_cap = cap;
+		qsort(order, n, sizeof(*order), cmp_small);
+		for (i = 0; i < n && left > 0; i++) {
+			g = min64(cap[order[i]], left);
+			out[order[i]] += g;
+			left -= g;
+		}
 		for (i = 0; i < n; i++)
 			doms[i]->t = min64(doms[i]->cur, doms[i]->spare) +
 			    out[i];
@@ -179,5 +220,6 @@ balance(struct bd_dom **doms, size_t n, int64_t pool)
 	free(cap);
 	free(out);
 	free(share);
+	free(order);
 	return fits;
 }

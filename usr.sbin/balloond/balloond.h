@@ -57,6 +57,12 @@
  * then would make targets bounce before they settle.
  */
 #define BD_CALM_S	3
+/*
+ * One that deflates on OOM took what it was given itself, for a
+ * workload already taking it, and takes it back at once if lowered too
+ * soon: a second.
+ */
+#define BD_CALM_OOM_S	1
 
 /* Policy nodes under /local/domain/N/memory, dom0's (balloond(8)). */
 #define BD_NODE_DMIN	"dynamic-min"
@@ -91,6 +97,7 @@ struct bd_dom {
 	bool		oom;		/* data/balloon-deflate-on-oom = 1 */
 	uint64_t	btarget;	/* data/balloon-target, 0 if none */
 	uint64_t	gmin;		/* data/meminfo_min, 0 if none */
+	uint64_t	keep;		/* data/meminfo_keep, 0 if none */
 
 	/* The last policy accepted. */
 	bool		policy_ok;
@@ -99,6 +106,7 @@ struct bd_dom {
 	char		refused[128];	/* last refusal, said once */
 
 	/* What balance() works with and decides, KiB. */
+	bool		short_free;	/* below half the goal beyond keep */
 	uint64_t	lo;		/* the floor: dmin, or what it uses */
 	uint64_t	want;		/* its need, within [lo, dmax] */
 	uint64_t	spare;		/* lowest it goes when the host is short */

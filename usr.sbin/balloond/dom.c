@@ -209,7 +209,17 @@ read_dom(struct bd_dom *d, const struct hv_dominfo *hi)
 		d->btarget = 0;
 	if (!guestnum(d, "data/meminfo_min", &d->gmin))
 		d->gmin = 0;
+	if (!guestnum(d, "data/meminfo_keep", &d->keep))
+		d->keep = 0;
 	return d->policy_ok;
+}
+
+/* Just given memory: not lowered yet. */
+static bool
+calm(const struct bd_dom *d, time_t now)
+{
+
+	return now - d->raised_at < (d->oom ? BD_CALM_OOM_S : BD_CALM_S);
 }
 
 /*
@@ -220,8 +230,16 @@ read_dom(struct bd_dom *d, const struct hv_dominfo *hi)
 static void
 assess(struct bd_dom *d, time_t now)
 {
-	uint64_t used = d->used, goal = bd_conf.goal;
+	uint64_t used = d->used, goal = bd_conf.goal, beyond;
 
+	/*
+	 * What its balloon keeps free (deflate on OOM) counts as used: the
+	 * goal is room beyond it, and no target leaves less (the guest
+	 * would stop short of it, or deflate straight back).
+	 */
+	used += d->keep;
+	beyond = d->free > d->keep ? d->free - d->keep : 0;
+	d->short_free = d->has_free && beyond < goal / 2;
 	/* The guest refuses a target below its own min: never ask one. */
 	d->lo = max64(d->dmin, d->gmin);
 	if (d->has_free)
@@ -234,10 +252,10 @@ assess(struct bd_dom *d, time_t now)
 	 * given memory is not found to have too much until its workload
 	 * has taken it.
 	 */
-	if (d->has_free && d->free < goal / 2)
+	if (d->short_free)
 		d->want = max64(d->cur, used + goal);
-	else if (d->has_free && d->free > goal * 2 &&
-	    now - d->raised_at >= BD_CALM_S)
+	else if (d->has_free && beyond > goal * 2 &&
+	    !calm(d, now))
 		d->want = used + goal;
 	/*
 	 * A deflation on OOM reached this: keep it.  Not the target this
@@ -252,7 +270,7 @@ assess(struct bd_dom *d, time_t now)
 	 * goal.  One short of free memory gives nothing.
 	 */
 	d->spare = d->want;
-	if (d->has_free && d->free >= goal / 2)
+	if (d->has_free && !d->short_free)
 		d->spare = min64(d->want, clamp64(used + goal, d->lo, d->dmax));
 }
 
@@ -409,14 +427,16 @@ apply(struct bd_dom *d, uint64_t a, uint64_t room, time_t now)
  * One pass: every domain read, balanced and written.  Growth is held to
  * what the host has free now above the reserve and the reservations, so
  * that host free memory never dips below them while others shrink; a
- * guest that deflates on OOM gets a share of what is left as room above
- * its target (within its dynamic-max) to deflate into.
+ * guest that deflates on OOM gets all that is left as room above its
+ * target (within its dynamic-max) to deflate into: a burst comes at
+ * once in one guest or another, not in all, and a share would stop
+ * each at max_pages long before the host is short.
  */
 void
 dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 {
 	struct bd_dom **m, *d;
-	uint64_t total, sumtot, raise, t, noom;
+	uint64_t total, sumtot, raise, t;
 	int64_t pool, avail, left;
 	size_t i, n;
 
@@ -430,7 +450,7 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 		free(m);
 		return;
 	}
-	sumtot = raise = noom = 0;
+	sumtot = raise = 0;
 	avail = (int64_t)p->hostfree - (int64_t)bd_conf.reserve -
 	    (int64_t)held;
 	p->freeable = p->hostfree;
@@ -464,8 +484,6 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 		d = m[i];
 		if (d->t > d->target)
 			raise += d->t - d->target;
-		if (d->oom)
-			noom++;
 	}
 	left = avail - (int64_t)raise;
 	for (i = 0; i < n; i++) {
@@ -478,15 +496,14 @@ dom_pass(time_t now, uint64_t held, struct bd_pass *p)
 		 * Short of free memory: it uses all it has, whatever its
 		 * figures (written one by one while it deflates) say.
 		 */
-		if (t < d->target && (now - d->raised_at < BD_CALM_S ||
-		    (d->has_free && d->free < bd_conf.goal / 2)))
+		if (t < d->target && (calm(d, now) || d->short_free))
 			t = d->target;
 		/* Not more growth than is free now: the rest next pass. */
 		if (t > d->target && (int64_t)raise > avail)
 			t = d->target + (avail <= 0 ? 0 : (uint64_t)((double)
 			    (t - d->target) * (double)avail / (double)raise));
 		apply(d, t, d->oom && left > 0 ? min64(d->dmax - min64(t,
-		    d->dmax), (uint64_t)left / noom) : 0, now);
+		    d->dmax), (uint64_t)left) : 0, now);
 		if (d->asked != 0)
 			p->busy = true;
 	}

@@ -54,6 +54,11 @@ target_is()
 	[ "$(target $1)" = "$2" ]
 }
 
+target_below()
+{
+	[ "$(target $1)" -lt "$2" ]
+}
+
 target_above()
 {
 	[ "$(target $1)" -gt "$2" ]
@@ -537,6 +542,101 @@ short_not_reserve_cleanup()
 	bd_stop
 }
 
+atf_test_case oom_keep cleanup
+oom_keep_head()
+{
+	atf_set "descr" "A guest that deflates on OOM is held at its need," \
+	    "what it uses and the goal beyond what its balloon keeps free" \
+	    "(data/meminfo_keep): lowered to it, which it reaches, never" \
+	    "below"
+}
+oom_keep_body()
+{
+	xensim_start -m 512
+	GTYPE=pvh
+	g1=$(guest g1 64)
+	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl atf_check -o ignore \
+	    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
+	d=/local/domain/$g1/data
+	wait_for xenstore-read $d/meminfo_keep || atf_fail "no meminfo_keep"
+	keep=$(xsread $d/meminfo_keep)
+	bd_start -r 64M -g 1M -m 4M -t 3
+	wait_for target_below $g1 32768 ||
+	    atf_fail "not lowered: $(target $g1): $(bdlog)"
+	reached()
+	{
+		[ $(($(xensimctl list -l | awk -v d="$g1" \
+		    'NR > 1 && $2 == d { print $4 }') * 4)) -le \
+		    $(($(target $g1) + 1024)) ]
+	}
+	wait_for reached || atf_fail "target $(target $g1) not reached"
+	sleep 4
+	logged "did not move" && atf_fail "asked below its keep: $(bdlog)"
+	[ "$(target $g1)" -ge "$keep" ] ||
+	    atf_fail "target $(target $g1) below its keep $keep"
+	return 0
+}
+oom_keep_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case spare_first cleanup
+spare_first_head()
+{
+	atf_set "descr" "On a short host memory for a guest in need comes" \
+	    "from the guest with the most to spare first: one with less," \
+	    "not needed, is left where it is"
+}
+spare_first_body()
+{
+	xensim_start -m 896
+	g1=$(guest g1 384)
+	g2=$(guest g2 192)
+	GTYPE=pvh
+	g3=$(guest g3 128 512)
+	bd_start -r 64M -t 3600
+	hog $g3 307200
+	wait_for target_above $g3 327680 ||
+	    atf_fail "g3 at $(target $g3): $(bdlog)"
+	[ "$(target $g1)" -lt 393216 ] || atf_fail "g1 gave nothing: $(bdlog)"
+	atf_check_equal "$(target $g2)" 196608
+}
+spare_first_cleanup()
+{
+	bd_stop
+}
+
+atf_test_case oom_room_shared cleanup
+oom_room_shared_head()
+{
+	atf_set "descr" "Two guests that deflate on OOM each get all the" \
+	    "host has free above the reserve as max_pages room, not half"
+}
+oom_room_shared_body()
+{
+	xensim_start -m 640
+	GTYPE=pvh
+	g1=$(guest g1 128 512)
+	g2=$(guest g2 128 512)
+	for d in $g1 $g2; do
+		RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl atf_check -o ignore \
+		    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
+	done
+	bd_start -r 64M -t 3600
+	room()
+	{
+		[ $(($(maxpages $1) * 4 - $(target $1))) -gt 262144 ]
+	}
+	wait_for room $g1 && wait_for room $g2 ||
+	    atf_fail "max_pages $(maxpages $g1) $(maxpages $g2), targets" \
+	    "$(target $g1) $(target $g2): $(bdlog)"
+}
+oom_room_shared_cleanup()
+{
+	bd_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case reserve_kept
@@ -553,4 +653,7 @@ atf_init_test_cases()
 	atf_add_test_case guest_min
 	atf_add_test_case spare_in_band
 	atf_add_test_case short_not_reserve
+	atf_add_test_case oom_keep
+	atf_add_test_case spare_first
+	atf_add_test_case oom_room_shared
 }
