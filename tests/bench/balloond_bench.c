@@ -27,12 +27,19 @@
  */
 
 /*
- * balloond_bench BINDIR OUTDIR [static reporting balloond]: NGUEST
+ * balloond_bench BINDIR OUTDIR [static reporting balloond fast]: NGUEST
  * rumpxen guests of GUEST_MAX MiB on a host of half their sum, each with a bursty workload (debug.memhog:
  * idle, a burst, idle, at times drawn from the same seed in every run),
  * three ways: static sizes (nothing on the host moves memory), free page
- * reporting in every guest, and balloond(8).  The guests do not deflate
- * on OOM: its 32 MiB cushion is half a guest this size.
+ * reporting in every guest, and balloond(8) with deflate on OOM in every
+ * guest (a guest short of memory takes it from the host at once, within
+ * the max_pages room balloond gives it, and balloond rebalances).  Each
+ * guest draws from a seed of its own: the same bursts in every run, at
+ * independent times.  The workload takes its memory at RATE_MIB a second
+ * (debug.memhog_rate), a fast program's page faults; the last run
+ * (fast) is balloond again with workloads that take it as fast as the
+ * guest can give it, several times what a small guest's cushion covers
+ * in a tick of its balloon thread.
  *
  * Figures per run: the workload's failed allocations, host free memory
  * against balloond's reserve (its minimum, the time below it), from the
@@ -70,11 +77,11 @@
 #define GUEST_MAX	64		/* MiB, static-max */
 #define HOST_MIB	(NGUEST * GUEST_MAX / 2)	/* two to one */
 #define RESERVE_MIB	64		/* balloond -r, the line on the plot */
-#define GOAL_MIB	16		/* balloond -g, for guests this size */
 /* Static sizes: the host shared evenly, the reserve and 1 MiB each left. */
 #define GUEST_BOOT	((HOST_MIB - RESERVE_MIB) / NGUEST - 1)
 #define BURST_MIN	8		/* MiB the workload asks, drawn */
 #define BURST_MAX	40
+#define RATE_MIB	256		/* MiB/s a workload takes, at most */
 #define IDLE_S		2.0, 8.0	/* idle between bursts, drawn */
 #define HOLD_S		1.0, 3.0	/* a burst held */
 #define SETTLE_S	4.0		/* before the workload starts */
@@ -84,12 +91,15 @@
 #define UP_S		60.0		/* a guard against hanging */
 #define SEED		20261204
 
-enum mode { STATIC, REPORTING, BALLOOND, NMODE };
-static const char *mode_name[NMODE] = { "static", "reporting", "balloond" };
+enum mode { STATIC, REPORTING, BALLOOND, FAST, NMODE };
+static const char *mode_name[NMODE] = {
+	"static", "reporting", "balloond", "fast"
+};
 static const char *mode_what[NMODE] = {
 	"static sizes, nothing moves",
 	"free page reporting in every guest",
-	"balloond -r 64M -g 16M -m 8M",
+	"balloond -r 64M -g 4M -m 8M",
+	"balloond, workloads at full speed",
 };
 
 struct guest {
@@ -104,6 +114,8 @@ struct guest {
 
 struct result {
 	uint64_t	failed;
+	double		peak;		/* MiB the workloads asked at once */
+	double		idle;		/* MiB the guests used before */
 	unsigned int	bursts, never;
 	double		p50, p99;	/* s; < 0: never */
 	double		free_min, free_avg, below_s;	/* MiB, MiB, s */
@@ -277,6 +289,7 @@ guests_start(enum mode m)
 {
 	struct xensim_domcfg cfg;
 	struct guest *g;
+	uint64_t rate;
 	double t0;
 	int i, on = 1;
 
@@ -291,9 +304,14 @@ guests_start(enum mode m)
 		snprintf(cfg.kernel, sizeof(cfg.kernel), "%s/rumpxen", bindir);
 		if (xensim_domain_create(dom0, &cfg, &g->id) != 0)
 			err(1, "create %s", cfg.name);
-		g->rnd[0] = (unsigned short)i;
-		g->rnd[1] = SEED & 0xffff;
-		g->rnd[2] = SEED >> 16;
+		/*
+		 * The guest's number in the high word: seeds that differ in
+		 * the low bits only give nearly the same first draws, and
+		 * every guest would burst at once.
+		 */
+		g->rnd[0] = SEED & 0xffff;
+		g->rnd[1] = (SEED >> 16) & 0xffff;
+		g->rnd[2] = (unsigned short)i;
 	}
 	for (i = 0; i < NGUEST; i++) {
 		g = &guests[i];
@@ -307,6 +325,11 @@ guests_start(enum mode m)
 		if (m == REPORTING)
 			guest_set(g->id, BALLOON_SYSCTL "."
 			    BALLOON_NODE_REPORTING, &on, sizeof(on));
+		if (m == BALLOOND || m == FAST)
+			guest_set(g->id, BALLOON_SYSCTL "."
+			    BALLOON_NODE_DEFLATE_ON_OOM, &on, sizeof(on));
+		rate = m == FAST ? 0 : RATE_MIB * 1024;
+		guest_set(g->id, "debug.memhog_rate", &rate, sizeof(rate));
 	}
 }
 
@@ -324,7 +347,7 @@ balloond_start(void)
 	if (balloond_pid == 0) {
 		if (freopen(log, "w", stderr) == NULL)
 			_exit(127);
-		execl(prog, "balloond", "-f", "-r", "64M", "-g", "16M", "-m",
+		execl(prog, "balloond", "-f", "-r", "64M", "-g", "4M", "-m",
 		    "8M", (char *)NULL);
 		_exit(127);
 	}
@@ -349,6 +372,39 @@ watch_targets(void)
 		if (!xs_watch(xs, path, "t"))
 			err(1, "watch %s", path);
 	}
+}
+
+/* A guest's figure under data/, KiB; 0 if none. */
+static uint64_t
+data_kib(domid_t d, const char *node)
+{
+	char path[64], *v;
+	unsigned int len;
+	uint64_t kib;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/data/%s", d, node);
+	if ((v = xs_read(xs, XBT_NULL, path, &len)) == NULL)
+		return 0;
+	kib = strtoull(v, NULL, 10);
+	free(v);
+	return kib;
+}
+
+/* MiB the guests use, by the figures they publish. */
+static double
+guests_used(void)
+{
+	uint64_t sum = 0, total, free, ballooned;
+	int i;
+
+	for (i = 0; i < NGUEST; i++) {
+		total = data_kib(guests[i].id, "meminfo_total");
+		free = data_kib(guests[i].id, "meminfo_free");
+		ballooned = data_kib(guests[i].id, "meminfo_ballooned");
+		if (total > free + ballooned)
+			sum += total - free - ballooned;
+	}
+	return sum / 1024.0;
 }
 
 /* memory/target writes since the last call. */
@@ -432,7 +488,8 @@ run(enum mode m)
 	watch_targets();
 	nap(100000000);
 	(void)target_writes();		/* each watch fires once when set */
-	if (m == BALLOOND)
+	r.idle = guests_used();
+	if (m == BALLOOND || m == FAST)
 		balloond_start();
 	for (i = 0; i < NGUEST; i++)
 		guests[i].next = SETTLE_S + draw(&guests[i], IDLE_S);
@@ -452,6 +509,8 @@ run(enum mode m)
 			for (i = 0; i < NGUEST; i++)
 				v += guests[i].burst ? guests[i].want : 0;
 			fprintf(fp, "%.2f %.1f %.1f\n", t, f, v / 1024.0);
+			if (v / 1024.0 > r.peak)
+				r.peak = v / 1024.0;
 			if (t >= SETTLE_S) {
 				r.free_min = f < r.free_min ? f : r.free_min;
 				r.below_s += f < RESERVE_MIB ? t - last : 0;
@@ -513,7 +572,7 @@ main(int argc, char **argv)
 {
 	struct result r;
 	char a[32], b[32];
-	double t0 = now();
+	double t0 = now(), peak = 0, idle = 0;
 	int m;
 
 	if (argc < 3)
@@ -524,11 +583,13 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	atexit(stop_all);
 
-	printf("balloond: %d PVH guests of %d MiB static-max booted at %d "
-	    "MiB, host %d MiB (two to one), reserve %d MiB; each asks %d to "
-	    "%d MiB for 1 to 3 s after 2 to 8 s idle, %.0f s; same draws "
-	    "every run\n\n", NGUEST, GUEST_MAX, GUEST_BOOT, HOST_MIB,
-	    RESERVE_MIB, BURST_MIN, BURST_MAX, RUN_S);
+	printf("balloond: %d PVH guests of %d MiB static-max (%d MiB in "
+	    "all) booted at %d MiB, host %d MiB (two to one), reserve %d MiB; "
+	    "each asks %d to %d MiB, taken at %d MiB/s, for 1 to 3 s after 2 "
+	    "to 8 s idle, %.0f s, from a seed of its own; same draws every "
+	    "run; under balloond every guest deflates on OOM\n\n", NGUEST,
+	    GUEST_MAX, NGUEST * GUEST_MAX, GUEST_BOOT, HOST_MIB, RESERVE_MIB,
+	    BURST_MIN, BURST_MAX, RATE_MIB, RUN_S);
 	printf("| %-36s | %8s | %6s | %8s | %8s | %8s | %8s | %8s | %6s |\n",
 	    "host side", "failed", "bursts", "p50", "p99", "min free",
 	    "below s", "avg free", "writes");
@@ -550,7 +611,13 @@ main(int argc, char **argv)
 			printf("|   %u of %u bursts never granted\n", r.never,
 			    r.bursts);
 		fflush(stdout);
+		peak = r.peak > peak ? r.peak : peak;
+		idle = r.idle > idle ? r.idle : idle;
 	}
+	printf("\nthe bursts asked at most %.0f MiB at once, on top of the "
+	    "%.0f MiB the guests used idle: together well within the %d MiB "
+	    "above the reserve, though a burst may be more than a %d MiB "
+	    "guest holds\n", peak, idle, HOST_MIB - RESERVE_MIB, GUEST_BOOT);
 	printf("\nfailed: debug.memhog_failed summed; p50, p99: debug.memhog "
 	    "written to debug.memhog_held all of it; min, avg free: host MiB "
 	    "over the run; below s: time under the reserve; writes: "
