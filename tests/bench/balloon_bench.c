@@ -414,6 +414,25 @@ guest_quad(domid_t d, const char *node)
 	return (int64_t)v;
 }
 
+/* The balloon's evcnt(9) counter name, or -1. */
+static int64_t
+guest_evcnt(domid_t d, const char *name)
+{
+	struct rumpsysctl_evcnt *evs;
+	int64_t v = -1;
+	size_t i, n;
+
+	use_guest(d);
+	if (rumpsysctl_evcnt(&evs, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(evs[i].group, BALLOON_EVCNT_GROUP "0") == 0 &&
+		    strcmp(evs[i].name, name) == 0)
+			v = (int64_t)evs[i].count;
+	free(evs);
+	return v;
+}
+
 static void
 guest_set(domid_t d, const char *node, const void *v, size_t len)
 {
@@ -440,8 +459,7 @@ static uint64_t
 hypercalls(domid_t d)
 {
 
-	return (uint64_t)guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
-	    "." BALLOON_STAT_HYPERCALLS);
+	return (uint64_t)guest_evcnt(d, BALLOON_EV_HYPERCALLS);
 }
 
 /* A guest of mib MiB; its id, or 0 with errno set. */
@@ -882,8 +900,7 @@ oom_run(enum xensim_kind kind, bool ballooned)
 		(void)swing(d, small_kib, tot_pages(d) -
 		    (guest_mib * 1024 - small_kib) / 4, false);
 	}
-	h0 = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-	    BALLOON_STAT_HYPERCALLS);
+	h0 = hypercalls(d);
 	t0 = now();
 	guest_set(d, "debug.memhog", &kib, sizeof(kib));
 	while (guest_quad(d, "debug.memhog_held") != (int64_t)kib) {
@@ -892,11 +909,9 @@ oom_run(enum xensim_kind kind, bool ballooned)
 		nap(POLL_NS);
 	}
 	o.s = now() - t0;
-	o.deflations = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
-	    "." BALLOON_STAT_OOM_DEFLATIONS);
+	o.deflations = guest_evcnt(d, BALLOON_EV_OOM_DEFLATIONS);
 	o.failed = guest_quad(d, "debug.memhog_failed");
-	o.calls = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-	    BALLOON_STAT_HYPERCALLS) - h0;
+	o.calls = hypercalls(d) - h0;
 	guest_destroy(d);
 	return o;
 }

@@ -78,6 +78,8 @@ uint64_t	xt_sysctl_quad(const char *);
 int		xt_sysctl_int(const char *);
 int		xt_sysctl_set_quad(const char *, uint64_t);
 int		xt_sysctl_set_int(const char *, int);
+bool		xt_evcnt_find(const char *, uint64_t *);
+uint64_t	xt_evcnt(const char *);
 double		xt_now(void);
 domid_t		xt_balloon_guest(const char *, unsigned int);
 domid_t		xt_balloon_add(const char *, const char *, unsigned int);

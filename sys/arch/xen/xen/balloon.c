@@ -220,6 +220,7 @@ balloon_init(struct balloon_xenbus_softc *sc, device_t self)
 	sc->sc_retry_s = BALLOON_RETRY_S;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "xenbal");
+	balloon_evcnt_attach(sc);
 	cv_init(&sc->sc_parkcv, "xenbalpk");
 	TAILQ_INIT(&sc->sc_pages);
 	TAILQ_INIT(&sc->sc_runs);
@@ -329,6 +330,7 @@ balloon_teardown(struct balloon_xenbus_softc *sc)
 	pool_destroy(&balloon_buf_pool);
 	balloon_report_detach(sc);
 	balloon_sc = NULL;
+	balloon_evcnt_detach(sc);
 	cv_destroy(&sc->sc_parkcv);
 	cv_destroy(&sc->sc_cv);
 	mutex_destroy(&sc->sc_lock);
@@ -408,9 +410,9 @@ balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
 	done = ret < 0 ? 0 : MIN((size_t)ret, n);
 
 	mutex_enter(&sc->sc_lock);
-	sc->sc_hypercalls++;
+	BALLOON_EVCNT_ADD(&sc->sc_ev_hypercalls, 1);
 	if (done < n)
-		sc->sc_partial++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_partial, 1);
 	mutex_exit(&sc->sc_lock);
 	return done;
 }
@@ -728,7 +730,7 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 		    mstohz(sc->sc_retry_s * 1000)) != EWOULDBLOCK ||
 		    sc->sc_dying || sc->sc_tgen != ts->ts_tgen)
 			continue;
-		sc->sc_retries++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_retries, 1);
 		if (balloon_goal(sc) != sc->sc_npages)
 			return true;
 	}
@@ -767,7 +769,7 @@ balloon_after_step(struct balloon_xenbus_softc *sc,
 
 	KASSERT(mutex_owned(&sc->sc_lock));
 	if (!inflate && sc->sc_oom_busy) {
-		sc->sc_oom_pages += done;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_oom_pages, done);
 		balloon_oom_arrived(sc, done);
 	}
 	/* EAGAIN: superpages are out, the rest goes at order 0. */
@@ -832,7 +834,7 @@ balloon_backoff(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts,
 	sc->sc_state = BALLOON_STATE_BACKOFF;
 	(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, mstohz(sc->sc_delay_ms));
 	if (!sc->sc_dying && sc->sc_tgen == ts->ts_tgen)
-		sc->sc_retries++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_retries, 1);
 }
 
 /*
