@@ -169,6 +169,7 @@ void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 void	balloon_account(struct balloon_xenbus_softc *);
 void	balloon_zero_run(struct vm_page *);
 void	balloon_free_run(struct vm_page *);
+int	balloon_parse_kb(const char *, uint64_t *);
 
 /* balloon_p2m.c */
 bool	balloon_mcontig(struct vm_page *);

@@ -46,6 +46,12 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/sysctl.h>
 #include <sys/systm.h>
 
+#include <uvm/uvm.h>
+
+#include <xen/xen.h>
+#include <xen/hypervisor.h>
+#include <xen/balloonvar.h>
+
 #include <rumpuser.h>
 
 #include "pvh.h"
@@ -147,29 +153,23 @@ sp_evcnt(void)
 	return 0;
 }
 
-/* Decimal digits only, as sysctl(8) takes a number. */
+/*
+ * Decimal digits only, as sysctl(8) takes a number: the balloon
+ * driver's own parser of a value from xenstore.
+ */
 static int
 sp_write(const char *name, const char *s)
 {
 	char value[32];
-	uint64_t v = 0;
+	uint64_t v;
 	int32_t i;
 	size_t vlen;
-	u_int d;
 	int error;
 
 	if ((error = sp_value(name, value, sizeof(value), &vlen)) != 0)
 		return error;
-	if (*s == '\0')
-		return EINVAL;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return EINVAL;
-		d = (u_int)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return ERANGE;
-		v = v * 10 + d;
-	}
+	if ((error = balloon_parse_kb(s, &v)) != 0)
+		return error;
 	if (vlen == sizeof(i)) {
 		if (v > INT32_MAX)
 			return ERANGE;

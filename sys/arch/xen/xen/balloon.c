@@ -99,7 +99,6 @@ static void	balloon_teardown(struct balloon_xenbus_softc *);
 
 static void	balloon_xenbus_watcher(struct xenbus_watch *, const char **,
 		    unsigned int);
-static int	balloon_parse_kb(const char *, uint64_t *);
 static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 
@@ -579,9 +578,9 @@ balloon_set_target(struct balloon_xenbus_softc *sc, uint64_t pages)
 
 /*
  * A KiB value from xenstore: decimal digits only, no sign, no spaces,
- * no overflow.
+ * no overflow.  0, EINVAL or ERANGE.
  */
-static int
+int
 balloon_parse_kb(const char *s, uint64_t *kbp)
 {
 	uint64_t v = 0;
