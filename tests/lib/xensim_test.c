@@ -233,6 +233,19 @@ xt_dom0(void)
 	return h;
 }
 
+/* A domain's own hypercall handle, as its guest kernel has it. */
+struct xensim *
+xt_domu(domid_t id)
+{
+	char path[PATH_MAX + 64];
+	struct xensim *h;
+
+	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", xt_dir, id);
+	ATF_REQUIRE_MSG((h = xensim_open_domain(path)) != NULL, "%s: %s",
+	    path, strerror(errno));
+	return h;
+}
+
 /* A domain (no guest program) as the toolstack makes it; its id. */
 domid_t
 xt_create(struct xensim *h, const char *name, enum xensim_kind kind,

@@ -69,6 +69,7 @@ bool		xt_panicked(void);
 unsigned long	xt_ctl(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 struct xensim	*xt_dom0(void);
+struct xensim	*xt_domu(domid_t);
 domid_t		xt_create(struct xensim *, const char *, enum xensim_kind,
 		    unsigned int, unsigned int);
 struct xensim_dominfo xt_dominfo(domid_t);
