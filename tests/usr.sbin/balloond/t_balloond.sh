@@ -44,6 +44,14 @@ guest()
 	echo $d
 }
 
+# two_guests: a host of 768 MiB and two guests of 256 MiB, g1 and g2.
+two_guests()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	g2=$(guest g2 256)
+}
+
 target()
 {
 	xsread /local/domain/$1/memory/target
@@ -116,9 +124,7 @@ bd_case reserve_kept "Guests with memory to spare are lowered until the" \
     "host has the reserve free, none below its dynamic-min"
 reserve_kept_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	free_atleast 384 && atf_fail "the host already has the reserve"
 	bd_start -r 384M
 	wait_for free_atleast 384 ||
@@ -133,9 +139,7 @@ bd_case dynamic_min "A reserve that cannot be kept lowers guests to their" \
     "dynamic-min and not below, and says so once"
 dynamic_min_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 204800
 	bd_start -r 700M
 	wait_for target_is $g2 65536 ||
@@ -234,9 +238,7 @@ bd_case sighup "SIGHUP reads the configuration file again; a bad" \
     "file changes nothing"
 sighup_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	echo "reserve 128M" >balloond.conf
 	bd_start -c balloond.conf
 	wait_for logged started || atf_fail "not started"
@@ -255,9 +257,7 @@ bd_case reserve_request "balloonctl reserve returns once the memory is free," \
     "and says why when it cannot be"
 reserve_request_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	bd_start -r 64M
 	atf_check -s exit:0 -o empty -e empty balloonctl reserve 400M
 	free_atleast 464 || atf_fail "host free $(hostfree) MiB after reserve"
