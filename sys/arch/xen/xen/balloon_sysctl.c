@@ -64,6 +64,12 @@ struct balloon_node {
 	bool		bn_kb;		/* a stat in pages, shown in KiB */
 };
 
+/* An event counter: its name, and the softc's evcnt at be_off. */
+struct balloon_ev {
+	const char	*be_name;
+	size_t		be_off;
+};
+
 static int	balloon_sysctl_node(struct balloon_xenbus_softc *,
 		    const struct sysctlnode **, const struct balloon_node *);
 static int	balloon_sysctl_reservation(SYSCTLFN_PROTO, unsigned int);
@@ -74,6 +80,8 @@ static int	balloon_sysctl_max(SYSCTLFN_PROTO);
 static int	balloon_sysctl_retry(SYSCTLFN_PROTO);
 static int	balloon_sysctl_oom(SYSCTLFN_PROTO);
 static int	balloon_sysctl_stat(SYSCTLFN_PROTO);
+static struct evcnt *balloon_ev(struct balloon_xenbus_softc *,
+		    const struct balloon_ev *);
 
 #define BN(name, descr, type, flags, func)				\
 	{ name, descr, type, CTLFLAG_##flags, func, false, 0, false }
@@ -121,10 +129,7 @@ static const struct balloon_node balloon_nodes[] = {
 };
 
 /* The event counters, in the device's group. */
-static const struct balloon_ev {
-	const char	*be_name;
-	size_t		be_off;
-} balloon_evs[] = {
+static const struct balloon_ev balloon_evs[] = {
 #define BE(name, member)						\
 	{ name, offsetof(struct balloon_xenbus_softc, member) }
 	BE(BALLOON_EV_HYPERCALLS, sc_ev_hypercalls),
