@@ -59,7 +59,8 @@ $(OBJ)/tests/%: tests/%.c $(LIBXENSIMTEST) $(LIBXENSIM) $(LIBRUMPSYSCTL)
 BENCHPROG	:= $(OBJ)/bench/balloon_bench $(OBJ)/bench/balloond_bench
 TESTPROGS	+= $(BENCHPROG)
 
-$(OBJ)/bench/%: tests/bench/%.c $(LIBXENSIM) $(LIBRUMPSYSCTL)
+$(OBJ)/bench/%: tests/bench/%.c tests/bench/bench_sim.c \
+		tests/bench/bench_sim.h $(LIBXENSIM) $(LIBRUMPSYSCTL)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $< -o $@ $(LDFLAGS) $(LIBXENSIM) \
-	    $(LIBRUMPSYSCTL) -lxenstore
+	$(CC) $(TEST_CFLAGS) $< tests/bench/bench_sim.c -o $@ $(LDFLAGS) \
+	    $(LIBXENSIM) $(LIBRUMPSYSCTL) -lxenstore

@@ -76,4 +76,22 @@ int	rumpsysctl_print(const char *sname, int flags);
  */
 int	rumpsysctl_write(const char *sname, const char *value, int flags);
 
+/*
+ * The guest's evcnt(9) counters, as vmstat -e reads them from
+ * kern.evcnt: into a malloc'd array (free(3) it), in the kernel's order.
+ * 0 or -1 with errno.
+ */
+#define RUMPSYSCTL_EVCNT_MISC	0	/* NetBSD's EVCNT_TYPE_* */
+#define RUMPSYSCTL_EVCNT_INTR	1
+#define RUMPSYSCTL_EVCNT_TRAP	2
+
+struct rumpsysctl_evcnt {
+	uint64_t	count;
+	int		type;		/* RUMPSYSCTL_EVCNT_* */
+	char		group[256];	/* "balloon0" */
+	char		name[256];
+};
+
+int	rumpsysctl_evcnt(struct rumpsysctl_evcnt **evp, size_t *nevp);
+
 #endif /* _LIBRUMPSYSCTL_RUMPSYSCTL_H_ */

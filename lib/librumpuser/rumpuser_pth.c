@@ -27,7 +27,9 @@
  */
 
 /*
- * Threads for the rump kernel: the host's threads.
+ * Threads for the rump kernel: the host's threads, created and joined.
+ * What a running thread does (exit, yield, know itself) is in
+ * rumpuser_sync.c, beside its lwp.
  */
 
 #include <sys/types.h>
@@ -65,13 +67,6 @@ rumpuser_thread_create(void *(*f)(void *), void *arg, const char *name,
 	return 0;
 }
 
-void
-rumpuser_thread_exit(void)
-{
-
-	pthread_exit(NULL);
-}
-
 int
 rumpuser_thread_join(void *p)
 {
@@ -81,17 +76,4 @@ rumpuser_thread_join(void *p)
 	error = pthread_join(*pt, NULL);
 	free(pt);
 	return error;
-}
-
-/* Host threads are preempted by the host, anywhere. */
-void
-rumpuser_preempt(void)
-{
-}
-
-unsigned long
-rumpuser_thread_self(void)
-{
-
-	return (unsigned long)pthread_self();
 }

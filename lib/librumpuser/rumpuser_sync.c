@@ -27,8 +27,8 @@
  */
 
 /*
- * Mutexes, condition variables and the current lwp of each host thread
- * for the rump kernel, over pthreads.
+ * Mutexes, condition variables, and each host thread's own: its lwp,
+ * its exit, its identity, for the rump kernel, over pthreads.
  */
 
 #include <sys/types.h>
@@ -101,6 +101,26 @@ rumpuser_curlwp(void)
 {
 
 	return curlwp_tls;
+}
+
+void
+rumpuser_thread_exit(void)
+{
+
+	pthread_exit(NULL);
+}
+
+/* Host threads are preempted by the host, anywhere. */
+void
+rumpuser_preempt(void)
+{
+}
+
+unsigned long
+rumpuser_thread_self(void)
+{
+
+	return (unsigned long)pthread_self();
 }
 
 void

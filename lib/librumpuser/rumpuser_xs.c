@@ -97,6 +97,7 @@ static struct xs_watchent xs_watches[XSW_MAX];
 
 static unsigned int	xs_cur_gen(void);
 static void		xs_reconnect(void);
+static int		xs_change(const char *, const char *);
 
 /* errno values libxenstore gives when the connection is gone. */
 static bool
@@ -367,18 +368,21 @@ rumpuser_xs_read(const char *path, char *buf, size_t buflen, size_t *lenp)
 	return 0;
 }
 
-int
-rumpuser_xs_write(const char *path, const char *val)
+/* A write, or with val NULL a removal, retried on a new connection. */
+static int
+xs_change(const char *path, const char *val)
 {
 	unsigned int gen;
+	bool done;
 	int error;
 
 	if ((error = xs_enter()) != 0)
 		return error;
 	for (;;) {
 		gen = xs_cur_gen();
-		if (xs_write(xs_h, XBT_NULL, path, val,
-		    (unsigned int)strlen(val)))
+		done = val != NULL ? xs_write(xs_h, XBT_NULL, path, val,
+		    (unsigned int)strlen(val)) : xs_rm(xs_h, XBT_NULL, path);
+		if (done)
 			break;
 		if ((error = xs_retry(gen, errno != 0 ? errno : EIO)) != 0)
 			return error;
@@ -388,22 +392,17 @@ rumpuser_xs_write(const char *path, const char *val)
 }
 
 int
+rumpuser_xs_write(const char *path, const char *val)
+{
+
+	return xs_change(path, val);
+}
+
+int
 rumpuser_xs_rm(const char *path)
 {
-	unsigned int gen;
-	int error;
 
-	if ((error = xs_enter()) != 0)
-		return error;
-	for (;;) {
-		gen = xs_cur_gen();
-		if (xs_rm(xs_h, XBT_NULL, path))
-			break;
-		if ((error = xs_retry(gen, errno != 0 ? errno : EIO)) != 0)
-			return error;
-	}
-	pthread_rwlock_unlock(&xs_hlock);
-	return 0;
+	return xs_change(path, NULL);
 }
 
 int

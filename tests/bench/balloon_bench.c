@@ -77,6 +77,8 @@
 #include <rumpsysctl.h>
 #include <xensim.h>
 
+#include "bench_sim.h"
+
 #define PAGE		4096ULL
 #define MIB_PAGES	256ULL
 #define GIB_PAGES	(1024 * MIB_PAGES)
@@ -92,7 +94,6 @@
 #define NSAMPLES	200000
 
 static const char *bindir, *outdir;
-static char simdir[PATH_MAX];
 static struct xensim *dom0;
 static struct xs_handle *xs;
 static pid_t xensimd_pid;
@@ -103,23 +104,6 @@ static struct sample {
 	uint64_t	target, tot;
 } samples[NSAMPLES];
 static size_t nsamples;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-nap(long ns)
-{
-	struct timespec ts = { 0, ns };
-
-	nanosleep(&ts, NULL);
-}
 
 /* The table: one row per measurement, "-" where a column does not apply. */
 static void
@@ -313,34 +297,8 @@ host_workload(uint64_t pages)
 static void
 sim_start(uint64_t host_mib)
 {
-	char mib[32], path[PATH_MAX + 16], prog[PATH_MAX];
-	pid_t pid;
-	FILE *fp;
-	long p;
-	int status;
 
-	snprintf(simdir, sizeof(simdir), "%s/xensim", outdir);
-	snprintf(mib, sizeof(mib), "%ju", (uintmax_t)host_mib);
-	snprintf(prog, sizeof(prog), "%s/xensimd", bindir);
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		/* -s -z: no garbage written, no look at frames given back. */
-		execl(prog, "xensimd", "-s", "-z", "-d", simdir, "-m", mib,
-		    (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		errx(1, "xensimd did not start");
-	snprintf(path, sizeof(path), "%s/xensimd.pid", simdir);
-	if ((fp = fopen(path, "r")) == NULL || fscanf(fp, "%ld", &p) != 1)
-		errx(1, "%s: no pid", path);
-	fclose(fp);
-	xensimd_pid = (pid_t)p;
-	snprintf(path, sizeof(path), "%s/socket", simdir);
-	setenv("XENSIM_DIR", simdir, 1);
-	setenv("XENSTORED_PATH", path, 1);
+	xensimd_pid = xensimd_start(bindir, outdir, host_mib);
 	if ((dom0 = xensim_open_privcmd(simdir)) == NULL)
 		err(1, "privcmd");
 	if ((xs = xs_open(0)) == NULL)
@@ -393,55 +351,19 @@ tot_pages(domid_t d)
 	return di.tot_pages;
 }
 
-static void
-use_guest(domid_t d)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/domains/%u/sysctl", simdir, d);
-	setenv("RUMP_SERVER", path, 1);
-}
-
-static int64_t
-guest_quad(domid_t d, const char *node)
-{
-	uint64_t v = 0;
-	size_t len = sizeof(v);
-
-	use_guest(d);
-	if (sysctlbyname(node, &v, &len, NULL, 0) != 0)
-		return -1;
-	return (int64_t)v;
-}
-
-static void
-guest_set(domid_t d, const char *node, const void *v, size_t len)
-{
-
-	use_guest(d);
-	if (sysctlbyname(node, NULL, NULL, v, len) != 0)
-		err(1, "d%u: set %s", d, node);
-}
-
 static int
 guest_state(domid_t d)
 {
-	int v = -1;
-	size_t len = sizeof(v);
 
-	use_guest(d);
-	if (sysctlbyname(BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-	    BALLOON_STAT_STATE, &v, &len, NULL, 0) != 0)
-		return -1;
-	return v;
+	return guest_int(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
+	    BALLOON_STAT_STATE);
 }
 
 static uint64_t
 hypercalls(domid_t d)
 {
 
-	return (uint64_t)guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
-	    "." BALLOON_STAT_HYPERCALLS);
+	return (uint64_t)guest_evcnt(d, BALLOON_EV_HYPERCALLS);
 }
 
 /* A guest of mib MiB; its id, or 0 with errno set. */
@@ -882,8 +804,7 @@ oom_run(enum xensim_kind kind, bool ballooned)
 		(void)swing(d, small_kib, tot_pages(d) -
 		    (guest_mib * 1024 - small_kib) / 4, false);
 	}
-	h0 = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-	    BALLOON_STAT_HYPERCALLS);
+	h0 = hypercalls(d);
 	t0 = now();
 	guest_set(d, "debug.memhog", &kib, sizeof(kib));
 	while (guest_quad(d, "debug.memhog_held") != (int64_t)kib) {
@@ -892,11 +813,9 @@ oom_run(enum xensim_kind kind, bool ballooned)
 		nap(POLL_NS);
 	}
 	o.s = now() - t0;
-	o.deflations = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS
-	    "." BALLOON_STAT_OOM_DEFLATIONS);
+	o.deflations = guest_evcnt(d, BALLOON_EV_OOM_DEFLATIONS);
 	o.failed = guest_quad(d, "debug.memhog_failed");
-	o.calls = guest_quad(d, BALLOON_SYSCTL "." BALLOON_NODE_STATS "."
-	    BALLOON_STAT_HYPERCALLS) - h0;
+	o.calls = hypercalls(d) - h0;
 	guest_destroy(d);
 	return o;
 }

@@ -73,6 +73,8 @@
 #include <rumpsysctl.h>
 #include <xensim.h>
 
+#include "bench_sim.h"
+
 #define NGUEST		50
 #define GUEST_MAX	64		/* MiB, static-max */
 #define HOST_MIB	(NGUEST * GUEST_MAX / 2)	/* two to one */
@@ -123,30 +125,12 @@ struct result {
 };
 
 static const char *bindir, *outdir;
-static char simdir[PATH_MAX];
 static struct xensim *dom0;
 static struct xs_handle *xs;
 static pid_t xensimd_pid, balloond_pid;
 static struct guest guests[NGUEST];
 static double lat[4096];
 static unsigned int nlat;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-nap(long ns)
-{
-	struct timespec ts = { ns / 1000000000L, ns % 1000000000L };
-
-	nanosleep(&ts, NULL);
-}
 
 static double
 draw(struct guest *g, double lo, double hi)
@@ -200,77 +184,10 @@ on_signal(int sig)
 static void
 sim_start(void)
 {
-	char mib[32], path[PATH_MAX + 16], prog[PATH_MAX];
-	pid_t pid;
-	FILE *fp;
-	long p;
-	int status;
 
-	snprintf(simdir, sizeof(simdir), "%s/xensim", outdir);
-	snprintf(mib, sizeof(mib), "%d", HOST_MIB);
-	snprintf(prog, sizeof(prog), "%s/xensimd", bindir);
-	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		execl(prog, "xensimd", "-s", "-z", "-d", simdir, "-m", mib,
-		    (char *)NULL);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-	    WEXITSTATUS(status) != 0)
-		errx(1, "xensimd did not start");
-	snprintf(path, sizeof(path), "%s/xensimd.pid", simdir);
-	if ((fp = fopen(path, "r")) == NULL || fscanf(fp, "%ld", &p) != 1)
-		errx(1, "%s: no pid", path);
-	fclose(fp);
-	xensimd_pid = (pid_t)p;
-	snprintf(path, sizeof(path), "%s/socket", simdir);
-	setenv("XENSIM_DIR", simdir, 1);
-	setenv("XENSTORED_PATH", path, 1);
+	xensimd_pid = xensimd_start(bindir, outdir, HOST_MIB);
 	if ((dom0 = xensim_open_privcmd(simdir)) == NULL)
 		err(1, "privcmd");
-}
-
-static void
-use_guest(domid_t d)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), "%s/domains/%u/sysctl", simdir, d);
-	setenv("RUMP_SERVER", path, 1);
-}
-
-static int64_t
-guest_quad(domid_t d, const char *node)
-{
-	uint64_t v = 0;
-	size_t len = sizeof(v);
-
-	use_guest(d);
-	if (sysctlbyname(node, &v, &len, NULL, 0) != 0)
-		return -1;
-	return (int64_t)v;
-}
-
-static int
-guest_int(domid_t d, const char *node)
-{
-	int v = -1;
-	size_t len = sizeof(v);
-
-	use_guest(d);
-	if (sysctlbyname(node, &v, &len, NULL, 0) != 0)
-		return -1;
-	return v;
-}
-
-static void
-guest_set(domid_t d, const char *node, const void *v, size_t len)
-{
-
-	use_guest(d);
-	if (sysctlbyname(node, NULL, NULL, v, len) != 0)
-		err(1, "d%u: set %s", d, node);
 }
 
 static double

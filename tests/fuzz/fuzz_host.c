@@ -41,7 +41,8 @@
  *               not race the next
  *
  * rumpuser.c (parameters, memory, console, clock) and rumpuser_sync.c
- * (locks, condvars, the current lwp) are linked as they are.
+ * (locks, condvars, a thread's lwp, exit and identity) are linked as
+ * they are.
  */
 
 #include <sys/types.h>
@@ -102,31 +103,12 @@ rumpuser_thread_create(void *(*f)(void *), void *arg, const char *name,
 	return 0;
 }
 
-void
-rumpuser_thread_exit(void)
-{
-
-	pthread_exit(NULL);
-}
-
 int
 rumpuser_thread_join(void *p)
 {
 
 	(void)p;
 	return 0;
-}
-
-void
-rumpuser_preempt(void)
-{
-}
-
-unsigned long
-rumpuser_thread_self(void)
-{
-
-	return (unsigned long)pthread_self();
 }
 
 /* hypercalls: a PVH domain that never changes size */

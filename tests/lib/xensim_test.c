@@ -233,6 +233,19 @@ xt_dom0(void)
 	return h;
 }
 
+/* A domain's own hypercall handle, as its guest kernel has it. */
+struct xensim *
+xt_domu(domid_t id)
+{
+	char path[PATH_MAX + 64];
+	struct xensim *h;
+
+	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", xt_dir, id);
+	ATF_REQUIRE_MSG((h = xensim_open_domain(path)) != NULL, "%s: %s",
+	    path, strerror(errno));
+	return h;
+}
+
 /* A domain (no guest program) as the toolstack makes it; its id. */
 domid_t
 xt_create(struct xensim *h, const char *name, enum xensim_kind kind,
@@ -333,6 +346,42 @@ xt_sysctl_set_int(const char *node, int v)
 
 	errno = 0;
 	return sysctlbyname(node, NULL, NULL, &v, sizeof(v)) == 0 ? 0 : errno;
+}
+
+/*
+ * The balloon's evcnt(9) counter NAME (group balloon0, type misc) in the
+ * guest's kern.evcnt, as vmstat -e reads it: false if there is none.
+ */
+bool
+xt_evcnt_find(const char *name, uint64_t *countp)
+{
+	struct rumpsysctl_evcnt *evs;
+	size_t i, n;
+	bool found = false;
+
+	ATF_REQUIRE_MSG(rumpsysctl_evcnt(&evs, &n) == 0, "kern.evcnt: %s",
+	    strerror(errno));
+	for (i = 0; i < n && !found; i++) {
+		if (strcmp(evs[i].group, BALLOON_EVCNT_GROUP "0") != 0 ||
+		    strcmp(evs[i].name, name) != 0)
+			continue;
+		ATF_CHECK_EQ(evs[i].type, RUMPSYSCTL_EVCNT_MISC);
+		*countp = evs[i].count;
+		found = true;
+	}
+	free(evs);
+	return found;
+}
+
+/* xt_evcnt_find, which must find it. */
+uint64_t
+xt_evcnt(const char *name)
+{
+	uint64_t v = 0;
+
+	if (!xt_evcnt_find(name, &v))
+		atf_tc_fail("no evcnt balloon0 %s", name);
+	return v;
 }
 
 /* Seconds on the monotonic clock. */

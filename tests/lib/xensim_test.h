@@ -69,6 +69,7 @@ bool		xt_panicked(void);
 unsigned long	xt_ctl(const char *, ...)
 		    __attribute__((__format__(__printf__, 1, 2)));
 struct xensim	*xt_dom0(void);
+struct xensim	*xt_domu(domid_t);
 domid_t		xt_create(struct xensim *, const char *, enum xensim_kind,
 		    unsigned int, unsigned int);
 struct xensim_dominfo xt_dominfo(domid_t);
@@ -78,6 +79,8 @@ uint64_t	xt_sysctl_quad(const char *);
 int		xt_sysctl_int(const char *);
 int		xt_sysctl_set_quad(const char *, uint64_t);
 int		xt_sysctl_set_int(const char *, int);
+bool		xt_evcnt_find(const char *, uint64_t *);
+uint64_t	xt_evcnt(const char *);
 double		xt_now(void);
 domid_t		xt_balloon_guest(const char *, unsigned int);
 domid_t		xt_balloon_add(const char *, const char *, unsigned int);

@@ -86,6 +86,12 @@ gval()
 	gsysctl "$1" read "$2" | sed -n "s/^$2 = //p"
 }
 
+# gevcnt D NAME: the balloon's evcnt(9) counter NAME from the guest.
+gevcnt()
+{
+	gsysctl "$1" evcnt | sed -n "s/^balloon0 $2 = //p"
+}
+
 # Milliseconds since boot, to 10 ms (busybox's date has no %N).
 now_ms()
 {
@@ -336,11 +342,17 @@ gsysctl "$G" read machdep.xen.balloon >/tmp/tree
 sed 's/^/XENINFO sysctl /' /tmp/tree
 [ "$(head -n 1 /tmp/tree)" = 0 ] || fail "read answered $(head -n 1 /tmp/tree)"
 for n in current target min max stats.balloon stats.inflated \
-    stats.deflated stats.hypercalls stats.partial stats.retries \
-    stats.state stats.error stats.delay; do
+    stats.deflated stats.state stats.error stats.delay; do
 	grep -q "^machdep.xen.balloon.$n = [0-9][0-9]*\$" /tmp/tree ||
 	    fail "no node $n"
 done
+gsysctl "$G" evcnt >/tmp/evcnt
+sed 's/^/XENINFO evcnt /' /tmp/evcnt
+for n in hypercalls partial retries oom_deflations oom_pages oom_maxpages; do
+	grep -q "^balloon0 $n = [0-9][0-9]*\$" /tmp/evcnt ||
+	    fail "no evcnt $n"
+done
+[ "$(gevcnt "$G" hypercalls)" -gt 0 ] || fail "no hypercall counted"
 grep -qx "machdep.xen.balloon.target = 229376" /tmp/tree || fail "target"
 grep -qx "machdep.xen.balloon.max = 230400" /tmp/tree ||
     fail "max is not (224 + 1) MiB"
@@ -430,7 +442,7 @@ if create goom 1024; then
 	t1=$(now_ms)
 	wait_for 30 state_is "$G" 0 || fail "the balloon did not go idle"
 	failed=$(gval "$G" debug.memhog_failed)
-	n=$(gval "$G" machdep.xen.balloon.stats.oom_deflations)
+	n=$(gevcnt "$G" oom_deflations)
 	[ "$failed" = 0 ] || fail "$failed failed allocations"
 	[ "${n:-0}" -ge 1 ] || fail "no deflation on OOM"
 	accounted "$G" goom 1024
@@ -469,13 +481,13 @@ gsysctl "$G" write debug.memhog 0 >/dev/null
 wait_for 60 val_is "$G" debug.memhog_held 0 || fail "the workload did not let go"
 n=$(guest_log "$G" | grep -c 'stopped at max_pages')
 [ "$n" = 1 ] || fail "$n console lines about max_pages, not 1"
-[ "$(gval "$G" machdep.xen.balloon.stats.oom_maxpages)" -ge 1 ] ||
-    fail "stats.oom_maxpages is 0"
+[ "$(gevcnt "$G" oom_maxpages)" -ge 1 ] ||
+    fail "evcnt oom_maxpages is 0"
 wait_for 30 state_is "$G" 0 || fail "the balloon did not go idle"
 accounted "$G" goom 1024
 echo "XENINFO goom: at max_pages $(gval "$G" machdep.xen.balloon.current)" \
     "KiB, $(gval "$G" debug.memhog_failed) failed allocations," \
-    "$(gval "$G" machdep.xen.balloon.stats.oom_maxpages) deflations" \
+    "$(gevcnt "$G" oom_maxpages) deflations" \
     "stopped by max_pages"
 mem_set goom 1024
 end

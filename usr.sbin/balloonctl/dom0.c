@@ -57,6 +57,8 @@
 
 static void	abort_errx(xs_transaction_t, const char *, ...)
     __attribute__((__noreturn__, __format__(__printf__, 2, 3)));
+static void	set_maxmem(xs_transaction_t, domid_t, uint64_t);
+static int	commit(xs_transaction_t);
 
 static struct xs_handle *xsh;
 
@@ -171,6 +173,29 @@ abort_errx(xs_transaction_t t, const char *fmt, ...)
 	verrx(1, fmt, ap);
 }
 
+/* max_pages to kib (the slack added), or give up as abort_errx. */
+static void
+set_maxmem(xs_transaction_t t, domid_t domid, uint64_t kib)
+{
+
+	if (hv_setmaxmem(domid, kib + MAXMEM_SLACK_KIB) == -1) {
+		(void)xs_transaction_end(xsh, t, true);
+		err(1, "cannot set the maximum memory of domain %u", domid);
+	}
+}
+
+/* End the transaction written: 0 if it must be done again. */
+static int
+commit(xs_transaction_t t)
+{
+
+	if (xs_transaction_end(xsh, t, false))
+		return 1;
+	if (errno != EAGAIN)
+		err(1, "xenstore transaction");
+	return 0;
+}
+
 /*
  * xl mem-set: the new target (less videoram) must not exceed
  * memory/static-max; max_pages becomes target + 1 MiB (static-max + 1 MiB
@@ -228,20 +253,14 @@ again:
 		    "equal to memory_static_max");
 
 	maxkib = deflates ? staticmax : newtarget;
-	if (hv_setmaxmem(domid, maxkib + videoram + MAXMEM_SLACK_KIB) == -1) {
-		(void)xs_transaction_end(xsh, t, true);
-		err(1, "cannot set the maximum memory of domain %u", domid);
-	}
+	set_maxmem(t, domid, maxkib + videoram);
 	snprintf(path, sizeof(path), "%s/memory/target", dompath);
 	xs_writenum(t, path, newtarget);
 	snprintf(path, sizeof(path), "%s/memory", vm);
 	xs_writenum(t, path, newtarget / 1024);
 	free(vm);
-	if (!xs_transaction_end(xsh, t, false)) {
-		if (errno == EAGAIN)
-			goto again;
-		err(1, "xenstore transaction");
-	}
+	if (!commit(t))
+		goto again;
 	dom0_close();
 	return 0;
 }
@@ -271,18 +290,12 @@ again:
 	if (kib < target)
 		abort_errx(t, "%s", "memory_static_max must be greater than "
 		    "or or equal to memory_dynamic_max");
-	if (hv_setmaxmem(domid, kib + MAXMEM_SLACK_KIB) == -1) {
-		(void)xs_transaction_end(xsh, t, true);
-		err(1, "cannot set the maximum memory of domain %u", domid);
-	}
+	set_maxmem(t, domid, kib);
 	snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max",
 	    domid);
 	xs_writenum(t, path, kib);
-	if (!xs_transaction_end(xsh, t, false)) {
-		if (errno == EAGAIN)
-			goto again;
-		err(1, "xenstore transaction");
-	}
+	if (!commit(t))
+		goto again;
 	dom0_close();
 	return 0;
 }

@@ -254,16 +254,32 @@ is_kib(const char *node)
 }
 
 struct stat_row {
-	char	name[sizeof(((struct rumpsysctl_node *)0)->name) + 1];
-	char	val[64];
-	int	ok;
+	char		name[sizeof(((struct rumpsysctl_evcnt *)0)->name)];
+	char		val[64];
+	char		*descr;		/* strdup'd */
 };
 
-/* One counter's value as the stats command shows it. */
+/* The event counters' descriptions: evcnt(9) has none. */
+static const struct {
+	const char	*name;
+	const char	*descr;
+} ev_descrs[] = {
+	{ BALLOON_EV_HYPERCALLS, "Reservation hypercalls made" },
+	{ BALLOON_EV_PARTIAL, "Hypercalls that did less than asked" },
+	{ BALLOON_EV_RETRIES, "Retries after a backoff" },
+	{ BALLOON_EV_OOM_DEFLATIONS, "Deflations on out of memory" },
+	{ BALLOON_EV_OOM_PAGES, "Pages they took back" },
+	{ BALLOON_EV_OOM_MAXPAGES,
+	    "Deflations on out of memory that max_pages stopped" },
+};
+
+/* One figure's value as the stats command shows it. */
+#define RUMPSYSCTL_NAMELEN	sizeof(((struct rumpsysctl_node *)0)->name)
+
 static int
 stat_value(const char *name, char *val, size_t len)
 {
-	char node[128];
+	char node[sizeof(BALLOON_NODE_STATS) + RUMPSYSCTL_NAMELEN];
 	uint64_t v;
 
 	snprintf(node, sizeof(node), BALLOON_NODE_STATS ".%s", name);
@@ -283,46 +299,92 @@ stat_value(const char *name, char *val, size_t len)
 	return 0;
 }
 
-/*
- * The counters in three columns, each as wide as its widest entry, so
- * that a long name does not push its value out of line.
- */
-int
-domu_stats(void)
+/* The balloon's group in kern.evcnt: "balloon" and a unit number. */
+static int
+is_balloon_group(const char *group)
+{
+	size_t n = strlen(BALLOON_EVCNT_GROUP);
+
+	return strncmp(group, BALLOON_EVCNT_GROUP, n) == 0 &&
+	    group[n] != '\0' && strspn(group + n, "0123456789") ==
+	    strlen(group + n);
+}
+
+/* The figures under stats, then the event counters: rows in r. */
+static size_t
+stat_rows(struct stat_row **rp, int *rvp)
 {
 	struct rumpsysctl_node *nodes;
+	struct rumpsysctl_evcnt *evs;
 	struct stat_row *r;
-	size_t i, n;
-	int namew, valw, rv;
+	size_t i, j, n, nev, nr;
 
 	if (rumpsysctl_children(PREFIX BALLOON_NODE_STATS, &nodes, &n) == -1)
 		tree_err(PREFIX BALLOON_NODE_STATS);
-	if ((r = calloc(n + 1, sizeof(*r))) == NULL)
+	if (rumpsysctl_evcnt(&evs, &nev) == -1)
+		err(1, "kern.evcnt");
+	if ((r = calloc(n + nev + 1, sizeof(*r))) == NULL)
 		err(1, "calloc");
-	rv = 0;
-	namew = valw = 0;
+	nr = 0;
 	for (i = 0; i < n; i++) {
 		if (nodes[i].type != RUMPSYSCTL_INT &&
 		    nodes[i].type != RUMPSYSCTL_QUAD)
 			continue;
-		snprintf(r[i].name, sizeof(r[i].name), "%.*s",
-		    (int)sizeof(nodes[i].name), nodes[i].name);
-		if (stat_value(r[i].name, r[i].val, sizeof(r[i].val)) == -1) {
-			rv = 1;
+		snprintf(r[nr].name, sizeof(r[nr].name), "%s", nodes[i].name);
+		if (stat_value(nodes[i].name, r[nr].val, sizeof(r[nr].val)) ==
+		    -1) {
+			*rvp = 1;
 			continue;
 		}
-		r[i].ok = 1;
+		r[nr].descr = strdup(nodes[i].descr);
+		nr++;
+	}
+	for (i = 0; i < nev; i++) {
+		if (!is_balloon_group(evs[i].group))
+			continue;
+		snprintf(r[nr].name, sizeof(r[nr].name), "%s", evs[i].name);
+		snprintf(r[nr].val, sizeof(r[nr].val), "%" PRIu64,
+		    evs[i].count);
+		for (j = 0; j < sizeof(ev_descrs) / sizeof(ev_descrs[0]); j++)
+			if (strcmp(evs[i].name, ev_descrs[j].name) == 0)
+				break;
+		r[nr].descr = strdup(j < sizeof(ev_descrs) /
+		    sizeof(ev_descrs[0]) ? ev_descrs[j].descr : "");
+		nr++;
+	}
+	free(evs);
+	free(nodes);
+	*rp = r;
+	return nr;
+}
+
+/*
+ * The figures and counters in three columns, each as wide as its widest
+ * entry, so that a long name does not push its value out of line.
+ */
+int
+domu_stats(void)
+{
+	struct stat_row *r;
+	size_t i, n;
+	int namew, valw, rv;
+
+	rv = 0;
+	n = stat_rows(&r, &rv);
+	namew = valw = 0;
+	for (i = 0; i < n; i++) {
+		if (r[i].descr == NULL)
+			err(1, "strdup");
 		if ((int)strlen(r[i].name) > namew)
 			namew = (int)strlen(r[i].name);
 		if ((int)strlen(r[i].val) > valw)
 			valw = (int)strlen(r[i].val);
 	}
-	for (i = 0; i < n; i++)
-		if (r[i].ok)
-			printf("%-*s  %-*s  %.*s\n", namew, r[i].name, valw,
-			    r[i].val, (int)sizeof(nodes[i].descr),
-			    nodes[i].descr);
+	for (i = 0; i < n; i++) {
+		printf("%-*s  %-*s  %s\n", namew, r[i].name, valw, r[i].val,
+		    r[i].descr);
+		free(r[i].descr);
+	}
 	free(r);
-	free(nodes);
 	return rv;
 }

@@ -58,98 +58,10 @@
 #include "ratelimit.h"
 #include "xenstored.h"
 
-#define HV_MAX_DOMID	(DOMID_FIRST_RESERVED - 1)
-
 const char		*hv_dir;
 char			 hv_bootdir[PATH_MAX];
 int			 hv_live_rfd = -1;
 static int		 hv_live_wfd = -1;
-static struct hv_domain	*domains[DOMID_FIRST_RESERVED];
-static domid_t		 next_domid = 1;
-
-struct hv_domain *
-hv_domain_lookup(domid_t id)
-{
-
-	if (id == 0 || id > HV_MAX_DOMID)
-		return NULL;
-	return domains[id];
-}
-
-struct hv_domain *
-hv_domain_byname(const char *name)
-{
-	domid_t id;
-
-	for (id = 1; id <= HV_MAX_DOMID; id++)
-		if (domains[id] != NULL && strcmp(domains[id]->d_name, name) == 0)
-			return domains[id];
-	return NULL;
-}
-
-struct hv_domain *
-hv_domain_next(domid_t after)
-{
-	domid_t id;
-
-	for (id = after + 1; id <= HV_MAX_DOMID; id++)
-		if (domains[id] != NULL)
-			return domains[id];
-	return NULL;
-}
-
-void
-hv_domain_info(const struct hv_domain *d, struct xensim_dominfo *di)
-{
-	struct stat st;
-
-	memset(di, 0, sizeof(*di));
-	di->domid = d->d_id;
-	memcpy(di->name, d->d_name, sizeof(di->name));
-	di->kind = d->d_kind;
-	di->tot_pages = d->d_tot_pages;
-	di->max_pages = d->d_max_pages;
-	di->running = d->d_pid != 0;
-	di->pid = (int)d->d_pid;
-	if (fstat(d->d_memfd, &st) == 0)
-		di->ram_allocated_pages =
-		    (uint64_t)st.st_blocks * 512 / HV_PAGE_SIZE;
-	di->memory_kib = d->d_memory_kib;
-	di->maxmem_kib = d->d_maxmem_kib;
-	di->dirty_given = d->d_dirty_given;
-	di->ram_watched = d->d_uffd != -1;
-	di->foreign_accesses = d->d_foreign;
-	di->pod_entries = d->d_pod_entries;
-	di->pod_cache = d->d_pod_count;
-	di->crashed = d->d_crashed;
-	di->moved_ns = d->d_moved_ns;
-	di->mmu_calls = d->d_mmu_calls;
-}
-
-/*
- * XENMEM_memory_map: the map the toolstack set, at most max entries.
- * libxl gives a PV domain one RAM entry of maxmem (its slack_memkb is
- * 0 by default), so that the guest sees how far it may grow; a domain
- * without a map (dom0 here; PVH, whose map is not modelled yet) gets
- * ENOSYS, as from Xen.
- */
-int64_t
-hv_memory_map(const struct hv_domain *d, struct xw_e820 *map, uint64_t max,
-    uint64_t *np)
-{
-
-	*np = 0;
-	if (d == NULL || d->d_kind != XENSIM_PV)
-		return -ENOSYS;
-	if (max == 0)
-		return 0;
-	memset(map, 0, sizeof(*map));
-	map->addr = 0;
-	map->size = d->d_maxmem_kib * 1024;
-	map->type = XW_E820_RAM;
-	*np = 1;
-	return 0;
-}
 
 static bool
 valid_name(const char *name)
@@ -218,20 +130,6 @@ make_uuid(char *buf)
 	for (i = 0; i < 16; i++)
 		buf += sprintf(buf, "%s%02x",
 		    i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "", u[i]);
-}
-
-static domid_t
-alloc_domid(void)
-{
-	domid_t id, i;
-
-	for (i = 0; i < HV_MAX_DOMID; i++) {
-		id = next_domid;
-		next_domid = next_domid >= HV_MAX_DOMID ? 1 : next_domid + 1;
-		if (domains[id] == NULL)
-			return id;
-	}
-	return 0;
 }
 
 /*
@@ -343,7 +241,7 @@ hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
 	d->d_lsock = -1;
 	d->d_uffd = -1;
 	d->d_alloc_budget = -1;
-	if ((d->d_id = alloc_domid()) == 0) {
+	if ((d->d_id = hv_domid_alloc()) == 0) {
 		free(d);
 		return ENOSPC;
 	}
@@ -380,11 +278,11 @@ hv_domain_create(const struct xensim_domcfg *cfg, domid_t *idp)
 		domain_free(d);
 		return error;
 	}
-	domains[d->d_id] = d;
+	hv_domain_enter(d);
 	if ((error = build(d)) != 0) {
 		hv_log("d%u: not enough host memory for %" PRIu64 " pages",
 		    d->d_id, d->d_nr_pages);
-		domains[d->d_id] = NULL;
+		hv_domain_leave(d);
 		domain_free(d);
 		return error;
 	}
@@ -442,31 +340,32 @@ hv_domain_destroy(struct hv_domain *d)
 	xsd_release_domain(d->d_id);
 	rl_forget(d->d_id);
 	hv_log("d%u: destroyed %s", d->d_id, d->d_name);
-	domains[d->d_id] = NULL;
+	hv_domain_leave(d);
 	domain_free(d);
 }
 
 void
 hv_reap(void)
 {
-	domid_t id;
+	struct hv_domain *d;
 	pid_t pid;
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		for (id = 1; id <= HV_MAX_DOMID; id++) {
-			if (domains[id] == NULL || domains[id]->d_pid != pid)
+		for (d = hv_domain_next(0); d != NULL;
+		    d = hv_domain_next(d->d_id)) {
+			if (d->d_pid != pid)
 				continue;
-			domains[id]->d_pid = 0;
+			d->d_pid = 0;
 			if (WIFEXITED(status))
-				hv_log("d%u: guest exited with status %d", id,
-				    WEXITSTATUS(status));
+				hv_log("d%u: guest exited with status %d",
+				    d->d_id, WEXITSTATUS(status));
 			else
-				hv_log("d%u: guest killed by signal %d", id,
-				    WTERMSIG(status));
+				hv_log("d%u: guest killed by signal %d",
+				    d->d_id, WTERMSIG(status));
 			/* A crashed domain stays until dom0 destroys it. */
-			if (!domains[id]->d_crashed)
-				hv_domain_destroy(domains[id]);
+			if (!d->d_crashed)
+				hv_domain_destroy(d);
 			break;
 		}
 	}
@@ -571,11 +470,10 @@ void
 hv_fini(void)
 {
 	char path[PATH_MAX + 16];
-	domid_t id;
+	struct hv_domain *d;
 
-	for (id = 1; id <= HV_MAX_DOMID; id++)
-		if (domains[id] != NULL)
-			hv_domain_destroy(domains[id]);
+	while ((d = hv_domain_next(0)) != NULL)
+		hv_domain_destroy(d);
 	hv_conn_drop_domain(0);
 	snprintf(path, sizeof(path), "%s/privcmd", hv_dir);
 	(void)unlink(path);

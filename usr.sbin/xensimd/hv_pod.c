@@ -37,12 +37,9 @@
  * cache; a cache larger than the entries left gives the rest back.
  */
 
-#include <sys/wait.h>
-
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,10 +124,11 @@ hv_pod_trim(struct hv_domain *d)
 }
 
 /*
- * A touch of an entry: frames from the cache, or a crash.  As Xen, the
- * whole aligned 2 MiB around it when all of it is entries and the cache
- * has that much, else the one page.  Returns the pages placed from
- * *basep on (their RAM still to be filled with zeros), 0 on a crash.
+ * A touch of an entry: frames from the cache.  As Xen, the whole
+ * aligned 2 MiB around it when all of it is entries and the cache has
+ * that much, else the one page.  Returns the pages placed from *basep on
+ * (their RAM still to be filled with zeros); 0 when the cache is empty,
+ * said as Xen says it: the caller crashes the domain.
  */
 uint64_t
 hv_pod_touch(struct hv_domain *d, uint64_t gfn, uint64_t *basep)
@@ -142,7 +140,6 @@ hv_pod_touch(struct hv_domain *d, uint64_t gfn, uint64_t *basep)
 		    "(tot=%" PRIu64 " ents=%" PRIu64 " dom%u)", d->d_id,
 		    d->d_tot_pages, d->d_pod_entries, d->d_id);
 		hv_log("domain_crash called from p2m-pod.c");
-		hv_domain_crash(d);
 		return 0;
 	}
 	base = gfn & ~(sp - 1);
@@ -175,27 +172,4 @@ hv_pod_release(struct hv_domain *d)
 	free(d->d_pod_cache);
 	d->d_pod_cache = NULL;
 	d->d_pod_count = d->d_pod_cap = 0;
-}
-
-/*
- * domain_crash(): the guest stops for good (its process is killed) and
- * the domain stays, shown crashed, until dom0 destroys it.
- */
-void
-hv_domain_crash(struct hv_domain *d)
-{
-	int status;
-
-	hv_log("Domain %u (vcpu#0) crashed on cpu#0:", d->d_id);
-	d->d_crashed = true;
-	/* A guest not of our starting: the process that handed its RAM. */
-	if (d->d_pid == 0 && d->d_ram_pid > 0)
-		kill(d->d_ram_pid, SIGKILL);
-	hv_ram_unwatch(d);
-	if (d->d_pid != 0) {
-		kill(d->d_pid, SIGKILL);
-		while (waitpid(d->d_pid, &status, 0) == -1 && errno == EINTR)
-			continue;
-		d->d_pid = 0;
-	}
 }

@@ -36,11 +36,13 @@
  * with a page of 0xff, punched out again before the domain's next
  * hypercall (or dom0's next look at it), so what the guest wrote there
  * is gone.  Every such access is logged and counted: the driver must
- * never make one.
+ * never make one.  A touch of a populate-on-demand entry with the cache
+ * empty crashes the domain, as Xen does.
  */
 
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <linux/userfaultfd.h>
 
@@ -48,6 +50,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,8 +226,10 @@ on_fault(int fd, short revents, void *arg)
 		    gfn >= d->d_memfd_pages)
 			continue;
 		if (d->d_p2m[gfn] == HV_P2M_POD) {
-			if ((n = hv_pod_touch(d, gfn, &base)) == 0)
-				return;	/* crashed: the watch is gone */
+			if ((n = hv_pod_touch(d, gfn, &base)) == 0) {
+				hv_domain_crash(d);
+				return;	/* the watch is gone */
+			}
 			if ((error = fill(d, base, zeros, n)) != 0)
 				hv_glog(d->d_id, "d%u: populating gfn %#"
 				    PRIx64 ": %s", d->d_id, base,
@@ -236,5 +241,28 @@ on_fault(int fd, short revents, void *arg)
 			/* Owned, populated meanwhile: present, woken. */
 			hv_glog(d->d_id, "d%u: answering gfn %#" PRIx64 ": %s",
 			    d->d_id, gfn, strerror(error));
+	}
+}
+
+/*
+ * domain_crash(): the guest stops for good (its process is killed) and
+ * the domain stays, shown crashed, until dom0 destroys it.
+ */
+void
+hv_domain_crash(struct hv_domain *d)
+{
+	int status;
+
+	hv_log("Domain %u (vcpu#0) crashed on cpu#0:", d->d_id);
+	d->d_crashed = true;
+	/* A guest not of our starting: the process that handed its RAM. */
+	if (d->d_pid == 0 && d->d_ram_pid > 0)
+		kill(d->d_ram_pid, SIGKILL);
+	hv_ram_unwatch(d);
+	if (d->d_pid != 0) {
+		kill(d->d_pid, SIGKILL);
+		while (waitpid(d->d_pid, &status, 0) == -1 && errno == EINTR)
+			continue;
+		d->d_pid = 0;
 	}
 }

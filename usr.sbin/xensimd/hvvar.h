@@ -133,16 +133,21 @@ extern const char	*hv_dir;
 extern char		 hv_bootdir[];	/* <dir>/boot.<id>: this boot's */
 extern int		 hv_live_rfd;	/* EOF in the guests: we died */
 
-/* hv.c: the host's frames and the domains. */
+/* hv_dom.c: the table of domains, a leaf. */
+domid_t	hv_domid_alloc(void);
+void	hv_domain_enter(struct hv_domain *);
+void	hv_domain_leave(struct hv_domain *);
 struct hv_domain *hv_domain_lookup(domid_t);
 struct hv_domain *hv_domain_byname(const char *);
 struct hv_domain *hv_domain_next(domid_t after);	/* in domid order */
-int	hv_domain_create(const struct xensim_domcfg *, domid_t *);
-void	hv_domain_destroy(struct hv_domain *);
 void	hv_domain_info(const struct hv_domain *, struct xensim_dominfo *);
-void	hv_memmap(const struct hv_domain *, struct xw_start_info *);
 int64_t	hv_memory_map(const struct hv_domain *, struct xw_e820 *,
 	    uint64_t max, uint64_t *np);
+
+/* hv.c: the host's frames and the domains' lives. */
+int	hv_domain_create(const struct xensim_domcfg *, domid_t *);
+void	hv_domain_destroy(struct hv_domain *);
+void	hv_memmap(const struct hv_domain *, struct xw_start_info *);
 uint64_t hv_free_pages(void);
 uint64_t hv_total_pages(void);
 
@@ -184,13 +189,13 @@ bool	hv_pod_steal(struct hv_domain *, uint64_t mfn);
 void	hv_pod_trim(struct hv_domain *);
 uint64_t hv_pod_touch(struct hv_domain *, uint64_t gfn, uint64_t *basep);
 void	hv_pod_release(struct hv_domain *);
-void	hv_domain_crash(struct hv_domain *);
 
 /* hv_ramwatch.c: guest accesses to frames it does not own. */
 int	hv_ram_watch(struct hv_domain *, int uffd, pid_t, uint64_t base,
 	    uint64_t pages);
 void	hv_ram_unwatch(struct hv_domain *);
 void	hv_ram_settle(struct hv_domain *);
+void	hv_domain_crash(struct hv_domain *);
 
 /* hv_guest.c: the guest program. */
 int	hv_guest_start(struct hv_domain *);

@@ -38,6 +38,26 @@
 
 #include "xs_store.h"
 
+static void	xs_fire(struct xs_ctx *, const char *, bool,
+		    const struct xs_node *, const struct xs_perms *);
+
+/* A change to path: fire now, or at commit inside a transaction. */
+static void
+xs_fire(struct xs_ctx *ctx, const char *path, bool exact,
+    const struct xs_node *n, const struct xs_perms *old)
+{
+	struct xs_event ev;
+
+	xs_event_init(&ev, path, exact, n, old);
+	if (ctx->txn != NULL) {
+		if (xs_txn_queue_event(ctx->txn, &ev) != 0)
+			xs_event_fini(&ev);
+		return;
+	}
+	xs_event_fire(&ev);
+	xs_event_fini(&ev);
+}
+
 static struct xs_node *
 xs_ctx_root(struct xs_ctx *ctx)
 {

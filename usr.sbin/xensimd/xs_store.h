@@ -131,8 +131,6 @@ void	xs_event_init(struct xs_event *, const char *, bool,
 	    const struct xs_node *, const struct xs_perms *);
 void	xs_event_fini(struct xs_event *);
 void	xs_event_fire(const struct xs_event *);
-void	xs_fire(struct xs_ctx *, const char *, bool, const struct xs_node *,
-	    const struct xs_perms *);
 void	xs_fire_special(const char *);
 int	xs_watch_add(struct xs_conn *, const char *, const char *,
 	    bool, struct xs_watch **);

@@ -150,23 +150,6 @@ xs_event_fire(const struct xs_event *ev)
 	}
 }
 
-/* A change to path: fire now, or at commit inside a transaction. */
-void
-xs_fire(struct xs_ctx *ctx, const char *path, bool exact,
-    const struct xs_node *n, const struct xs_perms *old)
-{
-	struct xs_event ev;
-
-	xs_event_init(&ev, path, exact, n, old);
-	if (ctx->txn != NULL) {
-		if (xs_txn_queue_event(ctx->txn, &ev) != 0)
-			xs_event_fini(&ev);
-		return;
-	}
-	xs_event_fire(&ev);
-	xs_event_fini(&ev);
-}
-
 void
 xs_fire_special(const char *name)
 {

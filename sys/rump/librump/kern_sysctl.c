@@ -66,7 +66,9 @@ static struct sysctlnode sysctl_root = {
 static struct sysctlnode *sysctl_child_bynum(struct sysctlnode *, int);
 static struct sysctlnode *sysctl_child_byname(struct sysctlnode *,
     const char *, size_t);
-static struct sysctlnode *sysctl_resolve(const char *, int *);
+static struct sysctlnode *sysctl_resolve(const char *, int *,
+    const char **);
+static int	sysctl_tail(const char *, int *, u_int *);
 static size_t	sysctl_valsize(const struct sysctlnode *);
 static void	sysctl_unlink(struct sysctlnode *);
 
@@ -316,9 +318,14 @@ sysctl_lookup(SYSCTLFN_ARGS)
 	return 0;
 }
 
-/* Walk a dotted name ("machdep.xen.balloon.target") from the root. */
+/*
+ * Walk a dotted name ("machdep.xen.balloon.target") from the root.
+ * With tailp, a walk that reaches a leaf with a handler stops there and
+ * leaves the rest of the name in *tailp: numbers the handler takes, as
+ * kern.evcnt takes its type and count filters.
+ */
 static struct sysctlnode *
-sysctl_resolve(const char *sname, int *errorp)
+sysctl_resolve(const char *sname, int *errorp, const char **tailp)
 {
 	struct sysctlnode *node = &sysctl_root;
 	const char *p, *dot;
@@ -333,6 +340,10 @@ sysctl_resolve(const char *sname, int *errorp)
 			return NULL;
 		}
 		if (SYSCTL_TYPE(node->sysctl_flags) != CTLTYPE_NODE) {
+			if (tailp != NULL && node->sysctl_func != NULL) {
+				*tailp = p;
+				return node;
+			}
 			*errorp = ENOTDIR;
 			return NULL;
 		}
@@ -351,24 +362,66 @@ sysctl_resolve(const char *sname, int *errorp)
 	return node;
 }
 
+/* The rest of a name as the numbers of a MIB; 0 or EINVAL. */
+static int
+sysctl_tail(const char *tail, int *name, u_int *namelenp)
+{
+	const char *p;
+	long v;
+	bool neg;
+
+	*namelenp = 0;
+	for (p = tail; p != NULL && *p != '\0'; ) {
+		if (*namelenp == CTL_MAXNAME)
+			return EINVAL;
+		neg = *p == '-';
+		if (neg)
+			p++;
+		if (*p < '0' || *p > '9')
+			return EINVAL;
+		for (v = 0; *p >= '0' && *p <= '9'; p++)
+			if ((v = v * 10 + (*p - '0')) > INT32_MAX)
+				return EINVAL;
+		name[(*namelenp)++] = neg ? (int)-v : (int)v;
+		if (*p == '.' && *++p == '\0')
+			return EINVAL;	/* a trailing dot */
+		if (p[-1] != '.' && *p != '\0')
+			return EINVAL;	/* "1x" */
+	}
+	return 0;
+}
+
+/*
+ * As sysctl(3) does it: a value longer than the room given for it is
+ * ENOMEM, whatever the handler said.
+ */
 int
 sysctl_byname(const char *sname, void *oldp, size_t *oldlenp,
     const void *newp, size_t newlen)
 {
 	struct sysctlnode *node;
+	const char *tail = NULL;
+	int name[CTL_MAXNAME];
+	size_t room;
+	u_int namelen;
 	int error = 0;
 
+	room = oldlenp != NULL ? *oldlenp : 0;
 	mutex_enter(&sysctl_treelock);
-	node = sysctl_resolve(sname, &error);
-	if (node != NULL) {
+	node = sysctl_resolve(sname, &error, &tail);
+	if (node != NULL)
+		error = sysctl_tail(tail, name, &namelen);
+	if (node != NULL && error == 0) {
 		if (node->sysctl_func != NULL)
-			error = (*node->sysctl_func)(NULL, 0, oldp, oldlenp,
-			    newp, newlen, NULL, NULL, node);
+			error = (*node->sysctl_func)(name, namelen, oldp,
+			    oldlenp, newp, newlen, NULL, NULL, node);
 		else
-			error = sysctl_lookup(NULL, 0, oldp, oldlenp,
+			error = sysctl_lookup(name, namelen, oldp, oldlenp,
 			    newp, newlen, NULL, NULL, node);
 	}
 	mutex_exit(&sysctl_treelock);
+	if (error == 0 && oldp != NULL && oldlenp != NULL && *oldlenp > room)
+		error = ENOMEM;
 	return error;
 }
 
@@ -381,7 +434,7 @@ sysctl_children_byname(const char *sname,
 
 	mutex_enter(&sysctl_treelock);
 	node = (sname == NULL || *sname == '\0') ? &sysctl_root :
-	    sysctl_resolve(sname, &error);
+	    sysctl_resolve(sname, &error, NULL);
 	if (node != NULL) {
 		if (SYSCTL_TYPE(node->sysctl_flags) != CTLTYPE_NODE)
 			error = ENOTDIR;

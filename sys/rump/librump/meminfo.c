@@ -41,9 +41,10 @@
  * A figure is a line of meminfo_fields: a function of the platform, or
  * a sysctl node that a driver creates (not published while the node
  * does not exist): the balloon's KiB, its count of deflations on out
- * of memory, its min, the lowest target it takes, so that dom0 never
- * asks for less, and the free memory it keeps (stats.keep), so that
- * dom0 never asks a target that leaves less.
+ * of memory (an evcnt(9) counter, read from kern.evcnt as vmstat -e
+ * does), its min, the lowest target it takes, so that dom0 never asks
+ * for less, and the free memory it keeps (stats.keep), so that dom0
+ * never asks a target that leaves less.
  */
 
 #include <sys/cdefs.h>
@@ -51,7 +52,9 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 #include <sys/param.h>
 #include <sys/condvar.h>
+#include <sys/errno.h>
 #include <sys/inttypes.h>
+#include <sys/evcnt.h>
 #include <sys/kernel.h>
 #include <sys/kthread.h>
 #include <sys/mutex.h>
@@ -70,6 +73,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 
 static bool	meminfo_total(uint64_t *);
 static bool	meminfo_free(uint64_t *);
+static bool	meminfo_oom_deflations(uint64_t *);
 static void	meminfo_thread(void *);
 static void	meminfo_settled(struct xenbus_watch *, const char **,
 		    unsigned int);
@@ -83,8 +87,7 @@ static const struct meminfo_field {
 	{ "meminfo_free",	meminfo_free,	NULL },
 	{ "meminfo_reported",	NULL,	"machdep.xen.balloon.stats.reported" },
 	{ "meminfo_ballooned",	NULL,	"machdep.xen.balloon.stats.balloon" },
-	{ "meminfo_oom_deflations", NULL,
-	    "machdep.xen.balloon.stats.oom_deflations" },
+	{ "meminfo_oom_deflations", meminfo_oom_deflations, NULL },
 	{ "meminfo_min",	NULL,	"machdep.xen.balloon.min" },
 	{ "meminfo_keep",	NULL,	"machdep.xen.balloon.stats.keep" },
 };
@@ -148,6 +151,38 @@ meminfo_free(uint64_t *kib)
 
 	*kib = (uint64_t)uvm_availmem(false) * (PAGE_SIZE / 1024);
 	return true;
+}
+
+/*
+ * The balloon's evcnt "oom_deflations"; false while there is none.  The
+ * balloon's counters come first (attach order): a buffer on the stack
+ * holds them, and allocates nothing while the guest is short.
+ */
+static bool
+meminfo_oom_deflations(uint64_t *v)
+{
+	const struct evcnt_sysctl *evs;
+	uint64_t buf[128];
+	size_t len, off;
+	int error;
+
+	len = sizeof(buf);
+	error = sysctl_byname("kern.evcnt.0.0", buf, &len, NULL, 0);
+	if (error != 0 && error != ENOMEM)
+		return false;
+	len = MIN(len, sizeof(buf));
+	for (off = 0; off + sizeof(*evs) <= len; off += evs->ev_len * 8) {
+		evs = (const struct evcnt_sysctl *)((char *)buf + off);
+		if (evs->ev_len == 0)
+			break;
+		if (strcmp(evs->ev_strings, "balloon0") == 0 &&
+		    strcmp(evs->ev_strings + evs->ev_grouplen + 1,
+		    "oom_deflations") == 0) {
+			*v = evs->ev_count;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* An int or quad sysctl node; false if there is none (yet). */

@@ -39,6 +39,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/condvar.h>
 #include <sys/device.h>
 #include <sys/errno.h>
+#include <sys/evcnt.h>
 #include <sys/inttypes.h>
 #include <sys/kernel.h>
 #include <sys/kmem.h>
@@ -234,6 +235,7 @@ rump_xen_main(void)
 	pool_subsystem_init();
 	kmem_init();
 	sysctl_init();
+	evcnt_init();
 	mutex_init(&shutdown_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&shutdown_cv, "shutdown");
 

@@ -53,23 +53,26 @@
 static int		lsock = -1;
 static unsigned char	answer[4096];
 static size_t		answerlen;
+static int		nconns = 1;	/* connections each reply serves */
 
-/* One connection: the request is read and dropped, the answer sent. */
+/* Each connection: the request is read and dropped, the answer sent. */
 static void *
 serve_one(void *arg)
 {
 	struct rumpsysctl_req req;
 	char name[RUMPSYSCTL_NAMEMAX];
-	int fd;
+	int fd, i;
 
 	(void)arg;
-	if ((fd = accept(lsock, NULL, NULL)) == -1)
-		return NULL;
-	if (read(fd, &req, sizeof(req)) == (ssize_t)sizeof(req) &&
-	    req.namelen <= sizeof(name))
-		(void)read(fd, name, req.namelen);
-	(void)send(fd, answer, answerlen, MSG_NOSIGNAL);
-	close(fd);
+	for (i = 0; i < nconns; i++) {
+		if ((fd = accept(lsock, NULL, NULL)) == -1)
+			return NULL;
+		if (read(fd, &req, sizeof(req)) == (ssize_t)sizeof(req) &&
+		    req.namelen <= sizeof(name))
+			(void)read(fd, name, req.namelen);
+		(void)send(fd, answer, answerlen, MSG_NOSIGNAL);
+		close(fd);
+	}
 	return NULL;
 }
 
@@ -211,11 +214,83 @@ ATF_TC_BODY(unterminated_node, tc)
 	pthread_join(t, NULL);
 }
 
+/* A kern.evcnt record (NetBSD's struct evcnt_sysctl) at off; the next. */
+static size_t
+evrec(unsigned char *buf, size_t off, uint64_t count, uint8_t type,
+    const char *group, const char *name)
+{
+	const size_t hdr = 28;
+	size_t glen = strlen(group), nlen = strlen(name), len;
+
+	len = (hdr + glen + 1 + nlen + 1 + 7) / 8 * 8;
+	memset(buf + off, 0, len);
+	memcpy(buf + off, &count, sizeof(count));
+	buf[off + 24] = type;
+	buf[off + 25] = (uint8_t)glen;
+	buf[off + 26] = (uint8_t)nlen;
+	buf[off + 27] = (uint8_t)(len / 8);
+	memcpy(buf + off + hdr, group, glen + 1);
+	memcpy(buf + off + hdr + glen + 1, name, nlen + 1);
+	return off + len;
+}
+
+ATF_TC(evcnt_records);
+ATF_TC_HEAD(evcnt_records, tc)
+{
+	atf_tc_set_md_var(tc, "descr",
+	    "kern.evcnt's records are read as vmstat -e reads them; one that "
+	    "runs past the data or lacks a NUL is refused with EPROTO");
+}
+ATF_TC_BODY(evcnt_records, tc)
+{
+	struct rumpsysctl_evcnt *evs;
+	unsigned char buf[256];
+	size_t len, n;
+	pthread_t t;
+
+	server();
+	nconns = 2;	/* the size, then the records */
+	len = evrec(buf, 0, 17, 0, "balloon0", "hypercalls");
+	len = evrec(buf, len, 3, 1, "xbd0", "intr");
+	t = reply(0, len, buf, (uint32_t)len);
+	ATF_REQUIRE_EQ_MSG(rumpsysctl_evcnt(&evs, &n), 0, "%s",
+	    strerror(errno));
+	pthread_join(t, NULL);
+	ATF_REQUIRE_EQ(n, 2);
+	ATF_CHECK_EQ(evs[0].count, 17);
+	ATF_CHECK_EQ(evs[0].type, RUMPSYSCTL_EVCNT_MISC);
+	ATF_CHECK_STREQ(evs[0].group, "balloon0");
+	ATF_CHECK_STREQ(evs[0].name, "hypercalls");
+	ATF_CHECK_EQ(evs[1].count, 3);
+	ATF_CHECK_EQ(evs[1].type, RUMPSYSCTL_EVCNT_INTR);
+	ATF_CHECK_STREQ(evs[1].group, "xbd0");
+	ATF_CHECK_STREQ(evs[1].name, "intr");
+	free(evs);
+
+	/* A length past the data. */
+	buf[27] = 200;
+	t = reply(0, len, buf, (uint32_t)len);
+	errno = 0;
+	ATF_CHECK_EQ(rumpsysctl_evcnt(&evs, &n), -1);
+	ATF_CHECK_EQ(errno, EPROTO);
+	pthread_join(t, NULL);
+
+	/* A group without its NUL. */
+	len = evrec(buf, 0, 17, 0, "balloon0", "hypercalls");
+	buf[28 + 8] = 'x';
+	t = reply(0, len, buf, (uint32_t)len);
+	errno = 0;
+	ATF_CHECK_EQ(rumpsysctl_evcnt(&evs, &n), -1);
+	ATF_CHECK_EQ(errno, EPROTO);
+	pthread_join(t, NULL);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
 	ATF_TP_ADD_TC(tp, bad_error);
 	ATF_TP_ADD_TC(tp, oldlen_beyond_buffer);
 	ATF_TP_ADD_TC(tp, unterminated_node);
+	ATF_TP_ADD_TC(tp, evcnt_records);
 	return atf_no_error();
 }

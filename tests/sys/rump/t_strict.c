@@ -42,6 +42,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rumpsysctl.h>
@@ -163,6 +164,48 @@ ATF_TC_BODY(detach, tc)
 	ATF_CHECK(!xt_console_has(d, "selftest0 detached"));
 }
 
+XT_TC(evcnt,
+    "kern.evcnt answers as NetBSD's: two filters, each checked; a size "
+    "query with 1 KiB to spare; ENOMEM for a short buffer; no writes")
+ATF_TC_BODY(evcnt, tc)
+{
+	static const char *const bad[] = { "kern.evcnt", "kern.evcnt.3.0",
+	    "kern.evcnt.0.2", "kern.evcnt.0.0.", "kern.evcnt.0.1x" };
+	struct rumpsysctl_evcnt *evs;
+	char buf[4096];
+	size_t i, len, need, n;
+
+	guest("pvh");
+	ATF_REQUIRE_EQ(sysctlbyname("kern.evcnt.-1.0", NULL, &need, NULL, 0),
+	    0);
+	ATF_CHECK(need >= 1024 && need % 8 == 0);
+	len = sizeof(buf);
+	ATF_REQUIRE_EQ(sysctlbyname("kern.evcnt.-1.0", buf, &len, NULL, 0), 0);
+	ATF_CHECK_EQ(len, need - 1024);
+	ATF_REQUIRE_EQ(rumpsysctl_evcnt(&evs, &n), 0);
+	free(evs);
+	if (len > 0) {
+		len -= 8;
+		errno = 0;
+		ATF_CHECK_EQ(sysctlbyname("kern.evcnt.-1.0", buf, &len, NULL,
+		    0), -1);
+		ATF_CHECK_EQ(errno, ENOMEM);
+	}
+	len = sizeof(buf);
+	ATF_REQUIRE_EQ(sysctlbyname("kern.evcnt.2.1", buf, &len, NULL, 0), 0);
+	ATF_CHECK_EQ(len, 0);	/* no trap counted */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = sizeof(buf);
+		errno = 0;
+		ATF_CHECK_EQ_MSG(sysctlbyname(bad[i], buf, &len, NULL, 0), -1,
+		    "%s", bad[i]);
+		ATF_CHECK_EQ_MSG(errno, EINVAL, "%s: errno %d", bad[i], errno);
+	}
+	errno = 0;
+	ATF_CHECK_EQ(sysctlbyname("kern.evcnt.0.0", NULL, NULL, buf, 8), -1);
+	ATF_CHECK_EQ(errno, EPERM);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 
@@ -172,5 +215,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pool_waitok);
 	ATF_TP_ADD_TC(tp, pool_drain);
 	ATF_TP_ADD_TC(tp, detach);
+	ATF_TP_ADD_TC(tp, evcnt);
 	return atf_no_error();
 }

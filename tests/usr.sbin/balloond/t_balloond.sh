@@ -44,6 +44,14 @@ guest()
 	echo $d
 }
 
+# two_guests: a host of 768 MiB and two guests of 256 MiB, g1 and g2.
+two_guests()
+{
+	xensim_start -m 768
+	g1=$(guest g1 256)
+	g2=$(guest g2 256)
+}
+
 target()
 {
 	xsread /local/domain/$1/memory/target
@@ -106,17 +114,22 @@ bd_stop()
 	xensim_stop
 }
 
-atf_test_case reserve_kept cleanup
-reserve_kept_head()
+# bd_case NAME DESCR...: the test case NAME (its body NAME_body), with
+# balloond and xensimd stopped in its cleanup.
+bd_case()
 {
-	atf_set "descr" "Guests with memory to spare are lowered until the" \
-	    "host has the reserve free, none below its dynamic-min"
+	local name=$1
+	shift
+	atf_test_case $name cleanup
+	eval "${name}_head() { atf_set descr \"$*\"; }"
+	eval "${name}_cleanup() { bd_stop; }"
 }
+
+bd_case reserve_kept "Guests with memory to spare are lowered until the" \
+    "host has the reserve free, none below its dynamic-min"
 reserve_kept_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	free_atleast 384 && atf_fail "the host already has the reserve"
 	bd_start -r 384M
 	wait_for free_atleast 384 ||
@@ -126,22 +139,12 @@ reserve_kept_body()
 		    atf_fail "domain $d below its dynamic-min: $(target $d)"
 	done
 }
-reserve_kept_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case dynamic_min cleanup
-dynamic_min_head()
-{
-	atf_set "descr" "A reserve that cannot be kept lowers guests to their" \
-	    "dynamic-min and not below, and says so once"
-}
+bd_case dynamic_min "A reserve that cannot be kept lowers guests to their" \
+    "dynamic-min and not below, and says so once"
 dynamic_min_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	atf_check xenstore-write /local/domain/$g1/memory/dynamic-min 204800
 	bd_start -r 700M
 	wait_for target_is $g2 65536 ||
@@ -152,18 +155,11 @@ dynamic_min_body()
 	[ "$(grep -c "cannot keep" balloond.log)" = 1 ] ||
 	    atf_fail "the shortage said more than once"
 }
-dynamic_min_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case dynamic_max_liar cleanup
-dynamic_max_liar_head()
-{
-	atf_set "descr" "A guest whose data/ nodes claim a huge need gets its" \
-	    "dynamic-max and max_pages to match, and no other guest is" \
-	    "pushed below its dynamic-min"
-}
+bd_case dynamic_max_liar \
+    "A guest whose data/ nodes claim a huge need gets its" \
+    "dynamic-max and max_pages to match, and no other guest is" \
+    "pushed below its dynamic-min"
 dynamic_max_liar_body()
 {
 	xensim_start -m 640
@@ -183,17 +179,9 @@ dynamic_max_liar_body()
 	atf_check_equal "$(maxpages $e)" 65792
 	atf_check_equal "$(target $g1)" 262144
 }
-dynamic_max_liar_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case burst cleanup
-burst_head()
-{
-	atf_set "descr" "A guest whose workload bursts is given memory until" \
-	    "it has free memory again"
-}
+bd_case burst "A guest whose workload bursts is given memory until" \
+    "it has free memory again"
 burst_body()
 {
 	xensim_start -m 1024
@@ -212,17 +200,9 @@ burst_body()
 	wait_for held || atf_fail "held $(rump.sysctl -n debug.memhog_held)" \
 	    "KiB, free $(xsread /local/domain/$g1/data/meminfo_free) KiB"
 }
-burst_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case stalled cleanup
-stalled_head()
-{
-	atf_set "descr" "A guest with no balloon driver that does not move is" \
-	    "left where it is and logged once"
-}
+bd_case stalled "A guest with no balloon driver that does not move is" \
+    "left where it is and logged once"
 stalled_body()
 {
 	xensim_start -m 768
@@ -238,17 +218,9 @@ stalled_body()
 	atf_check_equal "$(grep -c 'did not move' balloond.log)" 1
 	atf_check_equal "$(target $e)" 524288
 }
-stalled_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case malformed cleanup
-malformed_head()
-{
-	atf_set "descr" "A malformed or inconsistent policy node is refused" \
-	    "with a log line and changes nothing; a good one is then used"
-}
+bd_case malformed "A malformed or inconsistent policy node is refused" \
+    "with a log line and changes nothing; a good one is then used"
 malformed_body()
 {
 	xensim_start -m 768
@@ -266,22 +238,12 @@ malformed_body()
 	wait_for target_is $g1 204800 ||
 	    atf_fail "g1 at $(target $g1) with a good policy"
 }
-malformed_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case sighup cleanup
-sighup_head()
-{
-	atf_set "descr" "SIGHUP reads the configuration file again; a bad" \
-	    "file changes nothing"
-}
+bd_case sighup "SIGHUP reads the configuration file again; a bad" \
+    "file changes nothing"
 sighup_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	echo "reserve 128M" >balloond.conf
 	bd_start -c balloond.conf
 	wait_for logged started || atf_fail "not started"
@@ -295,22 +257,12 @@ sighup_body()
 	wait_for free_atleast 400 ||
 	    atf_fail "host free $(hostfree) MiB: $(bdlog)"
 }
-sighup_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case reserve_request cleanup
-reserve_request_head()
-{
-	atf_set "descr" "balloonctl reserve returns once the memory is free," \
-	    "and says why when it cannot be"
-}
+bd_case reserve_request "balloonctl reserve returns once the memory is free," \
+    "and says why when it cannot be"
 reserve_request_body()
 {
-	xensim_start -m 768
-	g1=$(guest g1 256)
-	g2=$(guest g2 256)
+	two_guests
 	bd_start -r 64M
 	atf_check -s exit:0 -o empty -e empty balloonctl reserve 400M
 	free_atleast 464 || atf_fail "host free $(hostfree) MiB after reserve"
@@ -319,10 +271,6 @@ reserve_request_body()
 	atf_check -s exit:1 -o empty \
 	    -e match:"^balloonctl: cannot reserve 2G: the guests can free at most [0-9]+ KiB" \
 	    balloonctl reserve 2G
-}
-reserve_request_cleanup()
-{
-	bd_stop
 }
 
 # hog DOM KIB: the guest's workload asks for KIB.
@@ -343,12 +291,8 @@ held()
 	[ "$(gsysctl $1 debug.memhog_held)" = "$2" ]
 }
 
-atf_test_case weights cleanup
-weights_head()
-{
-	atf_set "descr" "Two guests in the same need on a short host share" \
-	    "what is free in proportion to need times weight"
-}
+bd_case weights "Two guests in the same need on a short host share" \
+    "what is free in proportion to need times weight"
 weights_body()
 {
 	xensim_start -m 768
@@ -383,18 +327,10 @@ weights_body()
 	[ $((up2 * 10)) -ge $((up1 * 25)) ] && [ $((up2 * 10)) -le $((up1 * 35)) ] ||
 	    atf_fail "given $up1 and $up2 KiB with weights 256 and 768: $(bdlog)"
 }
-weights_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case oom_room cleanup
-oom_room_head()
-{
-	atf_set "descr" "A guest that turns deflate on OOM on is given" \
-	    "max_pages room above its target, within its dynamic-max, and" \
-	    "its workload grows into it"
-}
+bd_case oom_room "A guest that turns deflate on OOM on is given" \
+    "max_pages room above its target, within its dynamic-max, and" \
+    "its workload grows into it"
 oom_room_body()
 {
 	xensim_start -m 1024
@@ -418,18 +354,10 @@ oom_room_body()
 	wait_for held $g1 307200 ||
 	    atf_fail "held $(gsysctl $g1 debug.memhog_held) KiB: $(bdlog)"
 }
-oom_room_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case steady cleanup
-steady_head()
-{
-	atf_set "descr" "Two guests whose workloads grow and then hold steady" \
-	    "on a short host have their targets raised, never lowered on" \
-	    "the way, and left alone once settled"
-}
+bd_case steady "Two guests whose workloads grow and then hold steady" \
+    "on a short host have their targets raised, never lowered on" \
+    "the way, and left alone once settled"
 steady_body()
 {
 	xensim_start -m 768
@@ -447,17 +375,9 @@ steady_body()
 	sleep 5
 	atf_check_equal "$(grep -c ": target " balloond.log)" "$n"
 }
-steady_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case guest_min cleanup
-guest_min_head()
-{
-	atf_set "descr" "A guest is never asked below the min it publishes" \
-	    "(data/meminfo_min), even when the reserve cannot be kept"
-}
+bd_case guest_min "A guest is never asked below the min it publishes" \
+    "(data/meminfo_min), even when the reserve cannot be kept"
 guest_min_body()
 {
 	xensim_start -m 768
@@ -477,17 +397,9 @@ guest_min_body()
 	logged "did not move" && atf_fail "asked below its min: $(bdlog)"
 	return 0
 }
-guest_min_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case spare_in_band cleanup
-spare_in_band_head()
-{
-	atf_set "descr" "On a short host a guest whose free memory is within" \
-	    "the hysteresis gives what it has beyond its goal to one in need"
-}
+bd_case spare_in_band "On a short host a guest whose free memory is within" \
+    "the hysteresis gives what it has beyond its goal to one in need"
 spare_in_band_body()
 {
 	xensim_start -m 640
@@ -502,10 +414,6 @@ spare_in_band_body()
 	wait_for target_above $g2 337920 ||
 	    atf_fail "g2 at $(target $g2), g1 at $(target $g1): $(bdlog)"
 	[ "$(target $g1)" -lt 262144 ] || atf_fail "g1 gave nothing"
-}
-spare_in_band_cleanup()
-{
-	bd_stop
 }
 
 atf_test_case short_not_reserve cleanup

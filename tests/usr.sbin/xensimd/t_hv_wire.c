@@ -217,7 +217,6 @@ check(const struct snap *before)
 	struct xensim_start_info si;
 	struct xensim *h;
 	struct snap now;
-	char path[PATH_MAX + 64];
 	domid_t self = DOMID_SELF;
 
 	ATF_REQUIRE_MSG(xt_alive(), "xensimd died");
@@ -229,8 +228,7 @@ check(const struct snap *before)
 	ATF_REQUIRE_EQ(now.max_b, before->max_b);
 	ATF_REQUIRE_EQ(now.ndom, before->ndom);
 
-	hyperpath(da, path, sizeof(path));
-	ATF_REQUIRE((h = xensim_open_domain(path)) != NULL);
+	h = xt_domu(da);
 	ATF_REQUIRE_EQ(xensim_memory_op(h, XENMEM_current_reservation, &self),
 	    (long)before->tot_a);
 	ATF_REQUIRE_EQ(xensim_memory_op(h, XENMEM_maximum_reservation, &self),
@@ -475,7 +473,6 @@ ATF_TC_BODY(mmu_update, tc)
 	xen_pfn_t own[2], other;
 	struct xensim_start_info si;
 	struct xensim *h;
-	char path[PATH_MAX + 64];
 	struct snap s;
 	uint32_t done;
 	size_t n;
@@ -483,8 +480,7 @@ ATF_TC_BODY(mmu_update, tc)
 
 	s = setup();
 	/* b's first frame, from b's own boot P2M. */
-	hyperpath(db, path, sizeof(path));
-	ATF_REQUIRE((h = xensim_open_domain(path)) != NULL);
+	h = xt_domu(db);
 	ATF_REQUIRE_EQ(xensim_start_info(h, &si), 0);
 	other = si.p2m[0];
 	close(si.memfd);

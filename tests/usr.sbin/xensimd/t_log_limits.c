@@ -137,16 +137,17 @@ check_limited(struct xensim *h, domid_t id, const struct mark *m,
 	ATF_CHECK_MSG(lines <= 2 * max + 4, "the log grew %lu lines", lines);
 }
 
-static struct xensim *
-domu(domid_t id)
+/* A host of 256 MiB and a 16 MiB domain on it: dom0's and its handle. */
+static domid_t
+guest(enum xensim_kind kind, struct xensim **hp, struct xensim **up)
 {
-	char path[PATH_MAX + 64];
-	struct xensim *u;
+	domid_t id;
 
-	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", xt_dir, id);
-	ATF_REQUIRE_MSG((u = xensim_open_domain(path)) != NULL, "%s: %s",
-	    path, strerror(errno));
-	return u;
+	xt_start(256);
+	*hp = xt_dom0();
+	id = xt_create(*hp, "g", kind, 16, 16);
+	*up = xt_domu(id);
+	return id;
 }
 
 static long
@@ -202,10 +203,7 @@ ATF_TC_BODY(over_allocation, tc)
 	char text[64];
 	domid_t id;
 
-	xt_start(256);
-	h = xt_dom0();
-	id = xt_create(h, "g", XENSIM_PV, 16, 16);
-	u = domu(id);
+	id = guest(XENSIM_PV, &h, &u);
 	snprintf(text, sizeof(text), "Over-allocation for d%u: ", id);
 	mark(&m);
 	overallocate(u, 100000);
@@ -227,10 +225,7 @@ ATF_TC_BODY(bad_extents, tc)
 	domid_t id;
 	int i;
 
-	xt_start(256);
-	h = xt_dom0();
-	id = xt_create(h, "g", XENSIM_PV, 16, 16);
-	u = domu(id);
+	id = guest(XENSIM_PV, &h, &u);
 	snprintf(text, sizeof(text), ": rd=d%u od=", id);
 	snprintf(text2, sizeof(text2), "d%u: could not get page for ", id);
 	mark(&m);
@@ -258,10 +253,7 @@ ATF_TC_BODY(dirty_given, tc)
 	domid_t id;
 	int i;
 
-	xt_start(256);
-	h = xt_dom0();
-	id = xt_create(h, "g", XENSIM_PVH, 16, 16);
-	u = domu(id);
+	id = guest(XENSIM_PVH, &h, &u);
 	snprintf(text, sizeof(text), "d%u: 1 frame(s) given back holding "
 	    "data", id);
 	mark(&m);
@@ -288,10 +280,7 @@ ATF_TC_BODY(foreign, tc)
 	domid_t id, self = DOMID_SELF;
 	int i;
 
-	xt_start(256);
-	h = xt_dom0();
-	id = xt_create(h, "g", XENSIM_PVH, 16, 16);
-	u = domu(id);
+	id = guest(XENSIM_PVH, &h, &u);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
@@ -381,8 +370,8 @@ ATF_TC_BODY(per_domain, tc)
 	h = xt_dom0();
 	a = xt_create(h, "a", XENSIM_PV, 16, 16);
 	b = xt_create(h, "b", XENSIM_PV, 16, 16);
-	ua = domu(a);
-	ub = domu(b);
+	ua = xt_domu(a);
+	ub = xt_domu(b);
 	mark(&m);
 	overallocate(ua, 100000);
 	/* b's first: shown. */

@@ -79,18 +79,6 @@ pod_guest(struct xensim **hp)
 	return xt_create(*hp, "g", XENSIM_PVH, 16, 32);
 }
 
-static struct xensim *
-domu(domid_t id)
-{
-	char path[PATH_MAX + 64];
-	struct xensim *h;
-
-	snprintf(path, sizeof(path), "%s/domains/%u/hypercall", xt_dir, id);
-	ATF_REQUIRE_MSG((h = xensim_open_domain(path)) != NULL, "%s: %s",
-	    path, strerror(errno));
-	return h;
-}
-
 static long
 memop(struct xensim *h, unsigned int cmd, domid_t id, xen_pfn_t *list,
     unsigned long nr, unsigned int order)
@@ -170,7 +158,7 @@ ATF_TC_BODY(populate_full, tc)
 	uint64_t t0;
 
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	gfns(l, 64, BASE);
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 64, 0), 64);
@@ -207,7 +195,7 @@ ATF_TC_BODY(moved_ns, tc)
 	uint64_t before, after, moved;
 
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	gfns(l, 8, BASE);
 	before = mono_ns();
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 8, 0), 8);
@@ -235,7 +223,7 @@ ATF_TC_BODY(partial_max, tc)
 	domid_t id;
 
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	/* headroom: 17 * 256 - (16 * 256 + 17) = 239 */
 	gfns(l, 248, BASE);
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 248, 0), 239);
@@ -272,7 +260,7 @@ super_past_max(enum xensim_kind kind)
 	size_t i;
 
 	id = host_guest(256, kind, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	for (i = 0; i < sizeof(headroom) / sizeof(headroom[0]); i++) {
 		ATF_REQUIRE(xensim_domain_setmaxmem(h, id,
@@ -337,7 +325,7 @@ ATF_TC_BODY(host_exhausted, tc)
 	free0 = hi.free_pages;
 	ATF_CHECK_EQ(free0, 8192 - (16 * 256 + 17));
 	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 64 * 1024) == 0);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	ATF_REQUIRE((l = calloc(5000, sizeof(*l))) != NULL);
 	gfns(l, 5000, BASE);
@@ -365,7 +353,7 @@ ATF_TC_BODY(bad_order, tc)
 	/* An order-18 extent needs a free, aligned 1 GiB block. */
 	id = host_guest(2100, XENSIM_PVH, &h);
 	ATF_REQUIRE(xensim_domain_setmaxmem(h, id, 2100 * 1024) == 0);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	l[0] = 0x110000;
 	ATF_CHECK_EQ(POP(u, DOMID_SELF, l, 1, 10), 0);
@@ -397,7 +385,7 @@ ATF_TC_BODY(other_domain, tc)
 	h = xt_dom0();
 	a = xt_create(h, "a", XENSIM_PVH, 16, 16);
 	b = xt_create(h, "b", XENSIM_PVH, 16, 16);
-	u = domu(a);
+	u = xt_domu(a);
 	tb = tot(h, b);
 	gfns(l, 2, BASE);
 	ATF_CHECK_EQ(POP(u, b, l, 2, 0), 0);
@@ -524,7 +512,7 @@ ATF_TC_BODY(pv_mfns, tc)
 	uint64_t t0, ram0;
 
 	id = host_guest(256, XENSIM_PV, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	m[0] = m[1] = m[2] = m[3] = 0xaaaa0000;
 	ATF_CHECK_EQ(INC(u, DOMID_SELF, m, 4, 0), 4);
@@ -594,7 +582,7 @@ ATF_TC_BODY(pv_runs, tc)
 	uint64_t ram0;
 
 	id = host_guest(256, XENSIM_PV, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
@@ -656,7 +644,7 @@ ATF_TC_BODY(pvh_runs, tc)
 	uint64_t ram0;
 
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
@@ -724,7 +712,7 @@ ATF_TC_BODY(host_memory, tc)
 	int i, nonzero;
 
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.domid, id);
 	ATF_CHECK_EQ(si.kind, XENSIM_PVH);
@@ -781,7 +769,7 @@ ATF_TC_BODY(pvh_high, tc)
 
 	/* 16 GiB of maxmem booted at 4 GiB: populate-on-demand. */
 	id = xt_create(h, "big", XENSIM_PVH, 4096, 16384);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.nr_pages, 16384 * 256);
 	ATF_CHECK_EQ(si.nr_memmap, 4);
@@ -809,7 +797,7 @@ ATF_TC_BODY(pvh_high, tc)
 
 	/* Below the hole: one RAM entry. */
 	id = xt_create(h, "small", XENSIM_PVH, 16, 16);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.nr_memmap, 3);
 	memmap_is(&si, 0, 0, 16 << 20, XEN_HVM_MEMMAP_TYPE_RAM);
@@ -820,7 +808,7 @@ ATF_TC_BODY(pvh_high, tc)
 
 	/* PV: its frames from 0, however large maxmem. */
 	id = xt_create(h, "pv", XENSIM_PV, 16, 16384);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.nr_memmap, 1);
 	memmap_is(&si, 0, 0, 16 << 20, XEN_HVM_MEMMAP_TYPE_RAM);
@@ -868,7 +856,7 @@ ATF_TC_BODY(given_frames, tc)
 
 	xt_xensimd_flag = "-s";
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
@@ -887,7 +875,7 @@ ATF_TC_BODY(given_frames, tc)
 
 	xt_xensimd_flag = "-z";
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
@@ -909,7 +897,7 @@ ATF_TC_BODY(extents_fault, tc)
 	uint64_t t0;
 
 	id = host_guest(256, XENSIM_PVH, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	xt_ctl("fault %u extents=3", id);
 	gfns(l, 8, 1024);
@@ -978,7 +966,7 @@ foreign(enum xensim_kind kind)
 	domid_t id;
 
 	id = host_guest(256, kind, &h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_REQUIRE((ram = mmap(NULL, si.memfd_pages * 4096,
 	    PROT_READ | PROT_WRITE, MAP_SHARED, si.memfd, 0)) != MAP_FAILED);
@@ -1068,7 +1056,7 @@ ATF_TC_BODY(pvh_pod, tc)
 	unsigned long i, n;
 
 	id = pod_guest(&h);
-	u = domu(id);
+	u = xt_domu(id);
 	ATF_REQUIRE(xensim_start_info(u, &si) == 0);
 	ATF_CHECK_EQ(si.nr_pages, 8192);
 	di = info(h, id);
@@ -1145,7 +1133,7 @@ touch_all(domid_t id)
 	unsigned char *ram;
 	uint64_t i;
 
-	u = domu(id);
+	u = xt_domu(id);
 	if (xensim_start_info(u, &si) != 0 || (ram = mmap(NULL,
 	    si.memfd_pages * 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
 	    si.memfd, 0)) == MAP_FAILED ||
@@ -1197,12 +1185,12 @@ ATF_TC_BODY(features, tc)
 	h = xt_dom0();
 	pvh = xt_create(h, "a", XENSIM_PVH, 16, 16);
 	pv = xt_create(h, "b", XENSIM_PV, 16, 16);
-	u = domu(pvh);
+	u = xt_domu(pvh);
 	fi.submap_idx = 0;
 	ATF_CHECK_EQ(xensim_xen_version(u, XENVER_get_features, &fi), 0);
 	ATF_CHECK(fi.submap & (1U << XENFEAT_auto_translated_physmap));
 	xensim_close(u);
-	u = domu(pv);
+	u = xt_domu(pv);
 	fi.submap_idx = 0;
 	ATF_CHECK_EQ(xensim_xen_version(u, XENVER_get_features, &fi), 0);
 	ATF_CHECK(!(fi.submap & (1U << XENFEAT_auto_translated_physmap)));
@@ -1230,7 +1218,7 @@ ATF_TC_BODY(memory_map, tc)
 	pvh = xt_create(h, "a", XENSIM_PVH, 16, 32);
 	pv = xt_create(h, "b", XENSIM_PV, 16, 32);
 
-	u = domu(pv);
+	u = xt_domu(pv);
 	memset(map, 0xff, sizeof(map));
 	mm.nr_entries = 4;
 	set_xen_guest_handle(mm.buffer, map);
@@ -1259,7 +1247,7 @@ ATF_TC_BODY(memory_map, tc)
 	xensim_close(u);
 
 	/* PVH: the map is in the start info; no call for it here. */
-	u = domu(pvh);
+	u = xt_domu(pvh);
 	mm.nr_entries = 4;
 	ATF_CHECK_EQ(xensim_memory_op(u, XENMEM_memory_map, &mm), -ENOSYS);
 	xensim_close(u);
@@ -1284,7 +1272,7 @@ continued(enum xensim_kind kind)
 	h = xt_dom0();
 	id = xt_create(h, "g", kind, 16, kind == XENSIM_PVH ? 16 : 32);
 	ATF_REQUIRE_EQ(xensim_domain_setmaxmem(h, id, 64 * 1024), 0);
-	u = domu(id);
+	u = xt_domu(id);
 	t0 = tot(h, id);
 	if (kind == XENSIM_PVH) {
 		gfns(l, 4096, BASE);
@@ -1345,7 +1333,7 @@ ATF_TC_BODY(dom0_under_load, tc)
 		ATF_REQUIRE((kid[k] = fork()) != -1);
 		if (kid[k] != 0)
 			continue;
-		u = domu(k == 0 ? a : b);
+		u = xt_domu(k == 0 ? a : b);
 		gfns(l, 4096, BASE);
 		for (;;) {
 			if (k == 0)

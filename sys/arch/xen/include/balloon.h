@@ -28,25 +28,31 @@
 #define BALLOON_XS_TARGET	"balloon-target"
 
 /*
- * machdep.xen.balloon.stats: read-only counters of the balloon thread.
+ * machdep.xen.balloon.stats: read-only figures of the balloon thread.
  */
 #define BALLOON_NODE_STATS	"stats"
 #define BALLOON_STAT_BALLOON	"balloon"	/* KiB held by Xen now */
 #define BALLOON_STAT_REPORTED	"reported"	/* KiB reported free now */
 #define BALLOON_STAT_INFLATED	"inflated"	/* KiB given to Xen, total */
 #define BALLOON_STAT_DEFLATED	"deflated"	/* KiB taken back, total */
-#define BALLOON_STAT_HYPERCALLS	"hypercalls"	/* reservation calls made */
-#define BALLOON_STAT_PARTIAL	"partial"	/* calls that did less than asked */
-#define BALLOON_STAT_RETRIES	"retries"	/* backoff retries */
 #define BALLOON_STAT_INFLATED_TOTAL "inflated_total" /* KiB off total RAM */
 #define BALLOON_STAT_INFLATED_FREE "inflated_free" /* KiB counted as used */
-#define BALLOON_STAT_OOM_DEFLATIONS "oom_deflations" /* deflations on OOM */
-#define BALLOON_STAT_OOM_PAGES	"oom_pages"	/* pages they took back */
-#define BALLOON_STAT_OOM_MAXPAGES "oom_maxpages" /* ones max_pages cut short */
 #define BALLOON_STAT_KEEP	"keep"		/* KiB inflation leaves free */
 #define BALLOON_STAT_STATE	"state"		/* int: BALLOON_STATE_* */
 #define BALLOON_STAT_ERROR	"error"		/* int: errno of the last stall */
 #define BALLOON_STAT_DELAY	"delay"		/* int: retry delay now, ms */
+
+/*
+ * evcnt(9) counters (vmstat -e), of type misc, in the device's group
+ * ("balloon0").
+ */
+#define BALLOON_EVCNT_GROUP	"balloon"	/* and the unit */
+#define BALLOON_EV_HYPERCALLS	"hypercalls"	/* reservation calls made */
+#define BALLOON_EV_PARTIAL	"partial"	/* calls that did less than asked */
+#define BALLOON_EV_RETRIES	"retries"	/* backoff retries */
+#define BALLOON_EV_OOM_DEFLATIONS "oom_deflations" /* deflations on OOM */
+#define BALLOON_EV_OOM_PAGES	"oom_pages"	/* pages they took back */
+#define BALLOON_EV_OOM_MAXPAGES	"oom_maxpages"	/* ones max_pages cut short */
 
 #define BALLOON_STATE_IDLE	0	/* at target */
 #define BALLOON_STATE_INFLATING	1	/* giving pages to Xen */

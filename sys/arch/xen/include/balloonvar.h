@@ -36,8 +36,10 @@
 #ifndef _XEN_BALLOONVAR_H_
 #define _XEN_BALLOONVAR_H_
 
+#include <sys/atomic.h>
 #include <sys/condvar.h>
 #include <sys/device.h>
+#include <sys/evcnt.h>
 #include <sys/mutex.h>
 #include <sys/sysctl.h>
 
@@ -125,18 +127,20 @@ struct balloon_xenbus_softc {
 	/* statistics */
 	uint64_t		sc_inflated;	/* pages */
 	uint64_t		sc_deflated;	/* pages */
-	uint64_t		sc_hypercalls;
-	uint64_t		sc_partial;
-	uint64_t		sc_retries;
 	uint64_t		sc_inflated_total; /* pages off the total */
 	uint64_t		sc_inflated_free; /* pages counted as used */
-	uint64_t		sc_oom_deflations;
-	uint64_t		sc_oom_pages;
-	uint64_t		sc_oom_maxpages; /* OOM deflations cut short */
 	int			sc_state;	/* BALLOON_STATE_* */
 	int			sc_error;	/* errno of the last stall */
 	int			sc_delay_ms;	/* retry delay now, or 0 */
 	/* (sc_lock protects all of the above but the const) */
+
+	/* evcnt(9), counted under sc_lock, read without it */
+	struct evcnt		sc_ev_hypercalls;
+	struct evcnt		sc_ev_partial;	/* did less than asked */
+	struct evcnt		sc_ev_retries;
+	struct evcnt		sc_ev_oom_deflations;
+	struct evcnt		sc_ev_oom_pages;
+	struct evcnt		sc_ev_oom_maxpages; /* cut short */
 
 	/* the balloon thread's own */
 	u_int			sc_order;	/* largest order to use now */
@@ -178,6 +182,7 @@ uint64_t balloon_cushion(struct balloon_xenbus_softc *);
 uint64_t balloon_keep(struct balloon_xenbus_softc *);
 void	balloon_zero_run(struct vm_page *);
 void	balloon_free_run(struct vm_page *);
+int	balloon_parse_kb(const char *, uint64_t *);
 
 /* balloon_p2m.c */
 bool	balloon_mcontig(struct vm_page *);
@@ -211,6 +216,12 @@ int	balloon_sysctl_reporting(SYSCTLFN_PROTO);
 
 /* balloon_sysctl.c */
 int	balloon_sysctl_setup(struct balloon_xenbus_softc *);
+void	balloon_evcnt_attach(struct balloon_xenbus_softc *);
+void	balloon_evcnt_detach(struct balloon_xenbus_softc *);
+
+/* A counter kern.evcnt reads as it goes: one store, never torn. */
+#define BALLOON_EVCNT_ADD(ev, n)					\
+	atomic_store_relaxed(&(ev)->ev_count, (ev)->ev_count + (n))
 
 /*
  * The balloon's pages are linked through their own struct vm_page

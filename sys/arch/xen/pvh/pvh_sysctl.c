@@ -30,9 +30,10 @@
  * The guest's sysctl tree, served to dom0 over the guest's own
  * xenstore directory (the PVH guest has no shell and no sockets).
  * dom0 writes a request to data/sysctl/request, "ID read NAME" or
- * "ID write NAME VALUE"; the guest answers in data/sysctl/reply with
- * "ID ERRNO" and, on success, one "name = value" line per leaf at or
- * under NAME.  A write goes through the same sysctl handler as a write
+ * "ID write NAME VALUE", or "ID evcnt"; the guest answers in
+ * data/sysctl/reply with "ID ERRNO" and, on success, one "name = value"
+ * line per leaf at or under NAME, or per evcnt(9) counter ("balloon0
+ * hypercalls = 17", as vmstat -e names them).  A write goes through the same sysctl handler as a write
  * inside the guest, with the same answers.  See pvhballoon(8).
  */
 
@@ -45,6 +46,12 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/sysctl.h>
 #include <sys/systm.h>
 
+#include <uvm/uvm.h>
+
+#include <xen/xen.h>
+#include <xen/hypervisor.h>
+#include <xen/balloonvar.h>
+
 #include <rumpuser.h>
 
 #include "pvh.h"
@@ -56,6 +63,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 static char sp_dir[PVH_XS_PATHMAX];
 static char sp_reply[SP_REPLY_MAX];
 static size_t sp_len;
+static uint64_t sp_evbuf[SP_REPLY_MAX / sizeof(uint64_t)];
 
 static void
 sp_append(const char *name, const char *value)
@@ -119,29 +127,49 @@ sp_read(const char *name, int depth)
 	return 0;
 }
 
-/* Decimal digits only, as sysctl(8) takes a number. */
+/* Every event counter, from kern.evcnt as vmstat -e reads it. */
+static int
+sp_evcnt(void)
+{
+	const struct evcnt_sysctl *evs;
+	char name[2 * SYSCTL_NAMELEN], value[32];
+	size_t len, off;
+	int error;
+
+	len = sizeof(sp_evbuf);
+	error = (*pvh_hyperup->hyp_sysctl)("kern.evcnt.-1.0", sp_evbuf, &len,
+	    NULL, 0);
+	if (error != 0)
+		return error;
+	for (off = 0; off < len; off += evs->ev_len * 8) {
+		evs = (const struct evcnt_sysctl *)((char *)sp_evbuf + off);
+		if (evs->ev_len == 0 || evs->ev_len * 8 > len - off)
+			return EIO;
+		snprintf(name, sizeof(name), "%s %s", evs->ev_strings,
+		    evs->ev_strings + evs->ev_grouplen + 1);
+		snprintf(value, sizeof(value), "%" PRIu64, evs->ev_count);
+		sp_append(name, value);
+	}
+	return 0;
+}
+
+/*
+ * Decimal digits only, as sysctl(8) takes a number: the balloon
+ * driver's own parser of a value from xenstore.
+ */
 static int
 sp_write(const char *name, const char *s)
 {
 	char value[32];
-	uint64_t v = 0;
+	uint64_t v;
 	int32_t i;
 	size_t vlen;
-	u_int d;
 	int error;
 
 	if ((error = sp_value(name, value, sizeof(value), &vlen)) != 0)
 		return error;
-	if (*s == '\0')
-		return EINVAL;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return EINVAL;
-		d = (u_int)(*s - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			return ERANGE;
-		v = v * 10 + d;
-	}
+	if ((error = balloon_parse_kb(s, &v)) != 0)
+		return error;
 	if (vlen == sizeof(i)) {
 		if (v > INT32_MAX)
 			return ERANGE;
@@ -186,7 +214,9 @@ sp_request(void *cookie, const char *path)
 	}
 	sp_len = 0;
 	sp_reply[0] = '\0';
-	if (name == NULL || *name == '\0')
+	if (op != NULL && strcmp(op, "evcnt") == 0 && name == NULL)
+		error = sp_evcnt();
+	else if (name == NULL || *name == '\0')
 		error = EINVAL;
 	else if (strcmp(op, "read") == 0 && value == NULL)
 		error = sp_read(name, 0);

@@ -99,7 +99,6 @@ static void	balloon_teardown(struct balloon_xenbus_softc *);
 
 static void	balloon_xenbus_watcher(struct xenbus_watch *, const char **,
 		    unsigned int);
-static int	balloon_parse_kb(const char *, uint64_t *);
 static uint64_t	balloon_pod_target(struct balloon_xenbus_softc *, uint64_t);
 static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 
@@ -221,6 +220,7 @@ balloon_init(struct balloon_xenbus_softc *sc, device_t self)
 	sc->sc_retry_s = BALLOON_RETRY_S;
 	mutex_init(&sc->sc_lock, MUTEX_DEFAULT, IPL_NONE);
 	cv_init(&sc->sc_cv, "xenbal");
+	balloon_evcnt_attach(sc);
 	cv_init(&sc->sc_parkcv, "xenbalpk");
 	TAILQ_INIT(&sc->sc_pages);
 	TAILQ_INIT(&sc->sc_runs);
@@ -331,6 +331,7 @@ balloon_teardown(struct balloon_xenbus_softc *sc)
 	pool_destroy(&balloon_buf_pool);
 	balloon_report_detach(sc);
 	balloon_sc = NULL;
+	balloon_evcnt_detach(sc);
 	cv_destroy(&sc->sc_parkcv);
 	cv_destroy(&sc->sc_cv);
 	mutex_destroy(&sc->sc_lock);
@@ -410,9 +411,9 @@ balloon_reservation_op(struct balloon_xenbus_softc *sc, unsigned int cmd,
 	done = ret < 0 ? 0 : MIN((size_t)ret, n);
 
 	mutex_enter(&sc->sc_lock);
-	sc->sc_hypercalls++;
+	BALLOON_EVCNT_ADD(&sc->sc_ev_hypercalls, 1);
 	if (done < n)
-		sc->sc_partial++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_partial, 1);
 	mutex_exit(&sc->sc_lock);
 	return done;
 }
@@ -615,9 +616,9 @@ balloon_set_target(struct balloon_xenbus_softc *sc, uint64_t pages)
 
 /*
  * A KiB value from xenstore: decimal digits only, no sign, no spaces,
- * no overflow.
+ * no overflow.  0, EINVAL or ERANGE.
  */
-static int
+int
 balloon_parse_kb(const char *s, uint64_t *kbp)
 {
 	uint64_t v = 0;
@@ -766,7 +767,7 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 		    EWOULDBLOCK ||
 		    sc->sc_dying || sc->sc_tgen != ts->ts_tgen)
 			continue;
-		sc->sc_retries++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_retries, 1);
 		if (balloon_goal(sc) != sc->sc_npages)
 			return true;
 	}
@@ -805,7 +806,7 @@ balloon_after_step(struct balloon_xenbus_softc *sc,
 
 	KASSERT(mutex_owned(&sc->sc_lock));
 	if (!inflate && sc->sc_oom_busy) {
-		sc->sc_oom_pages += done;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_oom_pages, done);
 		balloon_oom_arrived(sc, done);
 	}
 	/* EAGAIN: superpages are out, the rest goes at order 0. */
@@ -870,7 +871,7 @@ balloon_backoff(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts,
 	sc->sc_state = BALLOON_STATE_BACKOFF;
 	(void)balloon_sleep(sc, mstohz(sc->sc_delay_ms));
 	if (!sc->sc_dying && sc->sc_tgen == ts->ts_tgen)
-		sc->sc_retries++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_retries, 1);
 }
 
 /*

@@ -167,7 +167,7 @@ balloon_oom_start(struct balloon_xenbus_softc *sc, uint64_t freepg)
 	sc->sc_oom_coming = want;
 	uvm_pageout_start((int)want);
 	sc->sc_oom_short = false;
-	sc->sc_oom_deflations++;
+	BALLOON_EVCNT_ADD(&sc->sc_ev_oom_deflations, 1);
 	balloon_set_target(sc, ram + want);
 	sc->sc_oom_tgen = sc->sc_tgen;
 }
@@ -221,7 +221,7 @@ balloon_oom_short(struct balloon_xenbus_softc *sc)
 	}
 	sc->sc_oom_short = true;
 	if (cur >= max) {
-		sc->sc_oom_maxpages++;
+		BALLOON_EVCNT_ADD(&sc->sc_ev_oom_maxpages, 1);
 		if (!sc->sc_oom_said)
 			device_printf(sc->sc_dev, "deflate on OOM: stopped at "
 			    "max_pages, %" PRIu64 " KiB, with %" PRIu64 " KiB "

@@ -29,7 +29,8 @@
 /*
  * The Xen balloon driver's sysctl tree, machdep.xen.balloon: current,
  * target, min and max in KiB as NetBSD's driver has them, the driver's
- * own settings, and its statistics under stats, made from one table.
+ * own settings, and its figures under stats, made from one table; and
+ * its event counters, evcnt(9).
  */
 
 #include <sys/cdefs.h>
@@ -38,6 +39,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/param.h>
 #include <sys/device.h>
 #include <sys/errno.h>
+#include <sys/evcnt.h>
 #include <sys/inttypes.h>
 #include <sys/mutex.h>
 #include <sys/sysctl.h>
@@ -62,6 +64,12 @@ struct balloon_node {
 	bool		bn_kb;		/* a stat in pages, shown in KiB */
 };
 
+/* An event counter: its name, and the softc's evcnt at be_off. */
+struct balloon_ev {
+	const char	*be_name;
+	size_t		be_off;
+};
+
 static int	balloon_sysctl_node(struct balloon_xenbus_softc *,
 		    const struct sysctlnode **, const struct balloon_node *);
 static int	balloon_sysctl_reservation(SYSCTLFN_PROTO, unsigned int);
@@ -73,6 +81,8 @@ static int	balloon_sysctl_retry(SYSCTLFN_PROTO);
 static int	balloon_sysctl_oom(SYSCTLFN_PROTO);
 static int	balloon_sysctl_stat(SYSCTLFN_PROTO);
 static int	balloon_sysctl_keep(SYSCTLFN_PROTO);
+static struct evcnt *balloon_ev(struct balloon_xenbus_softc *,
+		    const struct balloon_ev *);
 
 #define BN(name, descr, type, flags, func)				\
 	{ name, descr, type, CTLFLAG_##flags, func, false, 0, false }
@@ -105,24 +115,12 @@ static const struct balloon_node balloon_nodes[] = {
 	    CTLTYPE_QUAD, sc_inflated, true),
 	BN_STAT(BALLOON_STAT_DEFLATED, "Memory taken back in total, in KiB",
 	    CTLTYPE_QUAD, sc_deflated, true),
-	BN_STAT(BALLOON_STAT_HYPERCALLS, "Reservation hypercalls made",
-	    CTLTYPE_QUAD, sc_hypercalls, false),
-	BN_STAT(BALLOON_STAT_PARTIAL, "Hypercalls that did less than asked",
-	    CTLTYPE_QUAD, sc_partial, false),
-	BN_STAT(BALLOON_STAT_RETRIES, "Retries after a backoff",
-	    CTLTYPE_QUAD, sc_retries, false),
 	BN_STAT(BALLOON_STAT_INFLATED_TOTAL, "Ballooned memory taken off the "
 	    "guest's total RAM (deflate_on_oom off), in KiB",
 	    CTLTYPE_QUAD, sc_inflated_total, true),
 	BN_STAT(BALLOON_STAT_INFLATED_FREE, "Ballooned memory counted as used "
 	    "(deflate_on_oom on), in KiB",
 	    CTLTYPE_QUAD, sc_inflated_free, true),
-	BN_STAT(BALLOON_STAT_OOM_DEFLATIONS, "Deflations on out of memory",
-	    CTLTYPE_QUAD, sc_oom_deflations, false),
-	BN_STAT(BALLOON_STAT_OOM_PAGES, "Pages they took back",
-	    CTLTYPE_QUAD, sc_oom_pages, false),
-	BN_STAT(BALLOON_STAT_OOM_MAXPAGES, "Deflations on out of memory that "
-	    "max_pages stopped", CTLTYPE_QUAD, sc_oom_maxpages, false),
 	{ BALLOON_STAT_KEEP, "Free memory inflation leaves the guest "
 	    "(deflate_on_oom on), in KiB", CTLTYPE_QUAD, CTLFLAG_READONLY,
 	    balloon_sysctl_keep, true, 0, true },
@@ -133,6 +131,46 @@ static const struct balloon_node balloon_nodes[] = {
 	BN_STAT(BALLOON_STAT_DELAY, "Current retry delay, in ms, or 0",
 	    CTLTYPE_INT, sc_delay_ms, false),
 };
+
+/* The event counters, in the device's group. */
+static const struct balloon_ev balloon_evs[] = {
+#define BE(name, member)						\
+	{ name, offsetof(struct balloon_xenbus_softc, member) }
+	BE(BALLOON_EV_HYPERCALLS, sc_ev_hypercalls),
+	BE(BALLOON_EV_PARTIAL, sc_ev_partial),
+	BE(BALLOON_EV_RETRIES, sc_ev_retries),
+	BE(BALLOON_EV_OOM_DEFLATIONS, sc_ev_oom_deflations),
+	BE(BALLOON_EV_OOM_PAGES, sc_ev_oom_pages),
+	BE(BALLOON_EV_OOM_MAXPAGES, sc_ev_oom_maxpages),
+#undef BE
+};
+
+static struct evcnt *
+balloon_ev(struct balloon_xenbus_softc *sc, const struct balloon_ev *be)
+{
+
+	return (struct evcnt *)((char *)sc + be->be_off);
+}
+
+void
+balloon_evcnt_attach(struct balloon_xenbus_softc *sc)
+{
+	size_t i;
+
+	for (i = 0; i < __arraycount(balloon_evs); i++)
+		evcnt_attach_dynamic(balloon_ev(sc, &balloon_evs[i]),
+		    EVCNT_TYPE_MISC, NULL, device_xname(sc->sc_dev),
+		    balloon_evs[i].be_name);
+}
+
+void
+balloon_evcnt_detach(struct balloon_xenbus_softc *sc)
+{
+	size_t i;
+
+	for (i = 0; i < __arraycount(balloon_evs); i++)
+		evcnt_detach(balloon_ev(sc, &balloon_evs[i]));
+}
 
 /* machdep.xen.balloon and its children; 0 or the first error. */
 int

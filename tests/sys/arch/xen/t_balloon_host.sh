@@ -61,7 +61,7 @@ exhaustion()
 
 	xenstore-write /local/domain/$d1/memory/target 524288
 	wait_for backing_off "$d1" ||
-	    atf_fail "no short call: partial $(sysctl_get "$d1" stats.partial)"
+	    atf_fail "no short call: partial $(evcnt_get "$d1" partial)"
 	[ "$(tot_pages "$d1")" -lt $((131072 + extra)) ] ||
 	    atf_fail "the host had room after all"
 	accounted "$d1" "$1"
@@ -80,7 +80,7 @@ twin exhaustion "host exhaustion gives short calls, exact accounting, and" \
 # retries_above DOM N: the thread has retried more than N times.
 retries_above()
 {
-	[ "$(sysctl_get "$1" stats.retries)" -gt "$2" ]
+	[ "$(evcnt_get "$1" retries)" -gt "$2" ]
 }
 
 # pool TYPE: an empty host pool stalls the guest with ENOMEM; once the
@@ -101,13 +101,13 @@ pool()
 	    atf_fail "not stalled: state $(sysctl_get "$d" stats.state)"
 	atf_check_equal "$(sysctl_get "$d" stats.error)" 12
 	atf_check_equal "$(tot_pages "$d")" $((65536 + extra))
-	[ "$(sysctl_get "$d" stats.retries)" -gt 0 ] || atf_fail "no retries"
+	[ "$(evcnt_get "$d" retries)" -gt 0 ] || atf_fail "no retries"
 	accounted "$d" "$1"
 	atf_check -o match:"stalled at 262144 KiB.*retrying every 1 s" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
 
 	# Fruitless tries leave the stall, its reason and one log line.
-	r=$(sysctl_get "$d" stats.retries)
+	r=$(evcnt_get "$d" retries)
 	wait_for retries_above "$d" $((r + 1)) || atf_fail "no stalled retry"
 	atf_check_equal "$(sysctl_get "$d" stats.state)" 4
 	atf_check_equal "$(sysctl_get "$d" stats.error)" 12
@@ -218,7 +218,7 @@ pvh_maxpages_cleanup()
 # nothing done and the thread sleeps on it: its counts hold still.
 frozen()
 {
-	[ "$(sysctl_get "$1" stats.hypercalls)" -gt "$2" ] &&
+	[ "$(evcnt_get "$1" hypercalls)" -gt "$2" ] &&
 	    [ "$(sysctl_get "$1" stats.state)" -ge 3 ]
 }
 
@@ -235,7 +235,7 @@ short_move()
 	xenstore-write /local/domain/$d/memory/target "$5"
 	wait_for backing_off "$d" ||
 	    atf_fail "k=$k order $order: no short call"
-	calls=$(sysctl_get "$d" stats.hypercalls)
+	calls=$(evcnt_get "$d" hypercalls)
 	atf_check -s exit:0 -o ignore -e ignore \
 	    xensimctl fault "$d" $mo extents=0
 	wait_for frozen "$d" "$calls" || atf_fail "k=$k: not frozen"

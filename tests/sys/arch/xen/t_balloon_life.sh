@@ -120,7 +120,7 @@ attach_fails()
 	local d f log
 	xensim_start
 	for f in kthread:xenbalrp kthread:xenballoon sysctl:balloon \
-	    sysctl:oom_maxpages watch:memory/target; do
+	    sysctl:delay watch:memory/target; do
 		D=$(xensimctl create name=f memory=128 maxmem=128 type=$1 \
 		    kernel="$BINDIR/rumpxen" cmdline="RUMP_FAULT=$f") ||
 		    atf_fail "cannot create the domain"

@@ -111,8 +111,8 @@ maxpages(const char *type, uint64_t extra)
 	/* Hold the deflate back, then cut max_pages under it. */
 	fault(d, 0);
 	xs_target(d, 393216);
-	XT_WAIT_FOR(get(NODE("stats.partial")) != 0);
-	ATF_REQUIRE(get(NODE("stats.partial")) > 0);
+	XT_WAIT_FOR(xt_evcnt(BALLOON_EV_PARTIAL) != 0);
+	ATF_REQUIRE(xt_evcnt(BALLOON_EV_PARTIAL) > 0);
 	setmaxmem(d, 80000 * 4);
 	ATF_REQUIRE_EQ(max_pages(d), 80000);
 	fault(d, -1);

@@ -178,7 +178,7 @@ oom_deflate(const char *type)
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_FREE)),
 	    GUEST_KIB - SMALL_KIB);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_INFLATED_TOTAL)), 0);
-	hypercalls = get(STAT(BALLOON_STAT_HYPERCALLS));
+	hypercalls = xt_evcnt(BALLOON_EV_HYPERCALLS);
 
 	/* The workload asks for 800 MiB of the 124 the guest has. */
 	t0 = xt_now();
@@ -194,13 +194,13 @@ oom_deflate(const char *type)
 
 	balloon = get(STAT(BALLOON_STAT_BALLOON));
 	target = get(NODE(BALLOON_NODE_TARGET));
-	deflations = get(STAT(BALLOON_STAT_OOM_DEFLATIONS));
+	deflations = xt_evcnt(BALLOON_EV_OOM_DEFLATIONS);
 	failed = get("debug.memhog_failed");
 	printf("%s: 800 MiB held after %.3f s: %" PRIu64 " deflations on "
 	    "OOM, %" PRIu64 " KiB back, %" PRIu64 " hypercalls, %" PRIu64
 	    " failed allocations\n", type, t1 - t0, deflations,
-	    get(STAT(BALLOON_STAT_OOM_PAGES)) * 4,
-	    get(STAT(BALLOON_STAT_HYPERCALLS)) - hypercalls, failed);
+	    xt_evcnt(BALLOON_EV_OOM_PAGES) * 4,
+	    xt_evcnt(BALLOON_EV_HYPERCALLS) - hypercalls, failed);
 	fflush(stdout);
 	ATF_CHECK(deflations >= 1);
 	/*
@@ -213,9 +213,9 @@ oom_deflate(const char *type)
 	    "the step does not double", deflations);
 	/* The page daemon waited for the deflation: no allocation failed. */
 	ATF_CHECK_EQ(failed, 0);
-	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_PAGES)) * 4,
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_PAGES) * 4,
 	    get(STAT(BALLOON_STAT_DEFLATED)));
-	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_MAXPAGES)), 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_MAXPAGES), 0);
 	ATF_CHECK(balloon <= GUEST_KIB - SMALL_KIB - (HOG_KIB - SMALL_KIB));
 	/* What the deflation reached is the target, for dom0 to read. */
 	ATF_CHECK_EQ(target, GUEST_KIB - balloon);
@@ -241,7 +241,7 @@ oom_deflate(const char *type)
 	ATF_CHECK_EQ(get(NODE(BALLOON_NODE_TARGET)), SMALL_KIB);
 	ATF_CHECK_EQ(get("debug.memhog_held"), HOG_KIB);
 	ATF_CHECK_EQ(get("debug.memhog_failed"), failed);
-	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)), deflations);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_DEFLATIONS), deflations);
 	XT_WAIT_FOR(xs_data_num(d, "meminfo_free", FREETARG_KIB + CUSHION_KIB));
 	ATF_CHECK(xs_data_num(d, "meminfo_free", FREETARG_KIB + CUSHION_KIB));
 	check_pages(d, extra);
@@ -301,7 +301,7 @@ ATF_TC_BODY(oom_off, tc)
 	ATF_REQUIRE(get("debug.memhog_failed") >= 20);
 	ATF_CHECK(get("debug.memhog_held") < SMALL_KIB);
 	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_BALLOON)), GUEST_KIB - SMALL_KIB);
-	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)), 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_DEFLATIONS), 0);
 	/* uvm's own figures, and the balloon's in a line of its own. */
 	snprintf(line, sizeof(line), OOM_LINE "Total:%ukB Free:20kB "
 	    "Min:1024kB Target:%ukB", GUEST_KIB, FREETARG_KIB);
@@ -333,8 +333,8 @@ ATF_TC_BODY(oom_maxpages, tc)
 	ATF_REQUIRE_EQ(xt_sysctl_set_int(OOM_NODE, 1), 0);
 	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", HOG_KIB), 0);
 	XT_WAIT_FOR(get("debug.memhog_failed") >= 20 &&
-	    get(STAT(BALLOON_STAT_OOM_MAXPAGES)) >= 2);
-	ATF_CHECK(get(STAT(BALLOON_STAT_OOM_MAXPAGES)) >= 2);
+	    xt_evcnt(BALLOON_EV_OOM_MAXPAGES) >= 2);
+	ATF_CHECK(xt_evcnt(BALLOON_EV_OOM_MAXPAGES) >= 2);
 	ATF_CHECK_EQ(xt_console_count(d, MAXPAGES_LINE), 1);
 	ATF_CHECK_EQ(xt_dominfo(d).tot_pages, SMALL_KIB / 4 + 256);
 	ATF_CHECK(get("debug.memhog_held") < SMALL_KIB + 1024);
@@ -450,7 +450,7 @@ ATF_TC_BODY(oom_cushion, tc)
 	    BALLOON_STATE_BACKOFF);
 	XT_WAIT_FOR(xs_data_num(d, "meminfo_free", keep));
 	ATF_CHECK(xs_data_num(d, "meminfo_free", keep));
-	ATF_CHECK_EQ(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)), 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_DEFLATIONS), 0);
 }
 
 XT_TC(oom_backoff,
@@ -474,7 +474,7 @@ ATF_TC_BODY(oom_backoff, tc)
 	XT_WAIT_FOR(get("debug.memhog_held") == 24576);
 	ATF_CHECK_EQ(get("debug.memhog_held"), 24576);
 	ATF_CHECK_EQ(get("debug.memhog_failed"), 0);
-	ATF_CHECK(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)) >= 1);
+	ATF_CHECK(xt_evcnt(BALLOON_EV_OOM_DEFLATIONS) >= 1);
 	ATF_CHECK_EQ(xt_console_count(d, OOM_LINE), 0);
 }
 

@@ -200,12 +200,12 @@ race_check(struct guest *g)
 	printf("%s: %" PRIu64 " deflations on OOM, %" PRIu64 " pages back, "
 	    "%" PRIu64 " stopped by max_pages, up to %" PRIu64 " KiB reported, %"
 	    PRIu64 " hypercalls, %" PRIu64 " failed allocations\n", g->type,
-	    get(STAT(BALLOON_STAT_OOM_DEFLATIONS)),
-	    get(STAT(BALLOON_STAT_OOM_PAGES)),
-	    get(STAT(BALLOON_STAT_OOM_MAXPAGES)), g->reported,
-	    get(STAT(BALLOON_STAT_HYPERCALLS)), get("debug.memhog_failed"));
+	    xt_evcnt(BALLOON_EV_OOM_DEFLATIONS),
+	    xt_evcnt(BALLOON_EV_OOM_PAGES),
+	    xt_evcnt(BALLOON_EV_OOM_MAXPAGES), g->reported,
+	    xt_evcnt(BALLOON_EV_HYPERCALLS), get("debug.memhog_failed"));
 	fflush(stdout);
-	ATF_CHECK_MSG(get(STAT(BALLOON_STAT_OOM_DEFLATIONS)) > 0,
+	ATF_CHECK_MSG(xt_evcnt(BALLOON_EV_OOM_DEFLATIONS) > 0,
 	    "%s: no deflation on OOM", g->type);
 
 	/* Reporting off: every reported run comes back. */

@@ -40,12 +40,12 @@ superpages()
 	swing "$d" "$1" 262144 524288
 	# Order 0 would take 256 hypercalls: 16 out (16 MiB zeroed before
 	# each) and one back.
-	h=$(sysctl_get "$d" stats.hypercalls)
+	h=$(evcnt_get "$d" hypercalls)
 	[ "$h" -le 17 ] || atf_fail "$h hypercalls for 512 MiB moved"
 	# PV places the 128 runs that came back 4 to an mmu_update.
 	[ "$1" = pvh ] ||
 	    atf_check_equal $(($(mmu_calls "$d") - m)) 32
-	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+	atf_check_equal "$(evcnt_get "$d" partial)" 0
 	atf_check_equal "$(console_count "$d" "extents refused" 0; echo $?)" 0
 }
 
@@ -62,9 +62,9 @@ fallback()
 	atf_check -s exit:0 -o ignore -e ignore xensimctl fault "$d" maxorder=0
 	swing "$d" "$1" 262144 524288
 	# One refused order-9 call per target, then 128 at order 0.
-	atf_check_equal "$(sysctl_get "$d" stats.partial)" 2
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 258
-	atf_check_equal "$(sysctl_get "$d" stats.retries)" 0
+	atf_check_equal "$(evcnt_get "$d" partial)" 2
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" 258
+	atf_check_equal "$(evcnt_get "$d" retries)" 0
 	atf_check_equal "$(console_count "$d" \
 	    "inflate: order-9 extents refused" 1; echo $?)" 0
 	atf_check_equal "$(console_count "$d" \
@@ -140,12 +140,12 @@ scrub_batches()
 	local d=$D extra=$EXTRA h
 	# 72 MiB: 36 superpages, 5 calls of at most 8 (4 of 9 would do).
 	move "$d" 450560 $((112640 + extra))
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 5
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" 5
 	move "$d" 524288 $((131072 + extra))
-	h=$(sysctl_get "$d" stats.hypercalls)
+	h=$(evcnt_get "$d" hypercalls)
 	move "$d" 450560 $((112640 + extra))
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" $((h + 5))
-	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" $((h + 5))
+	atf_check_equal "$(evcnt_get "$d" partial)" 0
 	accounted "$d" "$1"
 }
 

@@ -76,7 +76,7 @@ ATF_TC_BODY(target_range, tc)
 	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), max + 4), EPERM);
 	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), UINT64_MAX), EPERM);
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
-	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_HYPERCALLS), 0);
 	ATF_CHECK_EQ(tot_pages(1), 131072);
 }
 
@@ -222,7 +222,7 @@ ATF_TC_BODY(readonly, tc)
 	start("pv");
 	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("current"), 262144), EPERM);
 	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("max"), 262144), EPERM);
-	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("stats.hypercalls"), 0), EPERM);
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("stats.inflated"), 0), EPERM);
 	ATF_CHECK_EQ(get(NODE("current")), 524288);
 	ATF_CHECK_EQ(get(NODE("max")), 525312);
 
@@ -276,7 +276,7 @@ ATF_TC_BODY(nonroot, tc)
 	ATF_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	    "non-root child: status %#x", status);
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
-	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_HYPERCALLS), 0);
 }
 ATF_TC_CLEANUP(nonroot, tc)
 {
@@ -330,7 +330,7 @@ ATF_TC_BODY(children, tc)
 	free(nodes);
 	ATF_REQUIRE_EQ(rumpsysctl_children(BALLOON_SYSCTL "."
 	    BALLOON_NODE_STATS, &nodes, &n), 0);
-	ATF_CHECK_EQ(n, 16);
+	ATF_CHECK_EQ(n, 10);
 	free(nodes);
 	ATF_CHECK_EQ(get(NODE("current")), (131072 + 17) * 4);
 }
@@ -402,10 +402,79 @@ ATF_TC_BODY(hostile, tc)
 	raw(&m, sizeof(m.req) + 26);
 
 	ATF_CHECK_EQ(get(NODE("target")), 524288);
-	ATF_CHECK_EQ(get(NODE("stats.hypercalls")), 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_HYPERCALLS), 0);
 	ATF_CHECK_EQ(tot_pages(1), 131072);
 	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 262144), 0);
 	settle(1, 65536);
+}
+
+/* Each of the balloon's evcnt(9) counters, once, in kern.evcnt. */
+static void
+evcnt_check_all(uint64_t *hypercalls, uint64_t *partial)
+{
+	static const char *const names[] = {
+		BALLOON_EV_HYPERCALLS, BALLOON_EV_PARTIAL, BALLOON_EV_RETRIES,
+		BALLOON_EV_OOM_DEFLATIONS, BALLOON_EV_OOM_PAGES,
+		BALLOON_EV_OOM_MAXPAGES,
+	};
+	struct rumpsysctl_evcnt *evs;
+	size_t i, j, n, seen;
+
+	ATF_REQUIRE_EQ_MSG(rumpsysctl_evcnt(&evs, &n), 0, "kern.evcnt: %s",
+	    strerror(errno));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		for (j = 0, seen = 0; j < n; j++) {
+			if (strcmp(evs[j].group, "balloon0") != 0 ||
+			    strcmp(evs[j].name, names[i]) != 0)
+				continue;
+			seen++;
+			ATF_CHECK_EQ(evs[j].type, RUMPSYSCTL_EVCNT_MISC);
+			if (i == 0)
+				*hypercalls = evs[j].count;
+			else if (i == 1)
+				*partial = evs[j].count;
+			else
+				ATF_CHECK_EQ_MSG(evs[j].count, 0, "%s",
+				    names[i]);
+		}
+		ATF_CHECK_EQ_MSG(seen, 1, "balloon0 %s: %zu times", names[i],
+		    seen);
+	}
+	free(evs);
+}
+
+XT_TC(evcnt,
+    "The event counters are evcnt(9) counters of group balloon0 that "
+    "kern.evcnt lists and that count, not sysctl nodes")
+ATF_TC_BODY(evcnt, tc)
+{
+	uint64_t h = 1, p = 1, v;
+	char buf[4096];
+	size_t len;
+
+	start("pv");
+	evcnt_check_all(&h, &p);
+	ATF_CHECK_EQ(h, 0);
+	ATF_CHECK_EQ(p, 0);
+	/* Only the non-zero ones: none of the balloon's yet. */
+	len = sizeof(buf);
+	ATF_REQUIRE_EQ(sysctlbyname("kern.evcnt.-1.1", buf, &len, NULL, 0), 0);
+	ATF_CHECK_EQ(len, 0);
+	/* The counts are not sysctl nodes any more. */
+	ATF_CHECK_EQ(sysctlbyname(NODE("stats." BALLOON_EV_HYPERCALLS), &v,
+	    &(size_t){ sizeof(v) }, NULL, 0), -1);
+	ATF_CHECK_EQ(errno, ENOENT);
+
+	ATF_CHECK_EQ(xt_sysctl_set_quad(NODE("target"), 262144), 0);
+	settle(1, 65536);
+	evcnt_check_all(&h, &p);
+	/* 256 MiB out in 2 MiB extents, up to 512 a call. */
+	ATF_CHECK(h > 0);
+	ATF_CHECK_EQ(p, 0);
+	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_HYPERCALLS), h);
+	len = sizeof(buf);
+	ATF_REQUIRE_EQ(sysctlbyname("kern.evcnt.0.1", buf, &len, NULL, 0), 0);
+	ATF_CHECK(len > 0);
 }
 
 ATF_TP_ADD_TCS(tp)
@@ -420,5 +489,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, guest_then_dom0);
 	ATF_TP_ADD_TC(tp, children);
 	ATF_TP_ADD_TC(tp, hostile);
+	ATF_TP_ADD_TC(tp, evcnt);
 	return atf_no_error();
 }

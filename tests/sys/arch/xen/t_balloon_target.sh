@@ -61,7 +61,7 @@ stats()
 	    -o match:"^xenbus0 at hypervisor0: " \
 	    -o match:"^balloon0: .* min 2048 KiB" \
 	    cat "$XENSIM_DIR/domains/$d/console.log"
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 0
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" 0
 	atf_check_equal "$(sysctl_get "$d" stats.state)" 0
 
 	move "$d" 262144 $((65536 + extra))
@@ -72,8 +72,8 @@ stats()
 	atf_check_equal "$(sysctl_get "$d" stats.deflated)" 262144
 	# 256 MiB is 128 order-9 extents: out in calls of 8, each after
 	# zeroing those 16 MiB, and back in one call.
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 17
-	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" 17
+	atf_check_equal "$(evcnt_get "$d" partial)" 0
 }
 
 twin stats "this driver's attach line and stats.* through a move down and up"
@@ -112,12 +112,12 @@ same()
 	booted "$1"
 	local d=$D extra=$EXTRA h
 	move "$d" 262144 $((65536 + extra))
-	h=$(sysctl_get "$d" stats.hypercalls)
+	h=$(evcnt_get "$d" hypercalls)
 	xenstore-write /local/domain/$d/memory/target 262144
 	xenstore-write /local/domain/$d/memory/target 262144
 	# A barrier: one page more takes exactly one hypercall.
 	move "$d" 262148 $((65537 + extra))
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" $((h + 1))
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" $((h + 1))
 }
 
 twin same "a target equal to the current one does nothing"
@@ -169,7 +169,7 @@ malformed()
 	atf_check_equal "$(tot_pages "$d")" $((65536 + extra))
 	atf_check_equal "$(sysctl_get "$d" target)" 262144
 	# The 128 order-9 extents of the first target, 8 a call.
-	atf_check_equal "$(sysctl_get "$d" stats.hypercalls)" 16
+	atf_check_equal "$(evcnt_get "$d" hypercalls)" 16
 	atf_check_equal "$(console_count "$d" "not a KiB value" $n; echo $?)" 0
 
 	move "$d" 393216 $((98304 + extra))
@@ -187,9 +187,9 @@ odd()
 	swing "$d" "$1" 300004 400000 262148 524284 524288
 	# 30 with superpages (8 a call out, 16 MiB zeroed before each) and
 	# the odd pages at order 0; order 0 alone would take 480.
-	h=$(sysctl_get "$d" stats.hypercalls)
+	h=$(evcnt_get "$d" hypercalls)
 	[ "$h" -le 30 ] || atf_fail "$h hypercalls"
-	atf_check_equal "$(sysctl_get "$d" stats.partial)" 0
+	atf_check_equal "$(evcnt_get "$d" partial)" 0
 }
 
 twin odd "targets off the 2 MiB grid are reached exactly"

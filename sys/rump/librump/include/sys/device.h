@@ -30,6 +30,7 @@
 #define _SYS_DEVICE_H_
 
 #include <sys/types.h>
+#include <sys/evcnt.h>
 #include <sys/queue.h>
 
 typedef struct device *device_t;

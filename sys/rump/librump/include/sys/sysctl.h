@@ -53,6 +53,9 @@
 #define CTL_HW		6
 #define CTL_MACHDEP	7
 
+/* kern.* */
+#define KERN_EVCNT	84		/* struct: evcnts */
+
 #define CTL_MAXNAME	24
 #define SYSCTL_NAMELEN	32
 #define CREATE_BASE	1024		/* first CTL_CREATE number */
@@ -121,6 +124,25 @@ struct sysctlnode {
 #define sysctl_idata	sysctl_un.__sysc_ud_idata
 
 struct sysctllog;
+
+/*
+ * kern.evcnt.TYPE.COUNT (EVCNT_TYPE_ANY or a type; KERN_EVCNT_COUNT_ANY
+ * or _NONZERO) answers a run of these, each ev_len * 8 bytes long, its
+ * group and name (each with its NUL) in ev_strings.
+ */
+struct evcnt_sysctl {
+	uint64_t	ev_count;
+	uint64_t	ev_addr;		/* the evcnt's address, or 0 */
+	uint64_t	ev_parent;		/* its parent's, or 0 */
+	uint8_t		ev_type;		/* EVCNT_TYPE_* */
+	uint8_t		ev_grouplen;		/* strlen(group) */
+	uint8_t		ev_namelen;		/* strlen(name) */
+	uint8_t		ev_len;			/* in 8-byte words */
+	char		ev_strings[];
+};
+
+#define KERN_EVCNT_COUNT_ANY		0
+#define KERN_EVCNT_COUNT_NONZERO	1
 
 int	sysctl_createv(struct sysctllog **, int,
 	    const struct sysctlnode **, const struct sysctlnode **,
