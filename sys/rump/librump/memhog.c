@@ -231,8 +231,9 @@ memhog_thread(void *arg)
 	}
 }
 
+/* A KiB knob of the workload, kept in units of unit KiB. */
 static int
-sysctl_debug_memhog(SYSCTLFN_ARGS)
+memhog_knob(SYSCTLFN_ARGS, uint64_t *var, u_quad_t unit)
 {
 	struct sysctlnode node;
 	u_quad_t kib;
@@ -240,7 +241,7 @@ sysctl_debug_memhog(SYSCTLFN_ARGS)
 
 	node = *rnode;
 	mutex_enter(&memhog_lock);
-	kib = memhog_target * KIB_PER_PAGE;
+	kib = *var * unit;
 	mutex_exit(&memhog_lock);
 	node.sysctl_data = &kib;
 	error = sysctl_lookup(SYSCTLFN_CALL(&node));
@@ -249,10 +250,18 @@ sysctl_debug_memhog(SYSCTLFN_ARGS)
 	if (kib > MEMHOG_MAX_KIB)
 		return EINVAL;
 	mutex_enter(&memhog_lock);
-	memhog_target = howmany(kib, KIB_PER_PAGE);
+	*var = howmany(kib, unit);
 	cv_broadcast(&memhog_cv);
 	mutex_exit(&memhog_lock);
 	return 0;
+}
+
+static int
+sysctl_debug_memhog(SYSCTLFN_ARGS)
+{
+
+	return memhog_knob(SYSCTLFN_CALL(rnode), &memhog_target,
+	    KIB_PER_PAGE);
 }
 
 static int
@@ -287,23 +296,6 @@ sysctl_debug_memhog_count(SYSCTLFN_ARGS)
 static int
 sysctl_debug_memhog_rate(SYSCTLFN_ARGS)
 {
-	struct sysctlnode node;
-	u_quad_t kib;
-	int error;
 
-	node = *rnode;
-	mutex_enter(&memhog_lock);
-	kib = memhog_rate;
-	mutex_exit(&memhog_lock);
-	node.sysctl_data = &kib;
-	error = sysctl_lookup(SYSCTLFN_CALL(&node));
-	if (error != 0 || newp == NULL)
-		return error;
-	if (kib > MEMHOG_MAX_KIB)
-		return EINVAL;
-	mutex_enter(&memhog_lock);
-	memhog_rate = kib;
-	cv_broadcast(&memhog_cv);
-	mutex_exit(&memhog_lock);
-	return 0;
+	return memhog_knob(SYSCTLFN_CALL(rnode), &memhog_rate, 1);
 }

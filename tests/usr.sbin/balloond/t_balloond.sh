@@ -52,6 +52,26 @@ two_guests()
 	g2=$(guest g2 256)
 }
 
+# growing_pair MIB: a host of MIB MiB and two PVH guests, g1 and g2,
+# booted at 128 MiB of 512.
+growing_pair()
+{
+	xensim_start -m "$1"
+	GTYPE=pvh
+	g1=$(guest g1 128 512)
+	g2=$(guest g2 128 512)
+}
+
+# oom_on DOM...: deflate on OOM in each.
+oom_on()
+{
+	local d
+	for d in "$@"; do
+		RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl atf_check -o ignore \
+		    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
+	done
+}
+
 target()
 {
 	xsread /local/domain/$1/memory/target
@@ -295,10 +315,7 @@ bd_case weights "Two guests in the same need on a short host share" \
     "what is free in proportion to need times weight"
 weights_body()
 {
-	xensim_start -m 768
-	GTYPE=pvh
-	g1=$(guest g1 128 512)
-	g2=$(guest g2 128 512)
+	growing_pair 768
 	atf_check xenstore-write /local/domain/$g2/memory/weight 768
 	# Each asks 400 MiB and is full before balloond looks: the same
 	# need, 512 MiB with a goal as large as the burst, for each.
@@ -340,8 +357,7 @@ oom_room_body()
 	wait_for logged started || atf_fail "not started"
 	sleep 1
 	atf_check_equal "$(maxpages $g1)" 65792
-	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl atf_check -o ignore \
-	    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
+	oom_on $g1
 	room()
 	{
 		[ $(($(maxpages $g1) * 4 - $(target $g1))) -gt 65536 ]
@@ -360,10 +376,7 @@ bd_case steady "Two guests whose workloads grow and then hold steady" \
     "the way, and left alone once settled"
 steady_body()
 {
-	xensim_start -m 768
-	GTYPE=pvh
-	g1=$(guest g1 128 512)
-	g2=$(guest g2 128 512)
+	growing_pair 768
 	bd_start -r 64M -g 400M -t 3600
 	hog $g1 409600
 	hog $g2 409600
@@ -416,19 +429,12 @@ spare_in_band_body()
 	[ "$(target $g1)" -lt 262144 ] || atf_fail "g1 gave nothing"
 }
 
-atf_test_case short_not_reserve cleanup
-short_not_reserve_head()
-{
-	atf_set "descr" "Guests that need more than the host has beyond the" \
-	    "reserve are not a reserve that cannot be kept: the host keeps" \
-	    "it and balloond does not say otherwise"
-}
+bd_case short_not_reserve "Guests that need more than the host has beyond the" \
+    "reserve are not a reserve that cannot be kept: the host keeps" \
+    "it and balloond does not say otherwise"
 short_not_reserve_body()
 {
-	xensim_start -m 768
-	GTYPE=pvh
-	g1=$(guest g1 128 512)
-	g2=$(guest g2 128 512)
+	growing_pair 768
 	bd_start -r 64M -g 400M -t 3600
 	# Each needs 500 MiB, its workload and a quarter of the goal, of
 	# the 700 MiB the host has beyond the reserve.
@@ -445,26 +451,17 @@ short_not_reserve_body()
 	logged "cannot keep" && atf_fail "a shortage said: $(bdlog)"
 	return 0
 }
-short_not_reserve_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case oom_keep cleanup
-oom_keep_head()
-{
-	atf_set "descr" "A guest that deflates on OOM is held at its need," \
-	    "what it uses and the goal beyond what its balloon keeps free" \
-	    "(data/meminfo_keep): lowered to it, which it reaches, never" \
-	    "below"
-}
+bd_case oom_keep "A guest that deflates on OOM is held at its need," \
+    "what it uses and the goal beyond what its balloon keeps free" \
+    "(data/meminfo_keep): lowered to it, which it reaches, never" \
+    "below"
 oom_keep_body()
 {
 	xensim_start -m 512
 	GTYPE=pvh
 	g1=$(guest g1 64)
-	RUMP_SERVER=$XENSIM_DIR/domains/$g1/sysctl atf_check -o ignore \
-	    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
+	oom_on $g1
 	d=/local/domain/$g1/data
 	wait_for xenstore-read $d/meminfo_keep || atf_fail "no meminfo_keep"
 	keep=$(xsread $d/meminfo_keep)
@@ -484,18 +481,10 @@ oom_keep_body()
 	    atf_fail "target $(target $g1) below its keep $keep"
 	return 0
 }
-oom_keep_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case spare_first cleanup
-spare_first_head()
-{
-	atf_set "descr" "On a short host memory for a guest in need comes" \
-	    "from the guest with the most to spare first: one with less," \
-	    "not needed, is left where it is"
-}
+bd_case spare_first "On a short host memory for a guest in need comes" \
+    "from the guest with the most to spare first: one with less," \
+    "not needed, is left where it is"
 spare_first_body()
 {
 	xensim_start -m 896
@@ -510,27 +499,13 @@ spare_first_body()
 	[ "$(target $g1)" -lt 393216 ] || atf_fail "g1 gave nothing: $(bdlog)"
 	atf_check_equal "$(target $g2)" 196608
 }
-spare_first_cleanup()
-{
-	bd_stop
-}
 
-atf_test_case oom_room_shared cleanup
-oom_room_shared_head()
-{
-	atf_set "descr" "Two guests that deflate on OOM each get all the" \
-	    "host has free above the reserve as max_pages room, not half"
-}
+bd_case oom_room_shared "Two guests that deflate on OOM each get all the" \
+    "host has free above the reserve as max_pages room, not half"
 oom_room_shared_body()
 {
-	xensim_start -m 640
-	GTYPE=pvh
-	g1=$(guest g1 128 512)
-	g2=$(guest g2 128 512)
-	for d in $g1 $g2; do
-		RUMP_SERVER=$XENSIM_DIR/domains/$d/sysctl atf_check -o ignore \
-		    rump.sysctl -w machdep.xen.balloon.deflate_on_oom=1
-	done
+	growing_pair 640
+	oom_on $g1 $g2
 	bd_start -r 64M -t 3600
 	room()
 	{
@@ -539,10 +514,6 @@ oom_room_shared_body()
 	wait_for room $g1 && wait_for room $g2 ||
 	    atf_fail "max_pages $(maxpages $g1) $(maxpages $g2), targets" \
 	    "$(target $g1) $(target $g2): $(bdlog)"
-}
-oom_room_shared_cleanup()
-{
-	bd_stop
 }
 
 atf_init_test_cases()
