@@ -453,36 +453,6 @@ balloon_account(struct balloon_xenbus_softc *sc)
 }
 
 /*
- * The cushion, in pages: a sixteenth of the RAM the balloon governs, in
- * whole superpages, from BALLOON_CUSHION_MIN to BALLOON_CUSHION_MAX.
- */
-uint64_t
-balloon_cushion(struct balloon_xenbus_softc *sc)
-{
-	uint64_t c;
-
-	KASSERT(mutex_owned(&sc->sc_lock));
-	c = rounddown(sc->sc_physmem / 16, BALLOON_SUPER_PAGES);
-	return MIN(MAX(c, BALLOON_CUSHION_MIN), BALLOON_CUSHION_MAX);
-}
-
-/*
- * Free pages inflation leaves the guest: freetarg and the cushion with
- * deflate_on_oom on (fewer would be deflated straight back), none
- * otherwise.  Published as stats.keep for dom0, whose targets must
- * leave it.
- */
-uint64_t
-balloon_keep(struct balloon_xenbus_softc *sc)
-{
-
-	KASSERT(mutex_owned(&sc->sc_lock));
-	if (sc->sc_oom == 0)
-		return 0;
-	return (uint64_t)uvmexp.freetarg + balloon_cushion(sc);
-}
-
-/*
  * The target at attach, in pages: all of RAM, but for an auto-translated
  * domain created with memory below maxmem.  That one runs
  * populate-on-demand: its memory map shows maxmem, Xen backs only
