@@ -39,7 +39,7 @@
 #define BALLOON_STAT_INFLATED_FREE "inflated_free" /* KiB counted as used */
 #define BALLOON_STAT_KEEP	"keep"		/* KiB inflation leaves free */
 #define BALLOON_STAT_STATE	"state"		/* int: BALLOON_STATE_* */
-#define BALLOON_STAT_ERROR	"error"		/* int: errno of the last stall */
+#define BALLOON_STAT_ERROR	"error"		/* int: errno, last stall */
 #define BALLOON_STAT_DELAY	"delay"		/* int: retry delay now, ms */
 
 /*
@@ -48,7 +48,7 @@
  */
 #define BALLOON_EVCNT_GROUP	"balloon"	/* and the unit */
 #define BALLOON_EV_HYPERCALLS	"hypercalls"	/* reservation calls made */
-#define BALLOON_EV_PARTIAL	"partial"	/* calls that did less than asked */
+#define BALLOON_EV_PARTIAL	"partial"	/* calls short of the ask */
 #define BALLOON_EV_RETRIES	"retries"	/* backoff retries */
 #define BALLOON_EV_OOM_DEFLATIONS "oom_deflations" /* deflations on OOM */
 #define BALLOON_EV_OOM_PAGES	"oom_pages"	/* pages they took back */

@@ -118,7 +118,7 @@ struct balloon_xenbus_softc {
 	int			sc_oom;		/* deflate_on_oom: 0 or 1 */
 	bool			sc_oom_busy;	/* an OOM deflation is on */
 	bool			sc_oom_short;	/* and did not reach it */
-	bool			sc_oom_said;	/* max_pages, or OOM off, said */
+	bool			sc_oom_said;	/* max_pages or OOM off said */
 	uint64_t		sc_oom_tgen;	/* sc_tgen it set */
 	uint64_t		sc_oom_want;	/* pages it asked for */
 	uint64_t		sc_oom_coming;	/* of them, on their way */
@@ -144,7 +144,7 @@ struct balloon_xenbus_softc {
 
 	/* the balloon thread's own */
 	u_int			sc_order;	/* largest order to use now */
-	const char		*sc_refused;	/* op short at order 9, or NULL */
+	const char		*sc_refused;	/* short at order 9, or NULL */
 	struct pglist		sc_pages;	/* single pages, top first */
 	struct pglist		sc_runs;	/* first pages of whole runs */
 	uint64_t		sc_nruns;	/* runs held whole */
@@ -200,6 +200,7 @@ size_t	balloon_plug(struct balloon_xenbus_softc *, size_t, u_int, int *);
 void	balloon_pool_drain(void *, int);
 bool	balloon_oom_watching(struct balloon_xenbus_softc *);
 void	balloon_oom_check(struct balloon_xenbus_softc *);
+int	balloon_oom_sleep(struct balloon_xenbus_softc *, int);
 void	balloon_oom_end(struct balloon_xenbus_softc *);
 void	balloon_oom_arrived(struct balloon_xenbus_softc *, uint64_t);
 void	balloon_oom_short(struct balloon_xenbus_softc *);

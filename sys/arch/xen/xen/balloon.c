@@ -111,7 +111,6 @@ static void	balloon_after_step(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *, bool, size_t, size_t, int);
 static void	balloon_backoff(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *, bool, int);
-static int	balloon_sleep(struct balloon_xenbus_softc *, int);
 static bool	balloon_publish(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *);
 static uint64_t	balloon_goal(struct balloon_xenbus_softc *);
@@ -733,7 +732,7 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 		 * Nothing tells us the host has memory again: try once
 		 * more after a long wait, staying stalled.
 		 */
-		if (balloon_sleep(sc, mstohz(sc->sc_retry_s * 1000)) !=
+		if (balloon_oom_sleep(sc, mstohz(sc->sc_retry_s * 1000)) !=
 		    EWOULDBLOCK ||
 		    sc->sc_dying || sc->sc_tgen != ts->ts_tgen)
 			continue;
@@ -839,38 +838,9 @@ balloon_backoff(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts,
 	sc->sc_delay_ms = sc->sc_delay_ms == 0 ? BALLOON_BACKOFF_MS :
 	    MIN(sc->sc_delay_ms * 2, BALLOON_BACKOFF_MAX_MS);
 	sc->sc_state = BALLOON_STATE_BACKOFF;
-	(void)balloon_sleep(sc, mstohz(sc->sc_delay_ms));
+	(void)balloon_oom_sleep(sc, mstohz(sc->sc_delay_ms));
 	if (!sc->sc_dying && sc->sc_tgen == ts->ts_tgen)
 		BALLOON_EVCNT_ADD(&sc->sc_ev_retries, 1);
-}
-
-/*
- * Sleep for up to ticks, or until woken: EWOULDBLOCK if the time ran
- * out.  With deflate on OOM armed, free memory is looked at every tick
- * meanwhile, as when idle: a balloon that backs off or stalls (its
- * inflation stopped by the memory it keeps free, say) still deflates
- * for a workload that then grows, and returns on the new target.
- */
-static int
-balloon_sleep(struct balloon_xenbus_softc *sc, int ticks)
-{
-	uint64_t tgen = sc->sc_tgen;
-	int start = getticks(), left, error;
-
-	KASSERT(mutex_owned(&sc->sc_lock));
-	for (;;) {
-		left = MAX(ticks, 1) - (getticks() - start);
-		if (left <= 0)
-			return EWOULDBLOCK;
-		if (!balloon_oom_watching(sc))
-			return cv_timedwait(&sc->sc_cv, &sc->sc_lock, left);
-		error = cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
-		if (error != EWOULDBLOCK)
-			return error;
-		balloon_oom_check(sc);
-		if (sc->sc_tgen != tgen)
-			return 0;
-	}
 }
 
 /*
@@ -894,7 +864,8 @@ balloon_publish(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 		    oom ? "1" : "0");
 		if (error != 0 && ts->ts_pub_oom == -1)
 			aprint_verbose_dev(sc->sc_dev, "cannot write %s/%s: "
-			    "error %d\n", BALLOON_XS_DIR, BALLOON_XS_OOM, error);
+			    "error %d\n", BALLOON_XS_DIR, BALLOON_XS_OOM,
+			    error);
 	}
 	if (target != ts->ts_pub_target) {
 		snprintf(buf, sizeof(buf), "%" PRIu64,
@@ -1049,10 +1020,12 @@ balloon_inflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			*errorp = EAGAIN;	/* the rest from uvm, next */
 		return got * BALLOON_SUPER_PAGES;
 	}
-	limit = balloon_spare(sc, n * BALLOON_SUPER_PAGES) / BALLOON_SUPER_PAGES;
+	limit = balloon_spare(sc, n * BALLOON_SUPER_PAGES) /
+	    BALLOON_SUPER_PAGES;
 	for (got = 0; got < limit; got++) {
 		if (uvm_pglistalloc(ptoa(BALLOON_SUPER_PAGES), 0,
-		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1, 0) != 0)
+		    ptoa(physmem), ptoa(BALLOON_SUPER_PAGES), 0, &pl, 1,
+		    0) != 0)
 			break;
 		sc->sc_batch[got] = TAILQ_FIRST(&pl);
 	}

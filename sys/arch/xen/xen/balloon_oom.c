@@ -41,6 +41,7 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #include <sys/param.h>
 #include <sys/condvar.h>
 #include <sys/device.h>
+#include <sys/errno.h>
 #include <sys/inttypes.h>
 #include <sys/kernel.h>
 #include <sys/mutex.h>
@@ -261,4 +262,33 @@ balloon_oom_short(struct balloon_xenbus_softc *sc)
 	}
 	balloon_set_target(sc, sc->sc_physmem - sc->sc_npages);
 	sc->sc_oom_tgen = sc->sc_tgen;
+}
+
+/*
+ * Sleep for up to ticks, or until woken: EWOULDBLOCK if the time ran
+ * out.  With deflate on OOM armed, free memory is looked at every tick
+ * meanwhile, as when idle: a balloon that backs off or stalls (its
+ * inflation stopped by the memory it keeps free, say) still deflates
+ * for a workload that then grows, and returns on the new target.
+ */
+int
+balloon_oom_sleep(struct balloon_xenbus_softc *sc, int ticks)
+{
+	uint64_t tgen = sc->sc_tgen;
+	int start = getticks(), left, error;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	for (;;) {
+		left = MAX(ticks, 1) - (getticks() - start);
+		if (left <= 0)
+			return EWOULDBLOCK;
+		if (!balloon_oom_watching(sc))
+			return cv_timedwait(&sc->sc_cv, &sc->sc_lock, left);
+		error = cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
+		if (error != EWOULDBLOCK)
+			return error;
+		balloon_oom_check(sc);
+		if (sc->sc_tgen != tgen)
+			return 0;
+	}
 }
