@@ -191,6 +191,7 @@ void	balloon_p2m_begin(void);
 void	balloon_p2m_map(paddr_t, paddr_t);
 void	balloon_p2m_unmap(struct balloon_xenbus_softc *, paddr_t);
 void	balloon_p2m_end(void);
+void	balloon_place_pv(struct balloon_xenbus_softc *, size_t);
 
 /* balloon_hotplug.c */
 void	balloon_hotplug(struct balloon_xenbus_softc *);

@@ -105,6 +105,10 @@ static void	balloon_pod_gap(struct balloon_xenbus_softc *);
 static void	balloon_thread(void *);
 static bool	balloon_wait(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *);
+static void	balloon_new_target(struct balloon_xenbus_softc *,
+		    struct balloon_tstate *);
+static void	balloon_idle(struct balloon_xenbus_softc *,
+		    struct balloon_tstate *);
 static void	balloon_step(struct balloon_xenbus_softc *,
 		    struct balloon_tstate *);
 static void	balloon_after_step(struct balloon_xenbus_softc *,
@@ -132,7 +136,6 @@ static size_t	balloon_deflate(struct balloon_xenbus_softc *, size_t, u_int,
 static size_t	balloon_peek(struct balloon_xenbus_softc *, size_t);
 static size_t	balloon_deflate_super(struct balloon_xenbus_softc *, size_t,
 		    int *);
-static void	balloon_map_run(struct vm_page *, xen_pfn_t);
 static void	balloon_split(struct balloon_xenbus_softc *);
 
 CFATTACH_DECL_NEW(balloon, sizeof(struct balloon_xenbus_softc),
@@ -669,7 +672,6 @@ balloon_thread(void *cookie)
 static bool
 balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 {
-	size_t n;
 
 	KASSERT(mutex_owned(&sc->sc_lock));
 	while (!sc->sc_dying) {
@@ -681,45 +683,10 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 			cv_wait(&sc->sc_cv, &sc->sc_lock);
 			continue;
 		}
-		if (sc->sc_tgen != ts->ts_tgen) {
-			/* A new target: a fresh start. */
-			ts->ts_tgen = sc->sc_tgen;
-			ts->ts_fruitless = 0;
-			ts->ts_complained = false;
-			sc->sc_delay_ms = 0;
-			sc->sc_order = BALLOON_SUPER_ORDER;
-			sc->sc_refused = NULL;
-			/* Another target than the OOM one: it wins. */
-			if (ts->ts_tgen != sc->sc_oom_tgen && sc->sc_oom_busy)
-				balloon_oom_end(sc);
-		}
+		if (sc->sc_tgen != ts->ts_tgen)
+			balloon_new_target(sc, ts);
 		if (balloon_goal(sc) == sc->sc_npages) {
-			if (sc->sc_oom_busy) {
-				balloon_oom_end(sc);
-				/* Still short: the next step at once. */
-				balloon_oom_check(sc);
-				if (sc->sc_oom_busy)
-					continue;
-			}
-			/* Where it got to, for dom0, before it is idle. */
-			if (balloon_publish(sc, ts))
-				continue;
-			if (sc->sc_state != BALLOON_STATE_STALLED)
-				sc->sc_state = BALLOON_STATE_IDLE;
-			if (!balloon_oom_watching(sc)) {
-				cv_wait(&sc->sc_cv, &sc->sc_lock);
-				continue;
-			}
-			(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
-			balloon_oom_check(sc);
-			/* Reported runs back while the guest stays short. */
-			while (balloon_report_short(sc) && !sc->sc_dying) {
-				mutex_exit(&sc->sc_lock);
-				n = balloon_report_pressure(sc);
-				mutex_enter(&sc->sc_lock);
-				if (n == 0)
-					break;
-			}
+			balloon_idle(sc, ts);
 			continue;
 		}
 		ts->ts_stalled = sc->sc_state == BALLOON_STATE_STALLED &&
@@ -741,6 +708,63 @@ balloon_wait(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
 			return true;
 	}
 	return false;
+}
+
+/* A new target: a fresh start. */
+static void
+balloon_new_target(struct balloon_xenbus_softc *sc,
+    struct balloon_tstate *ts)
+{
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	ts->ts_tgen = sc->sc_tgen;
+	ts->ts_fruitless = 0;
+	ts->ts_complained = false;
+	sc->sc_delay_ms = 0;
+	sc->sc_order = BALLOON_SUPER_ORDER;
+	sc->sc_refused = NULL;
+	/* Another target than the OOM one: it wins. */
+	if (ts->ts_tgen != sc->sc_oom_tgen && sc->sc_oom_busy)
+		balloon_oom_end(sc);
+}
+
+/*
+ * At the goal: end a deflation on OOM (or chain the next step while the
+ * guest is still short), say where the balloon got to, then sleep until
+ * woken, looking at free memory every tick while deflate on OOM or
+ * reporting needs it.  The caller looks again.
+ */
+static void
+balloon_idle(struct balloon_xenbus_softc *sc, struct balloon_tstate *ts)
+{
+	size_t n;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	if (sc->sc_oom_busy) {
+		balloon_oom_end(sc);
+		balloon_oom_check(sc);
+		if (sc->sc_oom_busy)
+			return;
+	}
+	/* Where it got to, for dom0, before it is idle. */
+	if (balloon_publish(sc, ts))
+		return;
+	if (sc->sc_state != BALLOON_STATE_STALLED)
+		sc->sc_state = BALLOON_STATE_IDLE;
+	if (!balloon_oom_watching(sc)) {
+		cv_wait(&sc->sc_cv, &sc->sc_lock);
+		return;
+	}
+	(void)cv_timedwait(&sc->sc_cv, &sc->sc_lock, 1);
+	balloon_oom_check(sc);
+	/* Reported runs back while the guest stays short. */
+	while (balloon_report_short(sc) && !sc->sc_dying) {
+		mutex_exit(&sc->sc_lock);
+		n = balloon_report_pressure(sc);
+		mutex_enter(&sc->sc_lock);
+		if (n == 0)
+			break;
+	}
 }
 
 /* One batch, in or out; sc_lock is dropped for the hypercalls. */
@@ -1246,8 +1270,7 @@ static size_t
 balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
     int *errorp)
 {
-	struct vm_page *pg, *runs[BALLOON_P2M_RUNS];
-	size_t done, i, j, k;
+	size_t done, i, j;
 
 	KASSERT(n > 0 && n <= BALLOON_DELTA);
 	if (sc->sc_pv) {
@@ -1272,58 +1295,16 @@ balloon_deflate_super(struct balloon_xenbus_softc *sc, size_t n,
 			    VM_PAGE_TO_PHYS(sc->sc_batch[i]) + ptoa(j)));
 	balloon_moved(sc, done * BALLOON_SUPER_PAGES, false);
 
-	for (i = 0; i < done; i += k) {
-		if (!sc->sc_pv) {
+	if (sc->sc_pv)
+		balloon_place_pv(sc, done);
+	else
+		for (i = 0; i < done; i++)
 			balloon_free_run(sc->sc_batch[i]);
-			k = 1;
-			continue;
-		}
-		/* Runs held whole keep their pages in machine order. */
-		for (k = 0; k < BALLOON_P2M_RUNS && i + k < done &&
-		    sc->sc_nruns > 0; k++) {
-			runs[k] = balloon_pop(&sc->sc_runs);
-			sc->sc_nruns--;
-		}
-		if (k > 0) {
-			balloon_p2m_begin();
-			for (j = 0; j < k; j++)
-				balloon_map_run(runs[j], sc->sc_frames[i + j]);
-			balloon_p2m_end();
-			for (j = 0; j < k; j++)
-				balloon_free_run(runs[j]);
-			continue;
-		}
-		k = 1;
-		balloon_p2m_begin();
-		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
-			pg = balloon_pop(&sc->sc_pages);
-			balloon_p2m_map(VM_PAGE_TO_PHYS(pg),
-			    ptoa(sc->sc_frames[i] + j));
-			sc->sc_batch[j] = pg;
-		}
-		balloon_p2m_end();
-		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-			uvm_pagefree(sc->sc_batch[j]);
-	}
 	if (done < n) {
 		balloon_refused(sc, "deflate");
 		*errorp = EAGAIN;
 	}
 	return done * BALLOON_SUPER_PAGES;
-}
-
-/*
- * PV: a run's pages backed by the 512 machine frames from mfn on,
- * between balloon_p2m_begin() and balloon_p2m_end().
- */
-static void
-balloon_map_run(struct vm_page *run, xen_pfn_t mfn)
-{
-	paddr_t pa = VM_PAGE_TO_PHYS(run);
-	size_t j;
-
-	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-		balloon_p2m_map(pa + ptoa(j), ptoa(mfn + j));
 }
 
 /* A whole run from the top of the runs into the single pages. */

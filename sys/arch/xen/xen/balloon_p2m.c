@@ -29,8 +29,8 @@
 /*
  * The P2M of a PV guest, a part of the Xen balloon driver: a PV guest
  * owns its physical to machine table (in XENPV kernels only) and tells
- * Xen the machine to physical mapping of the frames it takes back.
- * Elsewhere Xen knows a page by its own frame number.
+ * Xen the machine to physical mapping of the frames it takes back, run
+ * by run.  Elsewhere Xen knows a page by its own frame number.
  */
 
 #include <sys/cdefs.h>
@@ -49,6 +49,8 @@ __KERNEL_RCSID(0, "$NetBSD$");
 #ifdef XENPV
 #include <xen/xenpmap.h>
 #endif
+
+static void	balloon_map_run(struct vm_page *, xen_pfn_t);
 
 /* PV: are a run's machine frames contiguous and 512-aligned? */
 bool
@@ -128,4 +130,58 @@ balloon_p2m_end(void)
 	xpq_flush_queue();
 #endif
 	kpreempt_enable();
+}
+
+/*
+ * PV: the n machine runs Xen gave (sc_frames) back ballooned pages,
+ * which go to uvm: runs held whole first, keeping their pages in
+ * machine order, several to an M2P batch; then single pages.
+ */
+void
+balloon_place_pv(struct balloon_xenbus_softc *sc, size_t n)
+{
+	struct vm_page *pg, *runs[BALLOON_P2M_RUNS];
+	size_t i, j, k;
+
+	for (i = 0; i < n; i += k) {
+		for (k = 0; k < BALLOON_P2M_RUNS && i + k < n &&
+		    sc->sc_nruns > 0; k++) {
+			runs[k] = balloon_pop(&sc->sc_runs);
+			sc->sc_nruns--;
+		}
+		if (k > 0) {
+			balloon_p2m_begin();
+			for (j = 0; j < k; j++)
+				balloon_map_run(runs[j], sc->sc_frames[i + j]);
+			balloon_p2m_end();
+			for (j = 0; j < k; j++)
+				balloon_free_run(runs[j]);
+			continue;
+		}
+		k = 1;
+		balloon_p2m_begin();
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++) {
+			pg = balloon_pop(&sc->sc_pages);
+			balloon_p2m_map(VM_PAGE_TO_PHYS(pg),
+			    ptoa(sc->sc_frames[i] + j));
+			sc->sc_batch[j] = pg;
+		}
+		balloon_p2m_end();
+		for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+			uvm_pagefree(sc->sc_batch[j]);
+	}
+}
+
+/*
+ * PV: a run's pages backed by the 512 machine frames from mfn on,
+ * between balloon_p2m_begin() and balloon_p2m_end().
+ */
+static void
+balloon_map_run(struct vm_page *run, xen_pfn_t mfn)
+{
+	paddr_t pa = VM_PAGE_TO_PHYS(run);
+	size_t j;
+
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+		balloon_p2m_map(pa + ptoa(j), ptoa(mfn + j));
 }
