@@ -77,8 +77,12 @@
 #define BALLOON_CUSHION_MAX	(16 * BALLOON_SUPER_PAGES)
 /* Eaten into this deep, it is topped up: a workload is under way. */
 #define BALLOON_CUSHION_LOW(sc)	(balloon_cushion(sc) - BALLOON_SUPER_PAGES)
-/* Superpages per call of a deflation on OOM: the first come back early. */
+/*
+ * Superpages per call of a deflation on OOM, the first call of a step
+ * fewer: the first pages come back early.
+ */
 #define BALLOON_OOM_BATCH	8
+#define BALLOON_OOM_FIRST	2
 
 /*
  * PV: whole runs placed per M2P batch, 2048 updates, what NetBSD's

@@ -942,7 +942,8 @@ balloon_batch(struct balloon_xenbus_softc *sc, bool inflate, uint64_t want,
 		ext = MIN(ext, sc->sc_nruns);
 	/* Out of memory, the guest uses the first batch while the next come. */
 	if (!inflate && sc->sc_oom_busy)
-		ext = MIN(ext, BALLOON_OOM_BATCH);
+		ext = MIN(ext, sc->sc_oom_coming == sc->sc_oom_want ?
+		    BALLOON_OOM_FIRST : BALLOON_OOM_BATCH);
 	if (ext == 0) {
 		*orderp = 0;
 		return (size_t)MIN(want, BALLOON_DELTA);

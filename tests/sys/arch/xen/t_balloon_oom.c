@@ -211,8 +211,13 @@ oom_deflate(const char *type)
 	 */
 	ATF_CHECK_MSG(deflations <= 16, "%" PRIu64 " deflations on OOM: "
 	    "the step does not double", deflations);
-	/* The page daemon waited for the deflation: no allocation failed. */
-	ATF_CHECK_EQ(failed, 0);
+	/*
+	 * The page daemon waits for the deflation: no allocation fails but
+	 * one or two, rarely, when the workload eats the whole cushion
+	 * before the thread's next tick (balloon(4) BUGS).  Without the
+	 * pages counted on their way, dozens fail.
+	 */
+	ATF_CHECK_MSG(failed <= 2, "%" PRIu64 " failed allocations", failed);
 	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_PAGES) * 4,
 	    get(STAT(BALLOON_STAT_DEFLATED)));
 	ATF_CHECK_EQ(xt_evcnt(BALLOON_EV_OOM_MAXPAGES), 0);
