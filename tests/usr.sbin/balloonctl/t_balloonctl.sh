@@ -756,7 +756,7 @@ stats_columns_body()
 	atf_check -s exit:0 -o inline:"1\n" -e empty sh -c \
 	    "awk '{ match(\$0, /^[a-z_]+ +/); print RLENGTH }' stats | sort -u |
 	    wc -l | tr -d ' '"
-	for n in balloon inflated deflated inflated_total inflated_free; do
+	for n in balloon inflated deflated inflated_total inflated_free keep; do
 		grep -E -q "^$n +[0-9]+ KiB \([0-9]+ MiB\)( |\$)" stats ||
 		    atf_fail "$n: $(grep "^$n " stats)"
 	done
