@@ -185,7 +185,6 @@ void	balloon_account(struct balloon_xenbus_softc *);
 uint64_t balloon_cushion(struct balloon_xenbus_softc *);
 uint64_t balloon_keep(struct balloon_xenbus_softc *);
 void	balloon_zero_run(struct vm_page *);
-void	balloon_free_run(struct vm_page *);
 int	balloon_parse_kb(const char *, uint64_t *);
 
 /* balloon_p2m.c */
@@ -251,6 +250,17 @@ balloon_pop(struct pglist *pl)
 	KASSERT(pg != NULL);
 	TAILQ_REMOVE(pl, pg, pageq.queue);
 	return pg;
+}
+
+/* A run's 512 pages back to uvm. */
+static __inline void
+balloon_free_run(struct vm_page *run)
+{
+	paddr_t pa = VM_PAGE_TO_PHYS(run);
+	size_t j;
+
+	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
+		uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
 }
 
 #endif /* _XEN_BALLOONVAR_H_ */

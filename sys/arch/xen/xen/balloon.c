@@ -1175,17 +1175,6 @@ balloon_zero_run(struct vm_page *run)
 		pmap_zero_page(pa + ptoa(j));
 }
 
-/* A run's 512 pages back to uvm. */
-void
-balloon_free_run(struct vm_page *run)
-{
-	paddr_t pa = VM_PAGE_TO_PHYS(run);
-	size_t j;
-
-	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
-		uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
-}
-
 /*
  * Take up to n pages back from Xen, out of the balloon, and return them
  * to uvm.  Returns the pages taken back.
