@@ -182,8 +182,6 @@ int	balloon_try_target(struct balloon_xenbus_softc *, uint64_t,
 	    const char *, const char *);
 void	balloon_set_target(struct balloon_xenbus_softc *, uint64_t);
 void	balloon_account(struct balloon_xenbus_softc *);
-uint64_t balloon_cushion(struct balloon_xenbus_softc *);
-uint64_t balloon_keep(struct balloon_xenbus_softc *);
 void	balloon_zero_run(struct vm_page *);
 int	balloon_parse_kb(const char *, uint64_t *);
 
@@ -202,6 +200,7 @@ size_t	balloon_plug(struct balloon_xenbus_softc *, size_t, u_int, int *);
 
 /* balloon_oom.c */
 void	balloon_pool_drain(void *, int);
+uint64_t balloon_keep(struct balloon_xenbus_softc *);
 bool	balloon_oom_watching(struct balloon_xenbus_softc *);
 void	balloon_oom_check(struct balloon_xenbus_softc *);
 int	balloon_oom_sleep(struct balloon_xenbus_softc *, int);
@@ -261,6 +260,20 @@ balloon_free_run(struct vm_page *run)
 
 	for (j = 0; j < BALLOON_SUPER_PAGES; j++)
 		uvm_pagefree(PHYS_TO_VM_PAGE(pa + ptoa(j)));
+}
+
+/*
+ * The cushion, in pages: a sixteenth of the RAM the balloon governs, in
+ * whole superpages, from BALLOON_CUSHION_MIN to BALLOON_CUSHION_MAX.
+ */
+static __inline uint64_t
+balloon_cushion(struct balloon_xenbus_softc *sc)
+{
+	uint64_t c;
+
+	KASSERT(mutex_owned(&sc->sc_lock));
+	c = rounddown(sc->sc_physmem / 16, BALLOON_SUPER_PAGES);
+	return MIN(MAX(c, BALLOON_CUSHION_MIN), BALLOON_CUSHION_MAX);
 }
 
 #endif /* _XEN_BALLOONVAR_H_ */

@@ -59,20 +59,6 @@ __KERNEL_RCSID(0, "$NetBSD$");
 static void	balloon_oom_start(struct balloon_xenbus_softc *, uint64_t);
 
 /*
- * The cushion, in pages: a sixteenth of the RAM the balloon governs, in
- * whole superpages, from BALLOON_CUSHION_MIN to BALLOON_CUSHION_MAX.
- */
-uint64_t
-balloon_cushion(struct balloon_xenbus_softc *sc)
-{
-	uint64_t c;
-
-	KASSERT(mutex_owned(&sc->sc_lock));
-	c = rounddown(sc->sc_physmem / 16, BALLOON_SUPER_PAGES);
-	return MIN(MAX(c, BALLOON_CUSHION_MIN), BALLOON_CUSHION_MAX);
-}
-
-/*
  * Free pages inflation leaves the guest: freetarg and the cushion with
  * deflate_on_oom on (fewer would be deflated straight back), none
  * otherwise.  Published as stats.keep for dom0, whose targets must
