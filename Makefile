@@ -85,14 +85,17 @@ install: $(INSTALLS)
 SANOBJ		:= $(OBJ)-san
 SANTESTS	:= usr.sbin/xensimd/t_xs_wire usr.sbin/xensimd/t_hv_wire \
 		   usr.sbin/balloonctl/t_size lib/librumpsysctl/t_rumpsysctl \
-		   sys/arch/xen/t_balloon_maxpages
+		   sys/arch/xen/t_balloon_maxpages \
+		   lib/librumpuser/t_xenmap_queue
 
-# And with TSan into $(TSANOBJ), the race test only (20 s of racing, not
-# the main run's 60, to keep make test under 10 minutes): the bench's threads
-# are host pthreads, so a data race in the driver or the bench kernel
-# shows (tools/tsan.supp lists the known ones).
+# And with TSan into $(TSANOBJ), the race test (20 s of racing, not the
+# main run's 60, to keep make test under 10 minutes) and the guest's
+# mapping thread: the bench's threads are host pthreads, so a data race
+# in the driver or the bench kernel shows (tools/tsan.supp lists the
+# known ones).
 TSANOBJ		:= $(OBJ)-tsan
-TSANTESTS	:= sys/arch/xen/t_balloon_race
+TSANTESTS	:= sys/arch/xen/t_balloon_race sys/rump/t_xenmap \
+		   lib/librumpuser/t_xenmap_queue
 
 # Only what the tests of the sanitizer pass need, and their Kyuafile.san.
 san-build: $(BINDIR)/xensimd $(BINDIR)/xensimctl $(BINDIR)/rumpxen \

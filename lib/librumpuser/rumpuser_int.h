@@ -33,6 +33,9 @@
 #ifndef _RUMPUSER_INT_H_
 #define _RUMPUSER_INT_H_
 
+#include <stdbool.h>
+#include <stdint.h>
+
 extern const struct rumpuser_hyperup *rumpuser_hyp;
 
 /*
@@ -43,5 +46,16 @@ extern const struct rumpuser_hyperup *rumpuser_hyp;
 struct rumpuser_sysctl_node;
 int	sp_request(int fd, int root, char *data,
 	    struct rumpuser_sysctl_node *kn);
+
+/*
+ * rumpuser_xenmap.c: frames the hypervisor placed, mapped into the
+ * guest's RAM by a thread (see there).
+ */
+#define XM_NO_MFN	UINT64_MAX
+void	xen_map_init(char *, uint64_t);
+void	xen_map_post(uint64_t, uint64_t, uint64_t);
+void	xen_map_lag(void);
+void	xen_map_wait(void);
+bool	xen_map_moves(uint64_t, uint64_t);
 
 #endif /* _RUMPUSER_INT_H_ */

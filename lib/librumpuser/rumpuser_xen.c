@@ -59,6 +59,11 @@
 #ifndef XEN_PAGE_SIZE
 #define XEN_PAGE_SIZE	4096
 #endif
+#ifndef XEN_PAGE_SHIFT
+#define XEN_PAGE_SHIFT	12
+#endif
+
+static xensim_part_fn xen_populated;
 
 static struct xensim *xen_handle;
 static int xen_ram_fd = -1;		/* the RAM file, mapped at xen_ram */
@@ -185,6 +190,8 @@ rumpuser_xen_boot(struct rumpuser_xen_boot *boot)
 	xen_ram = ram;
 	xen_ram_pages = si.memfd_pages;
 	xen_pv = si.kind == XENSIM_PV;
+	xen_map_init(ram, si.memfd_pages);
+	xensim_set_part_hook(xen_handle, xen_populated, NULL);
 	/* The hypervisor sees the guest touch what it does not own. */
 	if (xensim_ram_watch(xen_handle, ram, si.memfd_pages) == -1)
 		fprintf(stderr, "rumpuser: userfaultfd on guest RAM: %s; "
@@ -292,70 +299,88 @@ rumpuser_xen_zero_page(uint64_t pa)
 }
 
 /*
- * Map guest frames the hypervisor just gave the domain, as Xen's
- * populate fills the guest's page table (p2m) at once: without this the
- * guest would take a host page fault at its first touch of each page, a
- * cost a Xen guest does not pay.  Consecutive frames go in one call; a
- * host without MADV_POPULATE_WRITE (Linux 5.14) maps them lazily.
- * Called with the frames in order, then with npages 0 to finish.
+ * Auto-translated: the frames a part of populate_physmap placed are the
+ * guest's, at the frame numbers it asked for.
  */
 static void
-xen_map_frames(uint64_t pfn, uint64_t npages)
+xen_populated(void *arg, unsigned int cmd,
+    const struct xen_memory_reservation *r, uint64_t from, uint64_t to)
 {
-	static uint64_t first, n;	/* the run so far; xen_lock */
+	uint64_t i, n = (uint64_t)1 << r->extent_order;
 
-	if (npages != 0 && (pfn >= xen_ram_pages ||
-	    npages > xen_ram_pages - pfn))
+	(void)arg;
+	if (xen_pv || cmd != XENMEM_populate_physmap)
 		return;
-	if (npages != 0 && n != 0 && pfn == first + n) {
-		n += npages;
-		return;
-	}
-	if (n != 0)
-		(void)madvise(xen_ram + first * XEN_PAGE_SIZE,
-		    n * XEN_PAGE_SIZE, MADV_POPULATE_WRITE);
-	first = pfn;
-	n = npages;
+	for (i = from; i < to; i++)
+		xen_map_post(r->extent_start.p[i], XM_NO_MFN, n);
+	xen_map_lag();
 }
 
 long
 rumpuser_xen_memory_op(unsigned int cmd, void *arg)
 {
-	const struct xen_memory_reservation *res = arg;
-	long ret, i;
+	long ret;
 
 	pthread_mutex_lock(&xen_lock);
 	xen_zero_flush();
+	/* What goes back to Xen is mapped first (rumpuser_xenmap.c). */
+	if (cmd != XENMEM_populate_physmap &&
+	    cmd != XENMEM_increase_reservation)
+		xen_map_wait();
 	ret = xensim_memory_op(xen_handle, cmd, arg);
-	/* Auto-translated: the frames populated are the guest's. */
-	if (!xen_pv && cmd == XENMEM_populate_physmap && ret > 0) {
-		for (i = 0; i < ret; i++)
-			xen_map_frames(res->extent_start.p[i],
-			    (uint64_t)1 << res->extent_order);
-		xen_map_frames(0, 0);
-	}
 	pthread_mutex_unlock(&xen_lock);
 	return ret;
+}
+
+/*
+ * PV: the next run of mmu_update requests that place frames at
+ * consecutive pfns and mfns, from req[*ip] on; *ip moves past it.
+ * False when there is none.
+ */
+static bool
+xen_next_run(const mmu_update_t *req, unsigned int count, unsigned int *ip,
+    uint64_t *pfn, uint64_t *mfn, uint64_t *n)
+{
+	unsigned int i = *ip;
+
+	while (i < count && (req[i].ptr & 3) != MMU_MACHPHYS_UPDATE)
+		i++;
+	if (i == count)
+		return false;
+	*pfn = req[i].val;
+	*mfn = req[i].ptr >> XEN_PAGE_SHIFT;
+	for (*n = 1, i++; i < count &&
+	    (req[i].ptr & 3) == MMU_MACHPHYS_UPDATE &&
+	    req[i].val == *pfn + *n &&
+	    req[i].ptr >> XEN_PAGE_SHIFT == *mfn + *n; i++)
+		(*n)++;
+	*ip = i;
+	return true;
 }
 
 int
 rumpuser_xen_mmu_update(void *reqs, unsigned int count, unsigned int *done,
     unsigned int domid)
 {
-	const mmu_update_t *req = reqs;
-	unsigned int i;
+	uint64_t pfn, mfn, n;
+	unsigned int i, d = 0;
 	int ret;
 
 	pthread_mutex_lock(&xen_lock);
 	xen_zero_flush();
-	ret = xensim_mmu_update(xen_handle, reqs, count, done,
-	    (domid_t)domid);
+	/* A frame moving leaves a hole: mapped first if queued. */
+	for (i = 0; xen_next_run(reqs, count, &i, &pfn, &mfn, &n);)
+		if (xen_map_moves(mfn, n)) {
+			xen_map_wait();
+			break;
+		}
+	ret = xensim_mmu_update(xen_handle, reqs, count, &d, (domid_t)domid);
 	/* PV: a machine frame given a guest frame is the guest's now. */
-	for (i = 0; done != NULL && i < *done; i++)
-		if ((req[i].ptr & 3) ==
-		    MMU_MACHPHYS_UPDATE)
-			xen_map_frames(req[i].val, 1);
-	xen_map_frames(0, 0);
+	for (i = 0; xen_next_run(reqs, d, &i, &pfn, &mfn, &n);)
+		xen_map_post(pfn, mfn, n);
+	xen_map_lag();
+	if (done != NULL)
+		*done = d;
 	pthread_mutex_unlock(&xen_lock);
 	return ret;
 }

@@ -59,6 +59,8 @@ struct xensim {
 	unsigned char	*buf;		/* one packet */
 	int		 sendfd;	/* passed with the next request, or -1 */
 	uint32_t	 rflags;	/* the last reply's XW_RF_* */
+	xensim_part_fn	*part;		/* told of each part of a call done */
+	void		*part_arg;
 };
 
 const char *
@@ -243,6 +245,8 @@ reservation(struct xensim *h, unsigned int cmd,
 		    count * sizeof(*list), NULL, NULL);
 		if (rc < 0)
 			return (long)m.start;	/* daemon gone: nothing more */
+		if (h->part != NULL && (uint64_t)rc > m.start)
+			(*h->part)(h->part_arg, cmd, r, m.start, (uint64_t)rc);
 		if ((h->rflags & XW_RF_PREEMPTED) && (uint64_t)rc > m.start &&
 		    (uint64_t)rc < m.start + count) {
 			m.start = (uint64_t)rc;	/* a continuation */
@@ -286,6 +290,14 @@ memory_map(struct xensim *h, struct xen_memory_map *mm)
 	}
 	mm->nr_entries = (unsigned int)n;
 	return 0;
+}
+
+void
+xensim_set_part_hook(struct xensim *h, xensim_part_fn *fn, void *arg)
+{
+
+	h->part = fn;
+	h->part_arg = arg;
 }
 
 long

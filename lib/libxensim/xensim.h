@@ -61,6 +61,16 @@ int	xensim_mmu_update(struct xensim *, const struct mmu_update *reqs,
 int	xensim_xen_version(struct xensim *, int cmd, void *arg);
 
 /*
+ * Told of each part of a reservation call the host has done, extents
+ * [from, to) of r, before the call goes on: a guest can map what it got
+ * while the host backs the next part.
+ */
+typedef void	xensim_part_fn(void *, unsigned int cmd,
+		    const struct xen_memory_reservation *r, uint64_t from,
+		    uint64_t to);
+void	xensim_set_part_hook(struct xensim *, xensim_part_fn *, void *);
+
+/*
  * What the domain builder hands a guest at boot.  memfd is the guest's
  * RAM, indexed by guest frame number (offset = gfn * XEN_PAGE_SIZE) and
  * memfd_pages long; it is the caller's to mmap and close.  memmap is the

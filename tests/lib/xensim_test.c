@@ -502,6 +502,23 @@ xt_console_has(domid_t id, const char *text)
 	return found;
 }
 
+/* The domain's guest process's resident share of its RAM, in KiB. */
+uint64_t
+xt_rss_shmem(domid_t id)
+{
+	char path[64], line[256];
+	uint64_t kib = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", xt_dominfo(id).pid);
+	ATF_REQUIRE((fp = fopen(path, "r")) != NULL);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "RssShmem: %" SCNu64, &kib) == 1)
+			break;
+	fclose(fp);
+	return kib;
+}
+
 /* Lines of the domain's console log that begin with prefix. */
 int
 xt_console_count(domid_t id, const char *prefix)

@@ -88,6 +88,7 @@ void		xt_balloon_settle(domid_t, uint64_t);
 void		xt_no_foreign(domid_t);
 bool		xt_console_has(domid_t, const char *);
 int		xt_console_count(domid_t, const char *);
+uint64_t	xt_rss_shmem(domid_t);
 void		xt_xs_target(domid_t, const char *);
 
 /* A test case with a cleanup that stops the daemon its body started. */

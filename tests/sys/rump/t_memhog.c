@@ -63,23 +63,6 @@ guest(const char *type, unsigned int mib)
 	return d;
 }
 
-/* The guest process's resident share of its RAM memfd, in KiB. */
-static uint64_t
-rss_shmem(domid_t d)
-{
-	char path[64], line[256];
-	uint64_t kib = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", xt_dominfo(d).pid);
-	ATF_REQUIRE((fp = fopen(path, "r")) != NULL);
-	while (fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "RssShmem: %" SCNu64, &kib) == 1)
-			break;
-	fclose(fp);
-	return kib;
-}
-
 /*
  * Free everything (free pages back above freetarg), then run short
  * again; true once the page daemon has reported a second episode (it
@@ -109,14 +92,14 @@ ATF_TC_BODY(memhog_held, tc)
 	d = guest("pvh", 128);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog"), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog_held"), 0);
-	before = rss_shmem(d);
+	before = xt_rss_shmem(d);
 
 	ATF_REQUIRE_EQ(xt_sysctl_set_quad("debug.memhog", 65536), 0);
 	ATF_CHECK_EQ(xt_sysctl_quad("debug.memhog"), 65536);
 	XT_WAIT_FOR(xt_sysctl_quad("debug.memhog_held") == 65536);
 	ATF_REQUIRE_EQ(xt_sysctl_quad("debug.memhog_held"), 65536);
 	/* Every page written: the host backs 64 MiB more for the guest. */
-	after = rss_shmem(d);
+	after = xt_rss_shmem(d);
 	ATF_CHECK_MSG(after >= before + 65536 && after <= before + 65536 +
 	    4096, "RssShmem %" PRIu64 " KiB -> %" PRIu64 " KiB", before,
 	    after);
