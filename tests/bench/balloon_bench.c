@@ -1351,8 +1351,9 @@ mem_available_mib(void)
 }
 
 /*
- * Time per GiB of a swing of half the guest, from 64 MiB guests to the
- * largest this machine can back with room to spare; the guest's own
+ * Time per GiB of a swing of half the guest (the median of RUNS on one
+ * guest), from 64 MiB guests to the largest this machine can back with
+ * room to spare; the guest's own
  * memory (its process' anonymous RSS) per GiB of its RAM.
  */
 static void
@@ -1360,12 +1361,14 @@ rows_sizes(void)
 {
 	static const uint64_t sizes[] = { 64, 256, 1024, 4096, 10240 };
 	enum xensim_kind kinds[] = { XENSIM_PV, XENSIM_PVH };
-	struct swing_pair sp;
+	struct swing_pair sp, spr[RUNS];
 	uint64_t avail = mem_available_mib(), pages;
+	double rt[RUNS];
 	char what[64];
 	long rss;
 	size_t i, k;
 	domid_t d;
+	int r;
 
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -1395,14 +1398,19 @@ rows_sizes(void)
 				continue;
 			}
 			guest_up(d);
-			sp = swing_pair(d, sizes[i], pages, NULL);
+			for (r = 0; r < RUNS; r++) {
+				spr[r] = swing_pair(d, sizes[i], pages, NULL);
+				rt[r] = spr[r].in.idle_s + spr[r].out.idle_s;
+			}
+			sp = spr[median_run(rt, RUNS)];
 			rss = proc_status_kib(guest_pid(d), "RssAnon:");
 			row(what, size_str(sizes[i] * 256),
 			    (sp.in.tot_s + sp.out.tot_s) * 1e3 * GIB_PAGES /
 			    pages, (sp.in.idle_s + sp.out.idle_s) * 1e3 *
 			    GIB_PAGES / pages, -1, -1, -1, -1, -1, -1,
-			    "ms per GiB out and back, half the guest swung; "
-			    "guest's own memory %.1f MiB per GiB of RAM",
+			    "ms per GiB out and back, half the guest swung, "
+			    "median of %d; guest's own memory %.1f MiB per "
+			    "GiB of RAM", RUNS,
 			    rss / 1024.0 / (sizes[i] / 1024.0));
 			guest_destroy(d);
 		}
