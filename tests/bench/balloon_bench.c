@@ -695,13 +695,15 @@ rows_swing(enum xensim_kind kind, uint64_t pages)
 		hr[r] = pages == GIB_PAGES ? host_limit(pages, 512) : host2m_4g;
 		d = guest_create(k, kind, guest_mib);
 		guest_up(d);
-		gp = guest_pid(d);
 		snprintf(rec, sizeof(rec), "swing-%s-super.dat", k);
-		cg = cpu_s(gp);
-		cs = cpu_s(xensimd_pid);
 		spr[r] = swing_pair(d, guest_mib, pages, pages == GIB_PAGES &&
 		    r == 0 ? rec : NULL);
+		/* CPU on one more swing: the boot's own work is long done. */
 		if (kind == XENSIM_PV && pages == GIB_PAGES && r == 0) {
+			gp = guest_pid(d);
+			cg = cpu_s(gp);
+			cs = cpu_s(xensimd_pid);
+			(void)swing_pair(d, guest_mib, pages, NULL);
 			pv1g_cpu_guest = cpu_s(gp) - cg;
 			pv1g_cpu_sim = cpu_s(xensimd_pid) - cs;
 		}
