@@ -61,7 +61,7 @@
 
 #define XM_PAGE_SIZE	4096	/* XEN_PAGE_SIZE */
 #define XM_RUNS		64	/* runs of frames queued */
-#define XM_LAG		2048	/* frames the thread may be behind: 8 MiB */
+#define XM_LAG		4096	/* frames the thread may be behind: 16 MiB */
 
 struct xm_run {
 	uint64_t	pfn;
